@@ -1,0 +1,1 @@
+"""Catalog, lots, the stock ledger, lab batches and waste."""

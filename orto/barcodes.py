@@ -1,0 +1,39 @@
+"""GTIN check digits (EAN-13, EAN-8, UPC-A) and what kind of code a string is."""
+
+from __future__ import annotations
+
+from orto.errors import InvalidInput
+from orto.models.enums import BarcodeKind
+
+
+def gtin_check_digit(body: str) -> int:
+    """The check digit for the digits before it (GS1: weights 3,1,3,… from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def has_valid_check_digit(code: str) -> bool:
+    return code.isdigit() and len(code) >= 2 and gtin_check_digit(code[:-1]) == int(code[-1])
+
+
+def classify(code: str) -> BarcodeKind:
+    """EAN-13, EAN-8 or UPC-A by length (check digit verified); anything else is internal.
+
+    Raises InvalidInput for a GTIN-length number whose check digit is wrong, naming it.
+    """
+    code = code.strip()
+    kinds = {13: BarcodeKind.EAN13, 8: BarcodeKind.EAN8, 12: BarcodeKind.UPCA}
+    if code.isdigit() and len(code) in kinds:
+        if not has_valid_check_digit(code):
+            expected = gtin_check_digit(code[:-1])
+            raise InvalidInput(
+                f"barcode {code}: check digit is {code[-1]}, should be {expected} ({kinds[len(code)].value})"
+            )
+        return kinds[len(code)]
+    if not code or len(code) > 32 or not code.isprintable() or " " in code:
+        raise InvalidInput(f"barcode {code!r} is not a barcode (1-32 characters, no spaces)")
+    return BarcodeKind.INTERNAL
+
+
+def with_check_digit(body: str) -> str:
+    return body + str(gtin_check_digit(body))

@@ -1,0 +1,166 @@
+"""The database engine and the one way to run a transaction.
+
+Every write goes through :meth:`Database.write`, one transaction that on SQLite starts with
+``BEGIN IMMEDIATE``: Python's sqlite3 driver would otherwise start a deferred transaction and
+upgrade it to a write lock late, which loses updates between processes or fails with
+"database is locked" (measured, see docs/architecture.md). We use SQLAlchemy's documented
+pysqlite recipe: the driver's own transaction handling is switched off on connect and our
+``begin`` listener emits the BEGIN itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session
+
+from orto.errors import DatabaseUnavailable
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_READ_ONLY = "orto_read_only"
+
+
+def mask(url: str | URL) -> str:
+    """The URL as it may be shown to a person: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"database URL {url!r} is not a valid URL ({exc})") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailable(f"database {mask(parsed)}: only sqlite and postgresql are supported")
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that exists but is not an SQLite database: we must never overwrite it."""
+    if path.exists() and path.is_dir():
+        raise DatabaseUnavailable(f"database {path} is a directory, not an SQLite file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise DatabaseUnavailable(f"database {path} exists but is not an SQLite database; left untouched")
+    if not path.parent.exists():
+        raise DatabaseUnavailable(f"database {path}: folder {path.parent} does not exist")
+
+
+def _install_sqlite_recipe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        read_only = conn.get_execution_options().get(_READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = _parse(url)
+    path = sqlite_path(parsed)
+    if path is not None:
+        check_sqlite_file(path)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        _install_sqlite_recipe(engine)
+        return engine
+    try:
+        return create_engine(
+            parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True, **kwargs
+        )
+    except NoSuchModuleError as exc:
+        raise DatabaseUnavailable(f"database {mask(parsed)}: driver missing; install orto[postgres]") from exc
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnavailable(
+            f"database {mask(parsed)}: PostgreSQL driver missing; pip install 'orto[postgres]'"
+        ) from exc
+
+
+class Database:
+    """An engine plus the transaction helpers every service uses."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.read_engine = self.engine.execution_options(**{_READ_ONLY: True})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        return mask(self.engine.url)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits on success, rolls back on any exception."""
+        with Session(self.engine, expire_on_commit=False) as session, self._translate():
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot; on SQLite a deferred transaction that never takes the write lock."""
+        with Session(self.read_engine, expire_on_commit=False) as session, self._translate():
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            if _is_connection_problem(exc):
+                raise DatabaseUnavailable(f"database {self.display_url} unreachable: {_reason(exc)}") from exc
+            raise
+
+    def ping(self) -> None:
+        """Connect once; raise DatabaseUnavailable with a one-line reason if that fails."""
+        try:
+            with self.read_engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(f"database {self.display_url} unreachable: {_reason(exc)}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _reason(exc: DBAPIError) -> str:
+    message = str(exc.orig).strip().splitlines()
+    return message[0] if message else exc.__class__.__name__
+
+
+def _is_connection_problem(exc: OperationalError) -> bool:
+    text_ = str(exc.orig).lower()
+    return any(
+        marker in text_
+        for marker in ("connection", "could not connect", "unable to open", "server closed", "timeout expired")
+    )

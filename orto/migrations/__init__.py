@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so ``orto init`` works from a wheel."""

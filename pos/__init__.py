@@ -1,0 +1,1 @@
+"""Selling, shifts, the Textual till and the orto command line."""

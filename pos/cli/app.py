@@ -1,0 +1,109 @@
+"""The typer application, its global options, and how errors become one line and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import typer
+
+from orto.config import Settings, load_settings
+from orto.db import Database
+from orto.errors import DatabaseUnavailable, OrtoError, SchemaOutdated
+from orto.i18n import gettext as _
+
+EXIT_INPUT = 1  # the input was wrong (a bad file, an unknown site): nothing was written
+EXIT_UNAVAILABLE = 2  # the database or configuration cannot be used
+
+app = typer.Typer(
+    name="orto",
+    help="Orto: till and stock system of Fuori e Dentro.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Import products or suppliers from CSV or XLSX.", no_args_is_help=True)
+export_app = typer.Typer(help="Export products or suppliers to CSV or XLSX.", no_args_is_help=True)
+printer_app = typer.Typer(help="Printers: test pages, state, the queue.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(printer_app, name="printer")
+
+
+@dataclass
+class CliState:
+    db_url: str | None = None
+    language: str | None = None
+    _settings: Settings | None = None
+    _db: Database | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(database_url=self.db_url, language=self.language)
+        return self._settings
+
+    def database(self, *, check_schema: bool = True) -> Database:
+        """The configured database, reachable and (unless told otherwise) at the current schema."""
+        if self._db is None:
+            db = Database(self.settings.database_url)
+            db.ping()
+            if check_schema:
+                from orto.schema import ensure_current
+
+                ensure_current(db)
+            self._db = db
+        return self._db
+
+
+state = CliState()
+
+
+@app.callback(invoke_without_command=True)
+def _global_options(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (sqlite:///file or postgresql+psycopg://…)")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of the interface: it or en")] = None,
+) -> None:
+    state.db_url = db
+    state.language = lang
+    state._settings = None
+    state._db = None
+    from orto.i18n import set_language
+
+    set_language(state.settings.language)
+    if ctx.invoked_subcommand is None:
+        from pos.cli.till import open_till
+
+        open_till()
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
+    typer.echo(f"orto: {message}", err=True)
+    return typer.Exit(code)
+
+
+def main_group() -> int:
+    """Run the app; an OrtoError becomes one line on stderr and a meaningful exit code."""
+    try:
+        app(standalone_mode=False)
+    except (DatabaseUnavailable, SchemaOutdated) as exc:
+        typer.echo(f"orto: {exc}", err=True)
+        return EXIT_UNAVAILABLE
+    except OrtoError as exc:
+        typer.echo(f"orto: {exc}", err=True)
+        return EXIT_INPUT
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo(_("Aborted."), err=True)
+        return 1
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0

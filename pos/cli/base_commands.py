@@ -1,0 +1,60 @@
+"""orto init, orto demo, orto info."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from orto.i18n import gettext as _
+from pos.cli.app import app, state
+
+
+@app.command("init")
+def init() -> None:
+    """Create or upgrade the database schema (backs an SQLite file up first). Safe to repeat."""
+    from orto.schema import upgrade
+
+    db = state.database(check_schema=False)
+    changed, backup = upgrade(db)
+    if backup:
+        typer.echo(_("Backup written to {path}").format(path=backup))
+    if changed:
+        typer.echo(_("Database {url} is ready.").format(url=db.display_url))
+    else:
+        typer.echo(_("Database {url} was already up to date.").format(url=db.display_url))
+
+
+@app.command("info")
+def info() -> None:
+    """Where Orto reads its configuration and keeps its data."""
+    from orto.config import data_dir
+
+    settings = state.settings
+    typer.echo(_("Configuration: {path}").format(path=settings.source or _("none (defaults)")))
+    typer.echo(_("Database: {url}").format(url=_masked(settings.database_url)))
+    typer.echo(_("Data folder: {path}").format(path=data_dir()))
+    typer.echo(_("Language: {lang}").format(lang=settings.language))
+
+
+def _masked(url: str) -> str:
+    from orto.db import mask
+
+    return mask(url)
+
+
+@app.command("demo")
+def demo(
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only build the demo database and say where.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the demo database away and build it again.")] = False,
+) -> None:
+    """Open the till on a demo shop (built the first time, kept apart from the real database)."""
+    from pos.demo import prepare_demo
+
+    db, report = prepare_demo(state, rebuild=rebuild)
+    for line in report:
+        typer.echo(line)
+    if not no_tui:
+        from pos.cli.till import open_till
+
+        open_till(database=db, demo=True)

@@ -1,0 +1,1 @@
+"""Documents (slips, tickets, labels), ESC/POS output and the print queue."""

@@ -1,0 +1,1 @@
+"""Farms and other suppliers, deliveries and km0."""
