@@ -24,7 +24,7 @@ class NegativeStock(NotAllowed):
     """The site refuses to let stock go below zero."""
 
 
-def _upsert(session: Session):  # type: ignore[no-untyped-def]
+def _upsert(session: Session):
     dialect = session.get_bind().dialect.name
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 

@@ -125,7 +125,7 @@ def load_settings(database_url: str | None = None, language: str | None = None) 
     counter_printers: dict[str, dict[str, str]] = {}
     for code, roles in raw.get("counters", {}).items():
         assigned = roles.get("printers", {}) if isinstance(roles, dict) else {}
-        for role, printer in assigned.items():
+        for printer in assigned.values():
             if printer not in printers:
                 raise ConfigError(f"{where}: counter {code} uses printer {printer!r}, not in [printers]")
         counter_printers[code] = dict(assigned)

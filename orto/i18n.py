@@ -52,11 +52,11 @@ def N_(message: str) -> str:
     return message
 
 
-def format_date(value, language: str | None = None, fmt: str = "short") -> str:  # type: ignore[no-untyped-def]
+def format_date(value, language: str | None = None, fmt: str = "short") -> str:
     return _babel_format_date(value, format=fmt, locale=babel_locale(language or _current))
 
 
-def format_datetime(value, language: str | None = None, fmt: str = "short") -> str:  # type: ignore[no-untyped-def]
+def format_datetime(value, language: str | None = None, fmt: str = "short") -> str:
     from zoneinfo import ZoneInfo
 
     return _babel_format_datetime(
@@ -78,7 +78,7 @@ def area_of(path: str) -> str:
     return parts[0]
 
 
-def _extract(root: Path):  # type: ignore[no-untyped-def]
+def _extract(root: Path):
     """All messages of the packages, as {area: Catalog}."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -114,7 +114,7 @@ def update(root: Path) -> None:
             write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True, include_previous=False)
 
 
-def merged_catalog():  # type: ignore[no-untyped-def]
+def merged_catalog():
     """Every area's translations in one catalog (the first non-empty translation of an id wins)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -13,7 +15,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: object, _autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | Literal[False]:
     """Migrations name plain SQL types, so they never depend on model code that may change."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime()"

@@ -41,6 +41,7 @@ from orto.models.selling import (
     ZReport,
 )
 from orto.models.stock import Lot, Recall, StockLevel, StockMovement
+from orto.models.suppliers import Supplier, SupplierDistance
 from orto.models.supply import (
     Delivery,
     DeliveryLine,
@@ -49,7 +50,6 @@ from orto.models.supply import (
     Transfer,
     TransferLine,
 )
-from orto.models.suppliers import Supplier, SupplierDistance
 from orto.models.waste import Donation, StockCount, StockCountLine, TemperatureLog, WasteRecord
 
 __all__ = [

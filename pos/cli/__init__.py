@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from pos.cli.app import app, main_group
-
 # Registration only: each module adds its commands to ``app`` or its sub-groups.
-from pos.cli import base_commands as _base  # noqa: F401,E402
-from pos.cli import catalog as _catalog  # noqa: F401,E402
-from pos.cli import printing as _printing  # noqa: F401,E402
-from pos.cli import reports as _reports  # noqa: F401,E402
-from pos.cli import supply as _supply  # noqa: F401,E402
-from pos.cli import till as _till  # noqa: F401,E402
+from pos.cli import base_commands as _base  # noqa: F401
+from pos.cli import catalog as _catalog  # noqa: F401
+from pos.cli import printing as _printing  # noqa: F401
+from pos.cli import reports as _reports  # noqa: F401
+from pos.cli import supply as _supply  # noqa: F401
+from pos.cli import till as _till  # noqa: F401
+from pos.cli.app import app, main_group
 
 
 def main() -> None:

@@ -63,7 +63,9 @@ state = CliState()
 @app.callback(invoke_without_command=True)
 def _global_options(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (sqlite:///file or postgresql+psycopg://…)")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (sqlite:///file or postgresql+psycopg://…)")
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of the interface: it or en")] = None,
 ) -> None:
     state.db_url = db

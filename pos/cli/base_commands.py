@@ -45,8 +45,12 @@ def _masked(url: str) -> str:
 
 @app.command("demo")
 def demo(
-    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only build the demo database and say where.")] = False,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the demo database away and build it again.")] = False,
+    no_tui: Annotated[
+        bool, typer.Option("--no-tui", help="Only build the demo database and say where.")
+    ] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Throw the demo database away and build it again.")
+    ] = False,
 ) -> None:
     """Open the till on a demo shop (built the first time, kept apart from the real database)."""
     from pos.demo import prepare_demo
