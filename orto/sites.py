@@ -55,15 +55,14 @@ def ensure_standard_sites(session: Session) -> dict[str, Site]:
         locations = {loc.code: loc for loc in site.locations}
         for code, name, kind in spec.locations:
             if code not in locations:
-                locations[code] = Location(site_id=site.id, code=code, name=name, kind=kind)
-                session.add(locations[code])
+                locations[code] = Location(code=code, name=name, kind=kind)
+                site.locations.append(locations[code])
         session.flush()
         existing = {c.code for c in site.counters}
         for code, name, counter_kind, location_code in spec.counters:
             if code not in existing:
-                session.add(
-                    Counter(site_id=site.id, code=code, name=name, kind=counter_kind,
-                            location_id=locations[location_code].id)
+                site.counters.append(
+                    Counter(code=code, name=name, kind=counter_kind, location_id=locations[location_code].id)
                 )
     session.flush()
     return by_code

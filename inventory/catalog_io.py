@@ -1,0 +1,447 @@
+"""Import and export of the product catalog (CSV or XLSX), all-or-nothing.
+
+Every row is checked before anything is written; if any row is wrong the whole file is refused
+with every problem listed (line, column, reason) and the database is left exactly as it was.
+A valid file creates new products and updates those matched by code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
+from orto.allergens import Allergen, parse_allergen
+from orto.barcodes import classify
+from orto.db import Database
+from orto.errors import InvalidInput, OrtoError
+from orto.i18n import gettext as _
+from orto.models import AuditEntry, Barcode, Category, DateType, Product, Supplier, Unit
+from orto.money import VAT_RATES_BP, format_amount, parse_money
+
+# (field, Italian header, English header). The first is what export writes in Italian.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("code", "codice", "code"),
+    ("name", "nome", "name"),
+    ("category", "categoria", "category"),
+    ("unit", "unita", "unit"),
+    ("sold_by_weight", "a_peso", "sold_by_weight"),
+    ("vat", "iva", "vat"),
+    ("onsite_vat", "iva_servito", "onsite_vat"),
+    ("price", "prezzo", "price"),
+    ("cost", "costo", "cost"),
+    ("barcodes", "barcode", "barcodes"),
+    ("plu", "plu", "plu"),
+    ("allergens", "allergeni", "allergens"),
+    ("ingredients", "ingredienti", "ingredients"),
+    ("shelf_life_days", "giorni_scadenza", "shelf_life_days"),
+    ("date_type", "tipo_scadenza", "date_type"),
+    ("storage_note", "conservazione", "storage_note"),
+    ("supplier", "fornitore", "supplier"),
+    ("reorder_level", "scorta_minima", "reorder_level"),
+    ("kitchen_item", "comanda", "kitchen_item"),
+    ("active", "attivo", "active"),
+)
+REQUIRED = ("code", "name", "vat", "price")
+_ALIASES = {"unità": "unit", "barcodes": "barcodes", "codici_a_barre": "barcodes", "iva_%": "vat", "prezzo_€": "price"}
+_HEADER_TO_FIELD: dict[str, str] = {}
+for _field, _it, _en in COLUMNS:
+    _HEADER_TO_FIELD[_it] = _field
+    _HEADER_TO_FIELD[_en] = _field
+for _alias, _field in _ALIASES.items():
+    _HEADER_TO_FIELD[_alias] = _field
+
+_TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
+_FALSE = {"0", "no", "false", "falso", "n", ""}
+_DATE_TYPES = {
+    "use_by": DateType.USE_BY, "entro": DateType.USE_BY, "da consumarsi entro": DateType.USE_BY,
+    "scadenza": DateType.USE_BY, "best_before": DateType.BEST_BEFORE, "tmc": DateType.BEST_BEFORE,
+    "preferibilmente": DateType.BEST_BEFORE, "preferibilmente entro": DateType.BEST_BEFORE,
+    "da consumarsi preferibilmente entro": DateType.BEST_BEFORE,
+}
+_UNITS = {"pz": Unit.PIECE, "pezzo": Unit.PIECE, "pezzi": Unit.PIECE, "piece": Unit.PIECE, "pcs": Unit.PIECE,
+          "kg": Unit.KG, "l": Unit.LITRE, "lt": Unit.LITRE, "litro": Unit.LITRE, "litre": Unit.LITRE}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.line <= 1:
+            return _("header, column {column}: {reason}").format(column=self.column, reason=self.reason)
+        return _("line {line}, column {column}: {reason}").format(
+            line=self.line, column=self.column, reason=self.reason
+        )
+
+
+class ImportRejected(OrtoError):
+    """The file has errors; nothing was written."""
+
+    def __init__(self, path: Path, errors: list[RowError]) -> None:
+        self.path = path
+        self.errors = errors
+        super().__init__(
+            _("{path}: {n} problem(s), nothing imported").format(path=path, n=len(errors))
+        )
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    categories_created: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, Any]
+    barcodes: list[tuple[str, Any]]
+
+
+def _parse_bool(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+def _parse_int(text: str, *, minimum: int = 0) -> int:
+    value = text.strip().replace(".", "") if text.strip().count(".") and "," not in text else text.strip()
+    if not value.lstrip("-").isdigit():
+        raise InvalidInput(_("{value!r} is not a whole number").format(value=text))
+    number = int(value)
+    if number < minimum:
+        raise InvalidInput(_("{value} is below {minimum}").format(value=number, minimum=minimum))
+    return number
+
+
+def _parse_vat(text: str) -> int:
+    raw = text.strip().replace("%", "").replace(",", ".")
+    try:
+        percent = Decimal(raw)
+    except ArithmeticError as exc:
+        raise InvalidInput(_("VAT rate {value!r} is not a number").format(value=text)) from exc
+    if percent < 1:  # "0,10" written as a fraction
+        percent *= 100
+    bp = int((percent * 100).to_integral_value())
+    if bp not in VAT_RATES_BP or percent * 100 != bp:
+        raise InvalidInput(_("unknown VAT rate {value!r} (use 4, 5, 10 or 22)").format(value=text))
+    return bp
+
+
+class _Checker:
+    """Turns sheet rows into product values, collecting every problem instead of stopping."""
+
+    def __init__(self, session: Session, sheet: Sheet) -> None:
+        self.errors: list[RowError] = []
+        self.columns: list[str | None] = []
+        for header in sheet.header:
+            key = header.strip().lower().replace(" ", "_")
+            fld = _HEADER_TO_FIELD.get(key)
+            if fld is None:
+                self.errors.append(RowError(1, header or "?", _("unknown column")))
+            elif fld in self.columns:
+                self.errors.append(RowError(1, header, _("column given twice")))
+            self.columns.append(fld)
+        for required in REQUIRED:
+            if required not in self.columns:
+                it_name = next(it for f, it, _en in COLUMNS if f == required)
+                self.errors.append(RowError(1, it_name, _("required column missing")))
+        self.header = sheet.header
+        self.suppliers = {s.code.lower(): s.id for s in session.scalars(select(Supplier))}
+        self.suppliers.update({s.name.lower(): s.id for s in session.scalars(select(Supplier))})
+        # barcode -> product code, to refuse a barcode that already belongs to another product
+        self.db_barcodes = dict(session.execute(select(Barcode.code, Product.code).join(Product)).tuples().all())
+        self.db_plus = dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).tuples().all())
+        self.seen_codes: dict[str, int] = {}
+        self.seen_barcodes: dict[str, int] = {}
+        self.seen_plus: dict[int, int] = {}
+
+    def _error(self, line: int, fld: str, reason: str) -> None:
+        index = self.columns.index(fld) if fld in self.columns else -1
+        self.errors.append(RowError(line, self.header[index] if index >= 0 else fld, reason))
+
+    def check(self, line: int, cells: list[str]) -> _Row | None:
+        raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
+        before = len(self.errors)
+        values: dict[str, Any] = {}
+
+        code = raw.get("code", "")
+        if not code:
+            self._error(line, "code", _("missing code"))
+        elif len(code) > 32:
+            self._error(line, "code", _("code longer than 32 characters"))
+        elif code in self.seen_codes:
+            self._error(line, "code", _("code {code} already on line {other}").format(code=code, other=self.seen_codes[code]))
+        else:
+            self.seen_codes[code] = line
+        values["code"] = code
+
+        name = raw.get("name", "")
+        if not name:
+            self._error(line, "name", _("missing name"))
+        values["name"] = name[:120]
+
+        unit_text = raw.get("unit", "").lower() or "pz"
+        unit = _UNITS.get(unit_text)
+        if unit is None:
+            self._error(line, "unit", _("unknown unit {value!r} (pz, kg or l)").format(value=raw.get("unit")))
+            unit = Unit.PIECE
+        values["unit"] = unit
+        weight_text = raw.get("sold_by_weight", "")
+        by_weight = _parse_bool(weight_text) if weight_text else unit is Unit.KG
+        if by_weight is None:
+            self._error(line, "sold_by_weight", _("{value!r} is not yes or no").format(value=weight_text))
+        values["sold_by_weight"] = bool(by_weight)
+
+        for fld, target, required in (("vat", "vat_rate_bp", True), ("onsite_vat", "onsite_vat_rate_bp", False)):
+            text = raw.get(fld, "")
+            if not text:
+                if required:
+                    self._error(line, fld, _("missing VAT rate"))
+                values[target] = None
+                continue
+            try:
+                values[target] = _parse_vat(text)
+            except InvalidInput as exc:
+                self._error(line, fld, str(exc))
+
+        for fld, target, required in (("price", "price_cents", True), ("cost", "cost_cents", False)):
+            text = raw.get(fld, "")
+            if not text:
+                if required:
+                    self._error(line, fld, _("missing price"))
+                values[target] = 0
+                continue
+            try:
+                values[target] = parse_money(text)
+            except InvalidInput as exc:
+                self._error(line, fld, str(exc))
+
+        barcodes: list[tuple[str, Any]] = []
+        for code_text in filter(None, (b.strip() for b in raw.get("barcodes", "").split("|"))):
+            try:
+                kind = classify(code_text)
+            except InvalidInput as exc:
+                self._error(line, "barcodes", str(exc))
+                continue
+            if code_text in self.seen_barcodes:
+                self._error(line, "barcodes", _("barcode {code} already on line {other}").format(
+                    code=code_text, other=self.seen_barcodes[code_text]))
+                continue
+            owner = self.db_barcodes.get(code_text)
+            if owner is not None and owner != code:
+                self._error(line, "barcodes", _("barcode {code} belongs to product {other}").format(
+                    code=code_text, other=owner))
+                continue
+            self.seen_barcodes[code_text] = line
+            barcodes.append((code_text, kind))
+
+        plu_text = raw.get("plu", "")
+        values["plu"] = None
+        if plu_text:
+            try:
+                plu = _parse_int(plu_text, minimum=1)
+                if plu > 99999:
+                    raise InvalidInput(_("PLU {value} has more than 5 digits").format(value=plu))
+                if plu in self.seen_plus:
+                    raise InvalidInput(_("PLU {value} already on line {other}").format(value=plu, other=self.seen_plus[plu]))
+                owner = self.db_plus.get(plu)
+                if owner is not None and owner != code:
+                    raise InvalidInput(_("PLU {value} belongs to product {other}").format(value=plu, other=owner))
+                self.seen_plus[plu] = line
+                values["plu"] = plu
+            except InvalidInput as exc:
+                self._error(line, "plu", str(exc))
+
+        allergens: set[Allergen] = set()
+        for name_text in filter(None, (a.strip() for a in raw.get("allergens", "").split("|"))):
+            allergen = parse_allergen(name_text)
+            if allergen is None:
+                self._error(line, "allergens", _("unknown allergen {value!r}").format(value=name_text))
+            else:
+                allergens.add(allergen)
+        values["allergens"] = frozenset(allergens)
+        values["ingredients"] = raw.get("ingredients", "")
+        values["storage_note"] = raw.get("storage_note", "")
+
+        for fld, minimum in (("shelf_life_days", 1), ("reorder_level", 0)):
+            text = raw.get(fld, "")
+            values[fld] = None
+            if text:
+                try:
+                    values[fld] = _parse_int(text, minimum=minimum)
+                except InvalidInput as exc:
+                    self._error(line, fld, str(exc))
+
+        date_text = raw.get("date_type", "").strip().lower()
+        values["date_type"] = None
+        if date_text:
+            date_type = _DATE_TYPES.get(date_text)
+            if date_type is None:
+                self._error(line, "date_type", _("{value!r} is neither use_by nor best_before").format(value=date_text))
+            values["date_type"] = date_type
+
+        supplier_text = raw.get("supplier", "").strip()
+        values["supplier_id"] = None
+        if supplier_text:
+            supplier_id = self.suppliers.get(supplier_text.lower())
+            if supplier_id is None:
+                self._error(line, "supplier", _("unknown supplier {value!r}").format(value=supplier_text))
+            values["supplier_id"] = supplier_id
+
+        for fld, default in (("kitchen_item", False), ("active", True)):
+            text = raw.get(fld, "")
+            flag = _parse_bool(text) if text else default
+            if flag is None:
+                self._error(line, fld, _("{value!r} is not yes or no").format(value=text))
+            values[fld] = default if flag is None else flag
+
+        values["category"] = raw.get("category", "").strip() or None
+        if len(self.errors) > before:
+            return None
+        return _Row(line, values, barcodes)
+
+
+_COMPARED = (
+    "name", "unit", "sold_by_weight", "vat_rate_bp", "onsite_vat_rate_bp", "price_cents", "cost_cents", "plu",
+    "allergens", "ingredients", "storage_note", "shelf_life_days", "date_type", "supplier_id", "reorder_level",
+    "kitchen_item", "active", "category_id",
+)
+
+
+def import_products(db: Database, path: Path, *, user_id: int | None = None) -> ImportResult:
+    """Check the whole file, then write it in one transaction; ImportRejected if any row is wrong."""
+    sheet = read_sheet(path)
+    result = ImportResult()
+    with db.write() as session:
+        checker = _Checker(session, sheet)
+        rows = [r for r in (checker.check(line, cells) for line, cells in sheet.rows) if r is not None]
+        if checker.errors:
+            raise ImportRejected(path, checker.errors)
+
+        categories = {c.name.lower(): c.id for c in session.scalars(select(Category))}
+        for row in rows:
+            name = row.values.pop("category")
+            if name is None:
+                row.values["category_id"] = None
+                continue
+            if name.lower() not in categories:
+                category = Category(name=name)
+                session.add(category)
+                session.flush()
+                categories[name.lower()] = category.id
+                result.categories_created.append(name)
+            row.values["category_id"] = categories[name.lower()]
+
+        existing = {p.code: p for p in session.scalars(select(Product))}
+        existing_barcodes: dict[int, set[str]] = {}
+        for product_id, code in session.execute(select(Barcode.product_id, Barcode.code)).tuples():
+            existing_barcodes.setdefault(product_id, set()).add(code)
+
+        new_rows, changed_rows, barcode_rows = [], [], []
+        retired_barcodes: list[str] = []
+        for row in rows:
+            product = existing.get(row.values["code"])
+            wanted = {code for code, _kind in row.barcodes}
+            if product is None:
+                new_rows.append(row)
+                continue
+            have = existing_barcodes.get(product.id, set())
+            differs = any(getattr(product, f) != row.values[f] for f in _COMPARED) or have != wanted
+            if not differs:
+                result.unchanged += 1
+                continue
+            result.updated += 1
+            changed_rows.append({"id": product.id, **{f: row.values[f] for f in _COMPARED}})
+            retired_barcodes.extend(have - wanted)
+            barcode_rows.extend(
+                {"product_id": product.id, "code": c, "kind": k} for c, k in row.barcodes if c not in have
+            )
+
+        if retired_barcodes:
+            # A barcode moved away from a product: the product history keeps its lines; barcodes
+            # are lookup keys, not records, so the old ones are dropped.
+            from sqlalchemy import delete
+
+            session.execute(delete(Barcode).where(Barcode.code.in_(retired_barcodes)))
+        if changed_rows:
+            session.execute(update(Product), changed_rows)
+        if new_rows:
+            ids = session.execute(
+                insert(Product).returning(Product.id, Product.code, sort_by_parameter_order=True),
+                [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows],
+            ).tuples().all()
+            for (product_id, _code), row in zip(ids, new_rows, strict=True):
+                barcode_rows.extend({"product_id": product_id, "code": c, "kind": k} for c, k in row.barcodes)
+            result.created = len(new_rows)
+        if barcode_rows:
+            session.execute(insert(Barcode), barcode_rows)
+        session.add(AuditEntry(
+            action="catalog_import", user_id=user_id, entity="products",
+            details={"file": path.name, "created": result.created, "updated": result.updated,
+                     "unchanged": result.unchanged},
+        ))
+    return result
+
+
+def _yes_no(flag: bool, italian: bool) -> str:
+    return ("sì" if flag else "no") if italian else ("yes" if flag else "no")
+
+
+def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator[list[Any]]:
+    language = "it" if italian else "en"
+    categories = dict(session.execute(select(Category.id, Category.name)).tuples().all())
+    suppliers = dict(session.execute(select(Supplier.id, Supplier.code)).tuples().all())
+    barcodes: dict[int, list[str]] = {}
+    for product_id, code in session.execute(select(Barcode.product_id, Barcode.code).order_by(Barcode.id)).tuples():
+        barcodes.setdefault(product_id, []).append(code)
+
+    def money(cents: int) -> Any:
+        return Decimal(cents).scaleb(-2) if spreadsheet else format_amount(cents, language).replace(
+            "." if italian else ",", "")
+
+    def vat(bp: int | None) -> Any:
+        if bp is None:
+            return None if spreadsheet else ""
+        return bp // 100 if spreadsheet else str(bp // 100)
+
+    for p in session.scalars(select(Product).order_by(Product.code)):
+        yield [
+            p.code, p.name, categories.get(p.category_id, "") if p.category_id else "", p.unit.value,
+            _yes_no(p.sold_by_weight, italian), vat(p.vat_rate_bp), vat(p.onsite_vat_rate_bp),
+            money(p.price_cents), money(p.cost_cents), "|".join(barcodes.get(p.id, [])),
+            (p.plu if spreadsheet else str(p.plu)) if p.plu is not None else "",
+            "|".join(a.label(language) for a in sorted(p.allergens)), p.ingredients,
+            (p.shelf_life_days if spreadsheet else str(p.shelf_life_days)) if p.shelf_life_days else "",
+            p.date_type.value if p.date_type else "", p.storage_note,
+            suppliers.get(p.supplier_id, "") if p.supplier_id else "",
+            (p.reorder_level if spreadsheet else str(p.reorder_level)) if p.reorder_level is not None else "",
+            _yes_no(p.kitchen_item, italian), _yes_no(p.active, italian),
+        ]
+
+
+def export_products(db: Database, path: Path, *, plain: bool = False, language: str = "it") -> int:
+    """Write the catalog; CSV for Italian Excel unless ``plain``; XLSX by extension. Returns the count."""
+    italian = language == "it" and not plain
+    header = [it if italian else en for _f, it, en in COLUMNS]
+    with db.read() as session:
+        rows = list(_export_rows(session, italian, path.suffix.lower() == ".xlsx"))
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, header, iter(rows), {7: "#,##0.00", 8: "#,##0.00"})
+    else:
+        write_csv(path, header, iter(rows), italian_excel=not plain)
+    return len(rows)

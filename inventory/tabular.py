@@ -1,0 +1,146 @@
+"""Reading and writing the spreadsheets people actually have: CSV from Italian Excel, plain CSV, XLSX.
+
+Italian Excel writes ``;``-separated CSV with decimal commas, in UTF-8 (with or without BOM) or
+Windows-1252; other tools write plain comma CSV. We detect both rather than asking, because the
+person importing rarely knows which one they have.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from orto.errors import InvalidInput
+from orto.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table read from a file: its header and its rows with their line numbers in the file."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    dialect: str  # "excel-it" (; and decimal comma), "plain" (comma), "xlsx"
+
+
+def decode(data: bytes, path: Path) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            _("{path}: not UTF-8 nor Windows-1252 text (byte {pos})").format(path=path, pos=exc.start)
+        ) from exc
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _cell_text(value: Any) -> str:
+    """An XLSX cell as the text a person would have typed (numbers without float noise)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # openpyxl hands numbers over as floats; repr gives the shortest exact decimal form
+        text = format(Decimal(repr(value)).normalize(), "f")
+        return text
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value).strip()
+
+
+def read_sheet(path: Path) -> Sheet:
+    if not path.exists():
+        raise InvalidInput(_("{path}: no such file").format(path=path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    text = decode(path.read_bytes(), path)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InvalidInput(_("{path}: the file is empty or has no header line").format(path=path))
+    delimiter = _delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise InvalidInput(
+            _("{path}, line {line}: {reason}").format(path=path, line=reader.line_num, reason=exc)
+        ) from exc
+    header = [h.strip().lstrip("\ufeff") for h in records[0]]
+    rows = []
+    # csv.reader may span a quoted cell over lines; line_num is not kept per record, so count
+    for number, record in enumerate(records[1:], start=2):
+        if any(cell.strip() for cell in record):
+            rows.append((number, [cell.strip() for cell in record]))
+    return Sheet(header, rows, "excel-it" if delimiter == ";" else "plain")
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput(_("{path}: not a readable XLSX file ({reason})").format(path=path, reason=exc)) from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(v) for v in next(iterator)]
+    except StopIteration as exc:
+        raise InvalidInput(_("{path}: the file is empty or has no header line").format(path=path)) from exc
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, values in enumerate(iterator, start=2):
+        cells = [_cell_text(v) for v in values[: len(header)]]
+        if any(cells):
+            rows.append((number, cells))
+    workbook.close()
+    return Sheet(header, rows, "xlsx")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[str]], *, italian_excel: bool) -> None:
+    """Italian Excel: ``;`` and UTF-8 with BOM (so Excel picks the encoding); plain: comma, no BOM."""
+    encoding = "utf-8-sig" if italian_excel else "utf-8"
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=";" if italian_excel else ",", lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_xlsx(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], formats: dict[int, str]) -> None:
+    """Numbers stay numbers (with a number format per column index), header bold and frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBCF")
+    for row in rows:
+        sheet.append(list(row))
+    for column, number_format in formats.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
