@@ -164,8 +164,8 @@ class _Checker:
         self.suppliers = {s.code.lower(): s.id for s in session.scalars(select(Supplier))}
         self.suppliers.update({s.name.lower(): s.id for s in session.scalars(select(Supplier))})
         # barcode -> product code, to refuse a barcode that already belongs to another product
-        self.db_barcodes = dict(session.execute(select(Barcode.code, Product.code).join(Product)).tuples().all())
-        self.db_plus = dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).tuples().all())
+        self.db_barcodes = dict(session.execute(select(Barcode.code, Product.code).join(Product)).all())
+        self.db_plus = dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).all())
         self.seen_codes: dict[str, int] = {}
         self.seen_barcodes: dict[str, int] = {}
         self.seen_plus: dict[int, int] = {}
@@ -349,7 +349,7 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
 
         existing = {p.code: p for p in session.scalars(select(Product))}
         existing_barcodes: dict[int, set[str]] = {}
-        for product_id, code in session.execute(select(Barcode.product_id, Barcode.code)).tuples():
+        for product_id, code in session.execute(select(Barcode.product_id, Barcode.code)):
             existing_barcodes.setdefault(product_id, set()).add(code)
 
         new_rows, changed_rows, barcode_rows = [], [], []
@@ -381,15 +381,17 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
         if changed_rows:
             session.execute(update(Product), changed_rows)
         if new_rows:
-            ids = session.execute(
-                insert(Product).returning(Product.id, Product.code, sort_by_parameter_order=True),
-                [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows],
-            ).tuples().all()
-            for (product_id, _code), row in zip(ids, new_rows, strict=True):
+            # Core executemany: the ORM's bulk insert with RETURNING is quadratic in SQLAlchemy 2.1
+            session.execute(
+                insert(Product.__table__), [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows]
+            )
+            ids = dict(session.execute(select(Product.code, Product.id)).all())
+            for row in new_rows:
+                product_id = ids[row.values["code"]]
                 barcode_rows.extend({"product_id": product_id, "code": c, "kind": k} for c, k in row.barcodes)
             result.created = len(new_rows)
         if barcode_rows:
-            session.execute(insert(Barcode), barcode_rows)
+            session.execute(insert(Barcode.__table__), barcode_rows)
         session.add(AuditEntry(
             action="catalog_import", user_id=user_id, entity="products",
             details={"file": path.name, "created": result.created, "updated": result.updated,
@@ -404,10 +406,10 @@ def _yes_no(flag: bool, italian: bool) -> str:
 
 def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator[list[Any]]:
     language = "it" if italian else "en"
-    categories = dict(session.execute(select(Category.id, Category.name)).tuples().all())
-    suppliers = dict(session.execute(select(Supplier.id, Supplier.code)).tuples().all())
+    categories = dict(session.execute(select(Category.id, Category.name)).all())
+    suppliers = dict(session.execute(select(Supplier.id, Supplier.code)).all())
     barcodes: dict[int, list[str]] = {}
-    for product_id, code in session.execute(select(Barcode.product_id, Barcode.code).order_by(Barcode.id)).tuples():
+    for product_id, code in session.execute(select(Barcode.product_id, Barcode.code).order_by(Barcode.id)):
         barcodes.setdefault(product_id, []).append(code)
 
     def money(cents: int) -> Any:

@@ -131,8 +131,8 @@ def _run_hook(target: Any, module_name: str, function: str, **kwargs: Any) -> No
 
 def _categories(session: Session) -> dict[str, int]:
     rows = [{"name": name, "quick_key_group": group} for name, group in demo_data.CATEGORIES.items()]
-    session.execute(insert(Category), rows)
-    return dict(session.execute(select(Category.name, Category.id)).tuples().all())
+    session.execute(insert(Category.__table__), rows)
+    return dict(session.execute(select(Category.name, Category.id)).all())
 
 
 def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
@@ -179,9 +179,9 @@ def _products(session: Session, categories: dict[str, int], suppliers: dict[str,
                 barcodes.append((code, with_check_digit(f"80{ean:010d}")))
                 row["reorder_level"] = 6
             rows.append(row)
-    session.execute(insert(Product), rows)
+    session.execute(insert(Product.__table__), rows)
     by_code = {p.code: p for p in session.scalars(select(Product))}
-    session.execute(insert(Barcode), [
+    session.execute(insert(Barcode.__table__), [
         {"product_id": by_code[code].id, "code": barcode, "kind": BarcodeKind.EAN13} for code, barcode in barcodes
     ])
     category_of = {code: cat for cat, items in demo_data.PRODUCTS.items() for code, *_rest in items}

@@ -86,10 +86,13 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-def main_group() -> int:
+def main_group(args: list[str] | None = None) -> int:
     """Run the app; an OrtoError becomes one line on stderr and a meaningful exit code."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns the code of a typer.Exit instead of raising it
+        result = app(args=args, standalone_mode=False)
+        if isinstance(result, int):
+            return result
     except (DatabaseUnavailable, SchemaOutdated) as exc:
         typer.echo(f"orto: {exc}", err=True)
         return EXIT_UNAVAILABLE

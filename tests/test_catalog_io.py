@@ -1,0 +1,136 @@
+"""Product import and export: every bad row named, nothing written unless the whole file is right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from inventory.catalog_io import ImportRejected, export_products, import_products
+from orto.allergens import Allergen
+from orto.db import Database
+from orto.models import AuditEntry, Barcode, Product, Unit
+
+HEADER = "codice;nome;categoria;unita;iva;prezzo;barcode;allergeni;plu;costo;giorni_scadenza;tipo_scadenza\n"
+GOOD = (
+    HEADER
+    + "POM;Pomodori cuore di bue;Verdura;kg;4;3,50;;;101;1,80;7;best_before\n"
+    + "MARM;Marmellata di albicocche;Conserve;pz;10;4,90;8001234567897|96385074;;;2,10;365;preferibilmente entro\n"
+    + "PANE;Pane casereccio;Pane;kg;4;4,20;;Glutine|semi di sesamo;102;;2;use_by\n"
+)
+
+
+def _write(tmp_path: Path, text: str, name: str = "products.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _products(db: Database) -> dict[str, Product]:
+    with db.read() as session:
+        return {p.code: p for p in session.scalars(select(Product))}
+
+
+def test_an_italian_excel_file_imports_every_field(db: Database, tmp_path: Path) -> None:
+    result = import_products(db, _write(tmp_path, GOOD))
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    products = _products(db)
+    pomodori, marmellata, pane = products["POM"], products["MARM"], products["PANE"]
+    assert (pomodori.unit, pomodori.sold_by_weight, pomodori.price_cents, pomodori.plu) == (Unit.KG, True, 350, 101)
+    assert (marmellata.vat_rate_bp, marmellata.cost_cents, marmellata.shelf_life_days) == (1000, 210, 365)
+    assert marmellata.date_type is not None and marmellata.date_type.value == "best_before"
+    assert pane.allergens == frozenset({Allergen.GLUTEN, Allergen.SESAME})
+    with db.read() as session:
+        codes = set(session.scalars(select(Barcode.code).where(Barcode.product_id == marmellata.id)))
+        assert codes == {"8001234567897", "96385074"}
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("cp1252", False)]
+)
+def test_encodings_are_detected(db: Database, tmp_path: Path, encoding: str, bom: bool) -> None:
+    text = HEADER + "CAF;Caffè macinato più forte;Caffè;pz;22;5,90;;;;;;\n"
+    path = tmp_path / "p.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
+    import_products(db, path)
+    assert _products(db)["CAF"].name == "Caffè macinato più forte"
+
+
+def test_plain_comma_csv_with_english_headers(db: Database, tmp_path: Path) -> None:
+    text = 'code,name,vat,price,allergens\nX1,"Biscotti, frolla",10,4.50,eggs|milk|cereals containing gluten\n'
+    import_products(db, _write(tmp_path, text))
+    product = _products(db)["X1"]
+    assert (product.name, product.price_cents) == ("Biscotti, frolla", 450)
+    assert product.allergens == frozenset({Allergen.EGGS, Allergen.MILK, Allergen.GLUTEN})
+
+
+def test_a_bad_file_lists_every_problem_and_writes_nothing(db: Database, tmp_path: Path) -> None:
+    import_products(db, _write(tmp_path, "codice;nome;iva;prezzo;barcode\nOLD;Vecchio;4;1,00;8001234567897\n"))
+    before = _products(db)
+    bad = (
+        "codice;nome;iva;prezzo;barcode;allergeni;colore\n"
+        "A;Uno;7;1,00;;;\n"  # 2: unknown VAT rate
+        "B;Due;4;1,00;8001234567896;;\n"  # 3: bad check digit
+        "C;Tre;4;1,00;4006381333931;;\n"  # 4: fine alone...
+        "D;Quattro;4;1,00;4006381333931;;\n"  # 5: ...but duplicated in the file
+        "E;Cinque;4;1,00;8001234567897;;\n"  # 6: belongs to product OLD
+        "F;Sei;4;-2,00;;;\n"  # 7: negative price
+        "G;Sette;4;due euro;;;\n"  # 8: unparsable price
+        "H;;4;1,00;;;\n"  # 9: missing name
+        "I;Nove;4;1,00;;pippo;\n"  # 10: unknown allergen
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_products(db, _write(tmp_path, bad, "bad.csv"))
+    problems = {(e.line, e.column) for e in rejected.value.errors}
+    assert problems == {
+        (1, "colore"), (2, "iva"), (3, "barcode"), (5, "barcode"), (6, "barcode"), (7, "prezzo"),
+        (8, "prezzo"), (9, "nome"), (10, "allergeni"),
+    }
+    reasons = " ".join(e.reason for e in rejected.value.errors)
+    assert "check digit" in reasons and "line 4" in reasons and "OLD" in reasons
+    after = _products(db)
+    assert set(after) == set(before) == {"OLD"}
+
+
+def test_reimport_updates_by_code_and_counts(db: Database, tmp_path: Path) -> None:
+    import_products(db, _write(tmp_path, GOOD))
+    changed = GOOD.replace("Pane casereccio;Pane;kg;4;4,20", "Pane casereccio;Pane;kg;4;4,40")
+    changed += "NEW;Nuovo;;pz;22;1,00;;;;;;\n"
+    result = import_products(db, _write(tmp_path, changed, "again.csv"))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
+    assert _products(db)["PANE"].price_cents == 440
+
+
+@pytest.mark.parametrize(("name", "plain"), [("out.csv", False), ("out.csv", True), ("out.xlsx", False)])
+def test_export_then_import_round_trips_exactly(db: Database, tmp_path: Path, name: str, plain: bool) -> None:
+    import_products(db, _write(tmp_path, GOOD))
+    out = tmp_path / name
+    assert export_products(db, out, plain=plain) == 3
+    result = import_products(db, out)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+
+
+def test_italian_csv_export_is_for_excel(db: Database, tmp_path: Path) -> None:
+    import_products(db, _write(tmp_path, GOOD))
+    out = tmp_path / "out.csv"
+    export_products(db, out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("codice;nome;")
+    assert any(";3,50;1,80;" in line for line in lines)
+
+
+def test_xlsx_export_keeps_numbers_as_numbers(db: Database, tmp_path: Path) -> None:
+    import_products(db, _write(tmp_path, GOOD))
+    out = tmp_path / "out.xlsx"
+    export_products(db, out)
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    price = sheet.cell(row=2, column=header.index("prezzo") + 1)
+    assert isinstance(price.value, int | float) and price.number_format == "#,##0.00"
+    assert sheet.freeze_panes == "A2"

@@ -1,0 +1,89 @@
+"""The orto command as a person meets it: init, bad databases, import exit codes, the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from orto.db import Database
+from orto.models import Lot, Product, StockLevel, User
+from pos.cli.app import main_group
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main_group(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_creates_then_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    code, out, _ = run(capsys, "--db", url, "init")
+    assert code == 0 and "pronto" in out
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "init")
+    assert code == 0 and "already up to date" in out
+
+
+def test_commands_refuse_a_database_that_was_never_initialised(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run(capsys, "--db", f"sqlite:///{tmp_path / 'new.sqlite3'}", "export", "products", "x.csv")
+    assert code == 2 and "orto init" in err
+
+
+def test_unreachable_database_one_line_password_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(capsys, "--db", "postgresql+psycopg://orto:hunter2@127.0.0.1:1/orto", "init")
+    assert code == 2
+    assert "hunter2" not in err and "***" in err and "127.0.0.1:1" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    precious = tmp_path / "ricette.txt"
+    precious.write_text("Passata: pomodori, sale\n", encoding="utf-8")
+    code, _out, err = run(capsys, "--db", f"sqlite:///{precious}", "init")
+    assert code == 2 and "not an SQLite database" in err
+    assert precious.read_text(encoding="utf-8") == "Passata: pomodori, sale\n"
+
+
+def test_a_rejected_import_exits_1_and_lists_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    run(capsys, "--db", url, "init")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("codice;nome;iva;prezzo\nA;Uno;7;1,00\nB;;4;x\n", encoding="utf-8")
+    code, _out, err = run(capsys, "--db", url, "--lang", "en", "import", "products", str(bad))
+    assert code == 1
+    assert "line 2, column iva" in err and "line 3, column nome" in err and "line 3, column prezzo" in err
+    good = tmp_path / "good.csv"
+    good.write_text("codice;nome;iva;prezzo\nA;Uno;4;1,00\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", url, "--lang", "en", "import", "products", str(good))
+    assert code == 0 and "1 created, 0 updated, 0 unchanged" in out
+
+
+def test_demo_is_built_apart_from_the_real_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo", "--no-tui")
+    assert code == 0 and "PIN 1111" in out
+    data = tmp_path / "data"  # ORTO_DATA_DIR of the test
+    assert (data / "demo.sqlite3").exists() and not (data / "orto.sqlite3").exists()
+    demo = Database(f"sqlite:///{data / 'demo.sqlite3'}")
+    with demo.read() as session:
+        assert session.scalar(select(func.count()).select_from(Product)) >= 120
+        assert session.scalar(select(func.count()).select_from(User)) >= 3
+        levels = session.execute(select(StockLevel.location_id, StockLevel.lot_id, StockLevel.quantity)).all()
+        assert levels and all(q > 0 for _l, _t, q in levels)
+        expiries = [lot.expiry for lot in session.scalars(select(Lot)) if lot.expiry]
+    from datetime import date, timedelta
+
+    today = date.today()
+    assert any(e < today for e in expiries), "some lots are past their date"
+    assert any(today <= e <= today + timedelta(days=3) for e in expiries), "some lots are near their date"
+    code, out, _ = run(capsys, "demo", "--no-tui")
+    assert code == 0 and ("Already built" in out or "Già" in out or "già" in out)
+
+
+def test_demo_fills_an_explicitly_named_database(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, _err = run(capsys, "--db", db.url, "demo", "--no-tui")
+    assert code == 0
+    with db.read() as session:
+        products = session.scalar(select(func.count()).select_from(Product))
+    assert products is not None and products >= 120
