@@ -198,6 +198,8 @@ class FundMovement(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)  # signed
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), default=None)
     referral: Mapped[str | None] = mapped_column(String(60), default=None)  # social services' number
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)  # where donated
+    method: Mapped[str | None] = mapped_column(String(16), default=None)  # how a donation was paid
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,96 @@
+"""What the selling services hand back to a till: immutable snapshots, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from orto.models import PaymentMethod, SaleKind, SaleStatus
+from orto.money import VatShare
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: int
+    position: int
+    product_id: int
+    product_code: str
+    description: str
+    quantity: int  # pieces, or grams when weighed
+    weighed: bool
+    list_price_cents: int
+    unit_price_cents: int
+    price_overridden: bool
+    markdown_cents: int
+    discount_cents: int
+    vat_rate_bp: int
+    total_cents: int
+    lot_code: str | None
+    lot_expiry: str | None  # ISO date
+    kitchen_item: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: int
+    method: PaymentMethod
+    amount_cents: int
+    tendered_cents: int | None
+    change_cents: int
+    reference: str | None
+
+
+@dataclass(frozen=True)
+class SaleView:
+    id: int
+    uuid: str
+    kind: SaleKind
+    status: SaleStatus
+    number: str | None
+    counter_id: int
+    shift_id: int
+    user_id: int
+    price_list: str | None
+    customer_card: str | None
+    onsite: bool
+    started_at: datetime
+    completed_at: datetime | None
+    lines: tuple[LineView, ...]
+    total_cents: int
+    discount_cents: int
+    markdown_cents: int
+    vat: tuple[VatShare, ...]
+    payments: tuple[PaymentView, ...]
+    original_sale_id: int | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments)
+
+    @property
+    def change_cents(self) -> int:
+        return sum(p.change_cents for p in self.payments)
+
+    @property
+    def item_count(self) -> int:
+        return sum(1 if line.weighed else line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """One payment as typed at the till. For cash, ``amount_cents`` is what the customer hands over."""
+
+    method: PaymentMethod
+    amount_cents: int
+    reference: str | None = None  # voucher number, gift card code, social-services referral
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale: SaleView
+    change_cents: int
+    open_drawer: bool
+    print_job_ids: tuple[int, ...]
+    warnings: tuple[str, ...] = ()
