@@ -64,8 +64,7 @@ def post_movement(
         product_id=lot.product_id, quantity=quantity, unit_cost_cents=lot.unit_cost_cents,
         reason=reason, user_id=user_id, doc_type=doc_type, doc_id=doc_id,
     )
-    session.add(movement)
-    session.flush()
+    session.add(movement)  # inserted with the others at flush time: one executemany, not one per row
     return movement, on_hand
 
 

@@ -13,9 +13,19 @@ from orto.i18n import gettext as _
 from orto.models import DateType, Lot, MovementKind, Product, Recall
 
 
-def block_reason(session: Session, lot: Lot, today: date) -> str | None:
+def open_recalls(session: Session, lot_ids: list[int]) -> dict[int, Recall]:
+    """The open recalls among these lots, in one query."""
+    if not lot_ids:
+        return {}
+    return {r.lot_id: r for r in session.scalars(
+        select(Recall).where(Recall.lot_id.in_(lot_ids), Recall.lifted_at.is_(None)))}
+
+
+def block_reason(session: Session, lot: Lot, today: date, recalls: dict[int, Recall] | None = None) -> str | None:
     """Why a lot cannot be sold anywhere (recall, lab hold, past use-by), or None."""
-    recall = session.scalar(select(Recall).where(Recall.lot_id == lot.id, Recall.lifted_at.is_(None)))
+    if recalls is None:
+        recalls = open_recalls(session, [lot.id])
+    recall = recalls.get(lot.id)
     if recall is not None:
         return _("lot {lot} is recalled: {reason}").format(lot=lot.code, reason=recall.reason)
     if lot.hold_reason:
@@ -34,10 +44,10 @@ def pick_lot(session: Session, product: Product, location_id: int, today: date) 
     from orto.errors import NotAllowed
 
     first_reason = None
-    for level in lots_fefo(session, product.id, location_id):
-        if level.quantity <= 0:
-            continue
-        reason = block_reason(session, level.lot, today)
+    levels = [lv for lv in lots_fefo(session, product.id, location_id) if lv.quantity > 0]
+    recalls = open_recalls(session, [lv.lot.id for lv in levels])
+    for level in levels:
+        reason = block_reason(session, level.lot, today, recalls)
         if reason is None:
             return level.lot
         first_reason = first_reason or reason
@@ -52,7 +62,8 @@ def take_stock(
 ) -> list[str]:
     """Post the movements for a sold quantity; returns warnings (stock gone below zero)."""
     levels = lots_fefo(session, product.id, location_id, lock=True)
-    usable = [lv for lv in levels if block_reason(session, lv.lot, today) is None]
+    recalls = open_recalls(session, [lv.lot.id for lv in levels])
+    usable = [lv for lv in levels if block_reason(session, lv.lot, today, recalls) is None]
     usable.sort(key=lambda lv: lv.lot.id != preferred_lot_id)  # the lot priced on the line first
     remaining = quantity
     for level in usable:

@@ -36,11 +36,17 @@ class Markdown:
     past_date: bool  # past best-before: sellable only marked down, with a warning
 
 
-def markdown_for(session: Session, product: Product, lot: Lot | None, today: date) -> Markdown | None:
+def markdown_rules(session: Session) -> dict[int | None, MarkdownRule]:
+    return {r.category_id: r for r in session.scalars(select(MarkdownRule))}
+
+
+def markdown_for(session: Session, product: Product, lot: Lot | None, today: date,
+                 rules: dict[int | None, MarkdownRule] | None = None) -> Markdown | None:
     """The near-expiry discount for a best-before lot within its category's window."""
     if lot is None or lot.expiry is None or lot.date_type is not DateType.BEST_BEFORE:
         return None
-    rules = {r.category_id: r for r in session.scalars(select(MarkdownRule))}
+    if rules is None:
+        rules = markdown_rules(session)
     rule = rules.get(product.category_id) or rules.get(None)
     days_left = (lot.expiry - today).days
     if days_left < 0:

@@ -41,7 +41,7 @@ from pos.selling import scale
 from pos.selling.audit import audit
 from pos.selling.auth import authorise
 from pos.selling.lots import block_reason, pick_lot
-from pos.selling.pricing import list_price, markdown_for
+from pos.selling.pricing import list_price, markdown_for, markdown_rules
 from pos.selling.views import LineView, PaymentView, SaleView
 
 ROME = ZoneInfo("Europe/Rome")
@@ -159,11 +159,13 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
     """Line totals from quantity, price, markdown and discounts; the sale discount spread on lines."""
     nets: list[int] = []
     own_discounts: list[int] = []
+    rules = markdown_rules(session)
     for line in sale.lines:
         gross = price_for_quantity(line.unit_price_cents, line.quantity, line.weighed)
         product = session.get(Product, line.product_id)
         lot = session.get(Lot, line.lot_id) if line.lot_id else None
-        markdown = markdown_for(session, product, lot, today) if product and not line.price_overridden else None
+        markdown = (markdown_for(session, product, lot, today, rules)
+                    if product and not line.price_overridden else None)
         line.markdown_cents = percent_of(gross, markdown.percent_bp) if markdown else 0
         after_markdown = gross - line.markdown_cents
         if line.line_discount_bp:
