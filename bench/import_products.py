@@ -48,7 +48,9 @@ def main() -> None:
     started = time.perf_counter()
     with floor_db:
         floor_db.executemany("INSERT INTO products VALUES (?,?,?,?,?,?)", rows)
-        floor_db.executemany("INSERT INTO barcodes VALUES (?,?)", [(i, with_check_digit(f"80{i:010d}")) for i in range(N)])
+        floor_db.executemany(
+            "INSERT INTO barcodes VALUES (?,?)", [(i, with_check_digit(f"80{i:010d}")) for i in range(N)]
+        )
     floor = time.perf_counter() - started
 
     print(f"machine: {machine()}")

@@ -43,13 +43,16 @@ def main() -> None:
     floor = []
     for product_id in picks:
         started = time.perf_counter()
-        floor_conn.execute("SELECT coalesce(sum(quantity), 0) FROM stock_levels WHERE product_id = ?",
-                           (product_id,)).fetchone()
+        floor_conn.execute(
+            "SELECT coalesce(sum(quantity), 0) FROM stock_levels WHERE product_id = ?", (product_id,)
+        ).fetchone()
         floor.append((time.perf_counter() - started) * 1000)
     p50, p99 = percentile(timings, 50), percentile(timings, 99)
     print(f"machine: {machine()}")
-    print(f"on hand for one product: p50 {p50:.3f} ms, p99 {p99:.3f} ms (target ≤ {TARGET_MS} ms) "
-          f"{verdict(p99 <= TARGET_MS)}")
+    print(
+        f"on hand for one product: p50 {p50:.3f} ms, p99 {p99:.3f} ms (target ≤ {TARGET_MS} ms) "
+        f"{verdict(p99 <= TARGET_MS)}"
+    )
     print(f"floor, plain sqlite3 SUM: p50 {percentile(floor, 50):.3f} ms, p99 {percentile(floor, 99):.3f} ms")
 
 

@@ -44,8 +44,9 @@ def floor_run(path: str) -> list[float]:
     for i in range(N):
         started = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
-        sale = conn.execute("INSERT INTO sale VALUES (NULL, ?, ?, 1200, 'completed', datetime('now'))",
-                            (f"uuid-{i}", f"N-{i}")).lastrowid
+        sale = conn.execute(
+            "INSERT INTO sale VALUES (NULL, ?, ?, 1200, 'completed', datetime('now'))", (f"uuid-{i}", f"N-{i}")
+        ).lastrowid
         for product in (1, 2, 3):
             line = conn.execute("INSERT INTO line VALUES (NULL, ?, ?, 1, 400, 400, 1000)", (sale, product)).lastrowid
             conn.execute("INSERT INTO movement VALUES (NULL, ?, 1, -1, 'sale', ?)", (product, line))
@@ -71,19 +72,24 @@ def main() -> None:
         selling.add_item(db, sale.id, shop.cashier, "2100101002502")
         sale = selling.add_item(db, sale.id, shop.cashier, "H2O")
         before_commit = time.perf_counter()
-        selling.complete_sale(db, shop.settings, sale.id, shop.cashier,
-                              [PaymentInput(PaymentMethod.CASH, sale.total_cents + 100)])
+        selling.complete_sale(
+            db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, sale.total_cents + 100)]
+        )
         done = time.perf_counter()
         commit.append((done - before_commit) * 1000)
         whole.append((done - started) * 1000)
     floor = floor_run(str(folder / "floor.sqlite3"))
     p50, p99, f50 = percentile(commit, 50), percentile(commit, 99), percentile(floor, 50)
     print(f"machine: {machine()}")
-    print(f"commit of a 3-line sale: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {1000 / p50:.0f} sales/s "
-          f"(target p50 ≤ 3 ms: {verdict(p50 <= 3)}; ≤ 5x floor: {p50 / f50:.1f}x {verdict(p50 <= 5 * f50)})")
-    print(f"whole sale, start + 3 scans + commit (5 transactions): p50 {percentile(whole, 50):.2f} ms, "
-          f"p99 {percentile(whole, 99):.2f} ms, {1000 / percentile(whole, 50):.0f} sales/s "
-          f"(target ≥ 300/s: {verdict(1000 / percentile(whole, 50) >= 300)})")
+    print(
+        f"commit of a 3-line sale: p50 {p50:.2f} ms, p99 {p99:.2f} ms, {1000 / p50:.0f} sales/s "
+        f"(target p50 ≤ 3 ms: {verdict(p50 <= 3)}; ≤ 5x floor: {p50 / f50:.1f}x {verdict(p50 <= 5 * f50)})"
+    )
+    print(
+        f"whole sale, start + 3 scans + commit (5 transactions): p50 {percentile(whole, 50):.2f} ms, "
+        f"p99 {percentile(whole, 99):.2f} ms, {1000 / percentile(whole, 50):.0f} sales/s "
+        f"(target ≥ 300/s: {verdict(1000 / percentile(whole, 50) >= 300)})"
+    )
     print(f"floor, plain sqlite3 one transaction: p50 {f50:.2f} ms, p99 {percentile(floor, 99):.2f} ms")
 
 

@@ -62,8 +62,9 @@ def main() -> None:
         pal = factories.sites(session)["PAL"]
         counters = [shop.counter]
         for i in range(2, PROCESSES + 1):
-            counter = Counter(site_id=pal.id, code=f"PAL-{i}", name=f"Cassa {i}", kind="emporio",
-                              location_id=shop.location)
+            counter = Counter(
+                site_id=pal.id, code=f"PAL-{i}", name=f"Cassa {i}", kind="emporio", location_id=shop.location
+            )
             session.add(counter)
             session.flush()
             counters.append(counter.id)
@@ -90,10 +91,14 @@ def main() -> None:
     drift = (jam or 0) - (30 - (completed or 0))
     p99 = percentile(timings, 99)
     print(f"machine: {machine()}; engine: {db.dialect}")
-    print(f"{PROCESSES} processes x {SALES_EACH} sales: {completed} completed, {failures} failed, stock drift {drift}, "
-          f"{(completed or 0) / elapsed:.0f} sales/s overall")
-    print(f"whole-sale latency: p50 {percentile(timings, 50):.1f} ms, p99 {p99:.1f} ms "
-          f"(target p99 ≤ 100 ms: {verdict(p99 <= 100)}; no failures: {verdict(failures == 0 and drift == 0)})")
+    print(
+        f"{PROCESSES} processes x {SALES_EACH} sales: {completed} completed, {failures} failed, stock drift {drift}, "
+        f"{(completed or 0) / elapsed:.0f} sales/s overall"
+    )
+    print(
+        f"whole-sale latency: p50 {percentile(timings, 50):.1f} ms, p99 {p99:.1f} ms "
+        f"(target p99 ≤ 100 ms: {verdict(p99 <= 100)}; no failures: {verdict(failures == 0 and drift == 0)})"
+    )
     print(f"first two sales of each process (cold): max {max(cold):.0f} ms")
 
 

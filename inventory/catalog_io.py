@@ -23,6 +23,7 @@ from orto.db import Database
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Barcode, Category, DateType, Product, Supplier, Unit
+from orto.models.base import table_of
 from orto.money import VAT_RATES_BP, format_amount, parse_money
 
 # (field, Italian header, English header). The first is what export writes in Italian.
@@ -60,13 +61,28 @@ for _alias, _field in _ALIASES.items():
 _TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
 _FALSE = {"0", "no", "false", "falso", "n", ""}
 _DATE_TYPES = {
-    "use_by": DateType.USE_BY, "entro": DateType.USE_BY, "da consumarsi entro": DateType.USE_BY,
-    "scadenza": DateType.USE_BY, "best_before": DateType.BEST_BEFORE, "tmc": DateType.BEST_BEFORE,
-    "preferibilmente": DateType.BEST_BEFORE, "preferibilmente entro": DateType.BEST_BEFORE,
+    "use_by": DateType.USE_BY,
+    "entro": DateType.USE_BY,
+    "da consumarsi entro": DateType.USE_BY,
+    "scadenza": DateType.USE_BY,
+    "best_before": DateType.BEST_BEFORE,
+    "tmc": DateType.BEST_BEFORE,
+    "preferibilmente": DateType.BEST_BEFORE,
+    "preferibilmente entro": DateType.BEST_BEFORE,
     "da consumarsi preferibilmente entro": DateType.BEST_BEFORE,
 }
-_UNITS = {"pz": Unit.PIECE, "pezzo": Unit.PIECE, "pezzi": Unit.PIECE, "piece": Unit.PIECE, "pcs": Unit.PIECE,
-          "kg": Unit.KG, "l": Unit.LITRE, "lt": Unit.LITRE, "litro": Unit.LITRE, "litre": Unit.LITRE}
+_UNITS = {
+    "pz": Unit.PIECE,
+    "pezzo": Unit.PIECE,
+    "pezzi": Unit.PIECE,
+    "piece": Unit.PIECE,
+    "pcs": Unit.PIECE,
+    "kg": Unit.KG,
+    "l": Unit.LITRE,
+    "lt": Unit.LITRE,
+    "litro": Unit.LITRE,
+    "litre": Unit.LITRE,
+}
 
 
 @dataclass(frozen=True)
@@ -89,9 +105,7 @@ class ImportRejected(OrtoError):
     def __init__(self, path: Path, errors: list[RowError]) -> None:
         self.path = path
         self.errors = errors
-        super().__init__(
-            _("{path}: {n} problem(s), nothing imported").format(path=path, n=len(errors))
-        )
+        super().__init__(_("{path}: {n} problem(s), nothing imported").format(path=path, n=len(errors)))
 
 
 @dataclass
@@ -185,7 +199,9 @@ class _Checker:
         elif len(code) > 32:
             self._error(line, "code", _("code longer than 32 characters"))
         elif code in self.seen_codes:
-            self._error(line, "code", _("code {code} already on line {other}").format(code=code, other=self.seen_codes[code]))
+            self._error(
+                line, "code", _("code {code} already on line {other}").format(code=code, other=self.seen_codes[code])
+            )
         else:
             self.seen_codes[code] = line
         values["code"] = code
@@ -239,13 +255,19 @@ class _Checker:
                 self._error(line, "barcodes", str(exc))
                 continue
             if code_text in self.seen_barcodes:
-                self._error(line, "barcodes", _("barcode {code} already on line {other}").format(
-                    code=code_text, other=self.seen_barcodes[code_text]))
+                self._error(
+                    line,
+                    "barcodes",
+                    _("barcode {code} already on line {other}").format(
+                        code=code_text, other=self.seen_barcodes[code_text]
+                    ),
+                )
                 continue
             owner = self.db_barcodes.get(code_text)
             if owner is not None and owner != code:
-                self._error(line, "barcodes", _("barcode {code} belongs to product {other}").format(
-                    code=code_text, other=owner))
+                self._error(
+                    line, "barcodes", _("barcode {code} belongs to product {other}").format(code=code_text, other=owner)
+                )
                 continue
             self.seen_barcodes[code_text] = line
             barcodes.append((code_text, kind))
@@ -258,7 +280,9 @@ class _Checker:
                 if plu > 99999:
                     raise InvalidInput(_("PLU {value} has more than 5 digits").format(value=plu))
                 if plu in self.seen_plus:
-                    raise InvalidInput(_("PLU {value} already on line {other}").format(value=plu, other=self.seen_plus[plu]))
+                    raise InvalidInput(
+                        _("PLU {value} already on line {other}").format(value=plu, other=self.seen_plus[plu])
+                    )
                 owner = self.db_plus.get(plu)
                 if owner is not None and owner != code:
                     raise InvalidInput(_("PLU {value} belongs to product {other}").format(value=plu, other=owner))
@@ -317,9 +341,24 @@ class _Checker:
 
 
 _COMPARED = (
-    "name", "unit", "sold_by_weight", "vat_rate_bp", "onsite_vat_rate_bp", "price_cents", "cost_cents", "plu",
-    "allergens", "ingredients", "storage_note", "shelf_life_days", "date_type", "supplier_id", "reorder_level",
-    "kitchen_item", "active", "category_id",
+    "name",
+    "unit",
+    "sold_by_weight",
+    "vat_rate_bp",
+    "onsite_vat_rate_bp",
+    "price_cents",
+    "cost_cents",
+    "plu",
+    "allergens",
+    "ingredients",
+    "storage_note",
+    "shelf_life_days",
+    "date_type",
+    "supplier_id",
+    "reorder_level",
+    "kitchen_item",
+    "active",
+    "category_id",
 )
 
 
@@ -352,7 +391,9 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
         for product_id, code in session.execute(select(Barcode.product_id, Barcode.code)):
             existing_barcodes.setdefault(product_id, set()).add(code)
 
-        new_rows, changed_rows, barcode_rows = [], [], []
+        new_rows: list[_Row] = []
+        changed_rows: list[dict[str, Any]] = []
+        barcode_rows: list[dict[str, Any]] = []
         retired_barcodes: list[str] = []
         for row in rows:
             product = existing.get(row.values["code"])
@@ -383,7 +424,7 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
         if new_rows:
             # Core executemany: the ORM's bulk insert with RETURNING is quadratic in SQLAlchemy 2.1
             session.execute(
-                insert(Product.__table__), [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows]
+                insert(table_of(Product)), [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows]
             )
             ids = dict(session.execute(select(Product.code, Product.id)).all())
             for row in new_rows:
@@ -391,12 +432,20 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
                 barcode_rows.extend({"product_id": product_id, "code": c, "kind": k} for c, k in row.barcodes)
             result.created = len(new_rows)
         if barcode_rows:
-            session.execute(insert(Barcode.__table__), barcode_rows)
-        session.add(AuditEntry(
-            action="catalog_import", user_id=user_id, entity="products",
-            details={"file": path.name, "created": result.created, "updated": result.updated,
-                     "unchanged": result.unchanged},
-        ))
+            session.execute(insert(table_of(Barcode)), barcode_rows)
+        session.add(
+            AuditEntry(
+                action="catalog_import",
+                user_id=user_id,
+                entity="products",
+                details={
+                    "file": path.name,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+        )
     return result
 
 
@@ -413,8 +462,11 @@ def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator
         barcodes.setdefault(product_id, []).append(code)
 
     def money(cents: int) -> Any:
-        return Decimal(cents).scaleb(-2) if spreadsheet else format_amount(cents, language).replace(
-            "." if italian else ",", "")
+        return (
+            Decimal(cents).scaleb(-2)
+            if spreadsheet
+            else format_amount(cents, language).replace("." if italian else ",", "")
+        )
 
     def vat(bp: int | None) -> Any:
         if bp is None:
@@ -423,16 +475,26 @@ def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator
 
     for p in session.scalars(select(Product).order_by(Product.code)):
         yield [
-            p.code, p.name, categories.get(p.category_id, "") if p.category_id else "", p.unit.value,
-            _yes_no(p.sold_by_weight, italian), vat(p.vat_rate_bp), vat(p.onsite_vat_rate_bp),
-            money(p.price_cents), money(p.cost_cents), "|".join(barcodes.get(p.id, [])),
+            p.code,
+            p.name,
+            categories.get(p.category_id, "") if p.category_id else "",
+            p.unit.value,
+            _yes_no(p.sold_by_weight, italian),
+            vat(p.vat_rate_bp),
+            vat(p.onsite_vat_rate_bp),
+            money(p.price_cents),
+            money(p.cost_cents),
+            "|".join(barcodes.get(p.id, [])),
             (p.plu if spreadsheet else str(p.plu)) if p.plu is not None else "",
-            "|".join(a.label(language) for a in sorted(p.allergens)), p.ingredients,
+            "|".join(a.label(language) for a in sorted(p.allergens)),
+            p.ingredients,
             (p.shelf_life_days if spreadsheet else str(p.shelf_life_days)) if p.shelf_life_days else "",
-            p.date_type.value if p.date_type else "", p.storage_note,
+            p.date_type.value if p.date_type else "",
+            p.storage_note,
             suppliers.get(p.supplier_id, "") if p.supplier_id else "",
             (p.reorder_level if spreadsheet else str(p.reorder_level)) if p.reorder_level is not None else "",
-            _yes_no(p.kitchen_item, italian), _yes_no(p.active, italian),
+            _yes_no(p.kitchen_item, italian),
+            _yes_no(p.active, italian),
         ]
 
 

@@ -60,9 +60,17 @@ def post_movement(
     if on_hand < 0 and quantity < 0 and not allow_negative:
         raise NegativeStock(f"only {on_hand - quantity} of lot {lot.code} left here, {-quantity} asked")
     movement = StockMovement(
-        at=at or utcnow(), kind=kind, location_id=location_id, lot_id=lot.id,
-        product_id=lot.product_id, quantity=quantity, unit_cost_cents=lot.unit_cost_cents,
-        reason=reason, user_id=user_id, doc_type=doc_type, doc_id=doc_id,
+        at=at or utcnow(),
+        kind=kind,
+        location_id=location_id,
+        lot_id=lot.id,
+        product_id=lot.product_id,
+        quantity=quantity,
+        unit_cost_cents=lot.unit_cost_cents,
+        reason=reason,
+        user_id=user_id,
+        doc_type=doc_type,
+        doc_id=doc_id,
     )
     session.add(movement)  # inserted with the others at flush time: one executemany, not one per row
     return movement, on_hand
@@ -107,8 +115,13 @@ def untracked_lot(session: Session, product: Product, today: date) -> Lot:
     code = f"NOLOT-{product.code}"
     lot = session.scalar(select(Lot).where(Lot.code == code))
     if lot is None:
-        lot = Lot(code=code, product_id=product.id, origin=LotOrigin.UNTRACKED, received_on=today,
-                  unit_cost_cents=product.cost_cents)
+        lot = Lot(
+            code=code,
+            product_id=product.id,
+            origin=LotOrigin.UNTRACKED,
+            received_on=today,
+            unit_cost_cents=product.cost_cents,
+        )
         session.add(lot)
         session.flush()
     return lot

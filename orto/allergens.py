@@ -53,12 +53,25 @@ _NAMES: dict[Allergen, tuple[str, str]] = {
 
 # Short forms people actually type in a spreadsheet, beside the full legal names.
 _ALIASES: dict[str, Allergen] = {
-    "glutine": Allergen.GLUTEN, "gluten": Allergen.GLUTEN, "cereali": Allergen.GLUTEN,
-    "uovo": Allergen.EGGS, "egg": Allergen.EGGS, "soya": Allergen.SOYBEANS, "soy": Allergen.SOYBEANS,
-    "lattosio": Allergen.MILK, "frutta secca": Allergen.NUTS, "tree nuts": Allergen.NUTS,
-    "sesamo": Allergen.SESAME, "sesame": Allergen.SESAME, "solfiti": Allergen.SULPHITES,
-    "sulfiti": Allergen.SULPHITES, "sulphites": Allergen.SULPHITES, "sulfites": Allergen.SULPHITES,
-    "lupino": Allergen.LUPIN, "peanut": Allergen.PEANUTS, "crostaceo": Allergen.CRUSTACEANS,
+    "glutine": Allergen.GLUTEN,
+    "gluten": Allergen.GLUTEN,
+    "cereali": Allergen.GLUTEN,
+    "uovo": Allergen.EGGS,
+    "egg": Allergen.EGGS,
+    "soya": Allergen.SOYBEANS,
+    "soy": Allergen.SOYBEANS,
+    "lattosio": Allergen.MILK,
+    "frutta secca": Allergen.NUTS,
+    "tree nuts": Allergen.NUTS,
+    "sesamo": Allergen.SESAME,
+    "sesame": Allergen.SESAME,
+    "solfiti": Allergen.SULPHITES,
+    "sulfiti": Allergen.SULPHITES,
+    "sulphites": Allergen.SULPHITES,
+    "sulfites": Allergen.SULPHITES,
+    "lupino": Allergen.LUPIN,
+    "peanut": Allergen.PEANUTS,
+    "crostaceo": Allergen.CRUSTACEANS,
     "mollusco": Allergen.MOLLUSCS,
 }
 

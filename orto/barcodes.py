@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from orto.errors import InvalidInput
+from orto.i18n import gettext as _
 from orto.models.enums import BarcodeKind
 
 
@@ -27,11 +28,13 @@ def classify(code: str) -> BarcodeKind:
         if not has_valid_check_digit(code):
             expected = gtin_check_digit(code[:-1])
             raise InvalidInput(
-                f"barcode {code}: check digit is {code[-1]}, should be {expected} ({kinds[len(code)].value})"
+                _("barcode {code}: check digit is {digit}, should be {expected} ({kind})").format(
+                    code=code, digit=code[-1], expected=expected, kind=kinds[len(code)].value
+                )
             )
         return kinds[len(code)]
     if not code or len(code) > 32 or not code.isprintable() or " " in code:
-        raise InvalidInput(f"barcode {code!r} is not a barcode (1-32 characters, no spaces)")
+        raise InvalidInput(_("barcode {code!r} is not a barcode (1-32 characters, no spaces)").format(code=code))
     return BarcodeKind.INTERNAL
 
 

@@ -91,9 +91,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _install_sqlite_recipe(engine)
         return engine
     try:
-        return create_engine(
-            parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True, **kwargs
-        )
+        return create_engine(parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True, **kwargs)
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"database {mask(parsed)}: driver missing; install orto[postgres]") from exc
     except ModuleNotFoundError as exc:

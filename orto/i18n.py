@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 
-from orto.money import babel_locale
+from orto.locales import babel_locale
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "orto"

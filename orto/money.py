@@ -14,14 +14,11 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_currency, format_decimal
 
 from orto.errors import InvalidInput
+from orto.i18n import gettext as _
+from orto.locales import babel_locale
 
 VAT_RATES_BP = (400, 500, 1000, 2200)
 _NUMBER = re.compile(r"^[+-]?[0-9][0-9.,' ]*$|^[+-]?[.,][0-9]+$")
-_LOCALES = {"it": "it_IT", "en": "en_GB"}
-
-
-def babel_locale(language: str) -> str:
-    return _LOCALES.get(language, "it_IT")
 
 
 def div_round_half_up(numerator: int, denominator: int) -> int:
@@ -37,7 +34,7 @@ def _to_decimal(text: str, what: str) -> Decimal:
     """Accept '1,20', '1.20', '1.234,56', '1,234.56', '1234'; refuse anything ambiguous."""
     raw = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not raw or not _NUMBER.match(raw):
-        raise InvalidInput(f"{what} {text!r} is not a number")
+        raise InvalidInput(_("{what} {text!r} is not a number").format(what=what, text=text))
     if "," in raw and "." in raw:
         # the separator that comes last is the decimal one
         if raw.rfind(",") > raw.rfind("."):
@@ -46,49 +43,51 @@ def _to_decimal(text: str, what: str) -> Decimal:
             raw = raw.replace(",", "")
     elif "," in raw:
         if raw.count(",") > 1:
-            raise InvalidInput(f"{what} {text!r} has more than one decimal comma")
+            raise InvalidInput(_("{what} {text!r} has more than one decimal comma").format(what=what, text=text))
         raw = raw.replace(",", ".")
     elif raw.count(".") > 1:
         # '1.234.567' is Italian thousands grouping
         if all(len(part) == 3 for part in raw.lstrip("+-").split(".")[1:]):
             raw = raw.replace(".", "")
         else:
-            raise InvalidInput(f"{what} {text!r} has more than one decimal point")
+            raise InvalidInput(_("{what} {text!r} has more than one decimal point").format(what=what, text=text))
     try:
         return Decimal(raw)
     except InvalidOperation as exc:
-        raise InvalidInput(f"{what} {text!r} is not a number") from exc
+        raise InvalidInput(_("{what} {text!r} is not a number").format(what=what, text=text)) from exc
 
 
 def _scaled(text: str, places: int, what: str) -> int:
     value = _to_decimal(text, what)
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
-        raise InvalidInput(f"{what} {text!r} has more than {places} decimals")
+        raise InvalidInput(
+            _("{what} {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+        )
     return int(scaled)
 
 
 def parse_money(text: str, *, allow_negative: bool = False) -> int:
     """'1,20' or '1.20' or '1.234,56 €' -> cents."""
-    cents = _scaled(text, 2, "amount")
+    cents = _scaled(text, 2, _("amount"))
     if cents < 0 and not allow_negative:
-        raise InvalidInput(f"amount {text!r} is negative")
+        raise InvalidInput(_("amount {text!r} is negative").format(text=text))
     return cents
 
 
 def parse_kg_to_grams(text: str) -> int:
     """'1,250' (kg) -> 1250 g."""
-    grams = _scaled(text, 3, "weight")
+    grams = _scaled(text, 3, _("weight"))
     if grams <= 0:
-        raise InvalidInput(f"weight {text!r} must be more than zero")
+        raise InvalidInput(_("weight {text!r} must be more than zero").format(text=text))
     return grams
 
 
 def parse_percent_bp(text: str) -> int:
     """'10' or '12,5' (%) -> basis points."""
-    bp = _scaled(text.replace("%", ""), 2, "percentage")
+    bp = _scaled(text.replace("%", ""), 2, _("percentage"))
     if not 0 <= bp <= 10_000:
-        raise InvalidInput(f"percentage {text!r} must be between 0 and 100")
+        raise InvalidInput(_("percentage {text!r} must be between 0 and 100").format(text=text))
     return bp
 
 

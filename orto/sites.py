@@ -22,21 +22,37 @@ class SiteSpec:
 
 STANDARD_SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
-        "PAL", "Orto-emporio", "Via Palmanova 59",
-        (("SHOP", "Negozio", LocationKind.SHOP_FLOOR), ("LAB", "Laboratorio", LocationKind.LAB),
-         ("COLD", "Cella frigo", LocationKind.COLD_ROOM)),
+        "PAL",
+        "Orto-emporio",
+        "Via Palmanova 59",
+        (
+            ("SHOP", "Negozio", LocationKind.SHOP_FLOOR),
+            ("LAB", "Laboratorio", LocationKind.LAB),
+            ("COLD", "Cella frigo", LocationKind.COLD_ROOM),
+        ),
         (("PAL-1", "Cassa emporio", CounterKind.EMPORIO, "SHOP"),),
     ),
     SiteSpec(
-        "CAP", "Orto-cucina", "Via L. Capuana 7",
-        (("SHOP", "Banco", LocationKind.SHOP_FLOOR), ("KITCHEN", "Cucina", LocationKind.KITCHEN),
-         ("LAB", "Laboratorio", LocationKind.LAB), ("COLD", "Cella frigo", LocationKind.COLD_ROOM)),
+        "CAP",
+        "Orto-cucina",
+        "Via L. Capuana 7",
+        (
+            ("SHOP", "Banco", LocationKind.SHOP_FLOOR),
+            ("KITCHEN", "Cucina", LocationKind.KITCHEN),
+            ("LAB", "Laboratorio", LocationKind.LAB),
+            ("COLD", "Cella frigo", LocationKind.COLD_ROOM),
+        ),
         (("CAP-1", "Banco catering", CounterKind.CUCINA, "SHOP"),),
     ),
     SiteSpec(
-        "MON", "Orto-bar", "Via P.L. Monti 18-20",
-        (("BAR", "Bar", LocationKind.BAR), ("LAB", "Laboratorio", LocationKind.LAB),
-         ("COLD", "Frigo", LocationKind.COLD_ROOM)),
+        "MON",
+        "Orto-bar",
+        "Via P.L. Monti 18-20",
+        (
+            ("BAR", "Bar", LocationKind.BAR),
+            ("LAB", "Laboratorio", LocationKind.LAB),
+            ("COLD", "Frigo", LocationKind.COLD_ROOM),
+        ),
         (("MON-1", "Cassa bar", CounterKind.BAR, "BAR"),),
     ),
 )
@@ -69,9 +85,7 @@ def ensure_standard_sites(session: Session) -> dict[str, Site]:
 
 
 def location_by_code(session: Session, site_code: str, location_code: str) -> Location:
-    location = session.scalar(
-        select(Location).join(Site).where(Site.code == site_code, Location.code == location_code)
-    )
+    location = session.scalar(select(Location).join(Site).where(Site.code == site_code, Location.code == location_code))
     if location is None:
         from orto.errors import NotFound
 

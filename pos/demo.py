@@ -47,6 +47,7 @@ from orto.models import (
     Unit,
     User,
 )
+from orto.models.base import table_of
 from orto.money import parse_money
 from orto.schema import upgrade
 from orto.security import hash_pin
@@ -77,7 +78,9 @@ def _remove_sqlite(url: str) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def prepare_demo(state: _HasSettings, *, rebuild: bool = False, today: date | None = None) -> tuple[Database, list[str]]:
+def prepare_demo(
+    state: _HasSettings, *, rebuild: bool = False, today: date | None = None
+) -> tuple[Database, list[str]]:
     """Open (building it the first time) the demo database; returns it and lines to show."""
     settings = state.settings
     url = demo_url(settings)
@@ -131,7 +134,7 @@ def _run_hook(target: Any, module_name: str, function: str, **kwargs: Any) -> No
 
 def _categories(session: Session) -> dict[str, int]:
     rows = [{"name": name, "quick_key_group": group} for name, group in demo_data.CATEGORIES.items()]
-    session.execute(insert(Category.__table__), rows)
+    session.execute(insert(table_of(Category)), rows)
     return dict(session.execute(select(Category.name, Category.id)).all())
 
 
@@ -139,10 +142,16 @@ def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for code, name, address, city, vat, distances, organic in demo_data.FARMS:
         supplier = Supplier(
-            code=code, name=name, address=address, city=city, vat_number=vat, organic_certified=organic,
+            code=code,
+            name=name,
+            address=address,
+            city=city,
+            vat_number=vat,
+            organic_certified=organic,
             organic_cert_code=f"IT-BIO-{code}" if organic else None,
             organic_cert_expiry=date(2027, 6, 30) if organic else None,
-            contact=_("Orders by phone, weekdays 7-12"), phone="+39 02 0000 0000",
+            contact=_("Orders by phone, weekdays 7-12"),
+            phone="+39 02 0000 0000",
         )
         supplier.distances = [SupplierDistance(site_id=sites[s].id, distance_km=km) for s, km in distances.items()]
         session.add(supplier)
@@ -151,7 +160,9 @@ def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
     return ids
 
 
-def _products(session: Session, categories: dict[str, int], suppliers: dict[str, int]) -> dict[str, tuple[Product, str]]:
+def _products(
+    session: Session, categories: dict[str, int], suppliers: dict[str, int]
+) -> dict[str, tuple[Product, str]]:
     plu = 100
     ean = 0
     rows: list[dict[str, Any]] = []
@@ -160,15 +171,24 @@ def _products(session: Session, categories: dict[str, int], suppliers: dict[str,
         for code, name, unit, vat, onsite, price, cost, allergens, shelf, date_type, supplier, extra in items:
             weighed = "W" in extra
             row: dict[str, Any] = {
-                "code": code, "name": name, "category_id": categories[category], "unit": Unit(unit),
-                "sold_by_weight": weighed, "vat_rate_bp": vat * 100,
+                "code": code,
+                "name": name,
+                "category_id": categories[category],
+                "unit": Unit(unit),
+                "sold_by_weight": weighed,
+                "vat_rate_bp": vat * 100,
                 "onsite_vat_rate_bp": onsite * 100 if onsite else None,
-                "price_cents": parse_money(price), "cost_cents": parse_money(cost),
+                "price_cents": parse_money(price),
+                "cost_cents": parse_money(cost),
                 "allergens": frozenset(a for a in (parse_allergen(x) for x in allergens) if a is not None),
-                "shelf_life_days": shelf, "date_type": DateType(date_type) if date_type else None,
+                "shelf_life_days": shelf,
+                "date_type": DateType(date_type) if date_type else None,
                 "supplier_id": suppliers.get(supplier) if supplier and supplier != "LAB" else None,
-                "kitchen_item": "K" in extra, "plu": None, "reorder_level": None,
-                "ingredients": _ingredients(category, name), "storage_note": _storage(category, date_type),
+                "kitchen_item": "K" in extra,
+                "plu": None,
+                "reorder_level": None,
+                "ingredients": _ingredients(category, name),
+                "storage_note": _storage(category, date_type),
             }
             if weighed:
                 plu += 1
@@ -179,11 +199,12 @@ def _products(session: Session, categories: dict[str, int], suppliers: dict[str,
                 barcodes.append((code, with_check_digit(f"80{ean:010d}")))
                 row["reorder_level"] = 6
             rows.append(row)
-    session.execute(insert(Product.__table__), rows)
+    session.execute(insert(table_of(Product)), rows)
     by_code = {p.code: p for p in session.scalars(select(Product))}
-    session.execute(insert(Barcode.__table__), [
-        {"product_id": by_code[code].id, "code": barcode, "kind": BarcodeKind.EAN13} for code, barcode in barcodes
-    ])
+    session.execute(
+        insert(table_of(Barcode)),
+        [{"product_id": by_code[code].id, "code": barcode, "kind": BarcodeKind.EAN13} for code, barcode in barcodes],
+    )
     category_of = {code: cat for cat, items in demo_data.PRODUCTS.items() for code, *_rest in items}
     return {code: (product, category_of[code]) for code, product in by_code.items()}
 
@@ -192,22 +213,29 @@ def _ingredients(category: str, name: str) -> str:
     if category != "Conserve del laboratorio":
         return ""
     recipes = {
-        "Passata": "pomodori (99%), sale", "Sugo": "passata di pomodoro, cipolle, sedano, olio extravergine "
-        "di oliva, basilico (3%), sale", "Pesto": "basilico (50%), olio extravergine di oliva, Grana Padano "
-        "(latte), pinoli (frutta a guscio), aglio, sale", "Giardiniera": "cavolfiore, carote, peperoni, sedano, "
-        "cipolle, aceto di vino (solfiti), zucchero, sale", "Confettura": "frutta (60%), zucchero di canna, "
-        "succo di limone", "Marmellata": "arance (60%), zucchero di canna", "Composta": "fichi (70%), zucchero "
-        "di canna, succo di limone", "Chutney": "pere (60%), zucchero di canna, aceto di mele, senape, zenzero",
-        "Pomodori": "pomodori secchi (65%), olio di semi di girasole, capperi, origano, sale", "Melanzane":
-        "melanzane (65%), olio di semi di girasole, aceto di vino (solfiti), aglio, menta, sale", "Peperoni":
-        "peperoni (70%), aceto di vino (solfiti), acqua, zucchero, sale", "Zucchine": "zucchine (70%), aceto di "
-        "vino (solfiti), zucchero, menta, sale", "Crema": "zucca (80%), panna (latte), cipolle, sale",
-        "Vellutata": "zucca (70%), acqua, panna (latte), sedano, cipolle, sale", "Succo": "mele (100%)",
-        "Sciroppo": "acqua, zucchero, fiori di sambuco (5%), succo di limone", "Cipolle": "cipolle rosse (70%), "
-        "zucchero di canna, aceto di vino", "Salsa": "prezzemolo (45%), olio extravergine di oliva, acciughe "
-        "(pesce), capperi, uova sode, aceto di vino (solfiti)", "Ragù": "pomodori, proteine di soia (soia), "
-        "carote, sedano, cipolle, olio extravergine di oliva, sale", "Ketchup": "pomodori (75%), zucchero, aceto "
-        "di vino, senape, spezie, sale", "Miele": "miele (100%)",
+        "Passata": "pomodori (99%), sale",
+        "Sugo": "passata di pomodoro, cipolle, sedano, olio extravergine di oliva, basilico (3%), sale",
+        "Pesto": "basilico (50%), olio extravergine di oliva, Grana Padano "
+        "(latte), pinoli (frutta a guscio), aglio, sale",
+        "Giardiniera": "cavolfiore, carote, peperoni, sedano, cipolle, aceto di vino (solfiti), zucchero, sale",
+        "Confettura": "frutta (60%), zucchero di canna, succo di limone",
+        "Marmellata": "arance (60%), zucchero di canna",
+        "Composta": "fichi (70%), zucchero di canna, succo di limone",
+        "Chutney": "pere (60%), zucchero di canna, aceto di mele, senape, zenzero",
+        "Pomodori": "pomodori secchi (65%), olio di semi di girasole, capperi, origano, sale",
+        "Melanzane": "melanzane (65%), olio di semi di girasole, aceto di vino (solfiti), aglio, menta, sale",
+        "Peperoni": "peperoni (70%), aceto di vino (solfiti), acqua, zucchero, sale",
+        "Zucchine": "zucchine (70%), aceto di vino (solfiti), zucchero, menta, sale",
+        "Crema": "zucca (80%), panna (latte), cipolle, sale",
+        "Vellutata": "zucca (70%), acqua, panna (latte), sedano, cipolle, sale",
+        "Succo": "mele (100%)",
+        "Sciroppo": "acqua, zucchero, fiori di sambuco (5%), succo di limone",
+        "Cipolle": "cipolle rosse (70%), zucchero di canna, aceto di vino",
+        "Salsa": "prezzemolo (45%), olio extravergine di oliva, acciughe "
+        "(pesce), capperi, uova sode, aceto di vino (solfiti)",
+        "Ragù": "pomodori, proteine di soia (soia), carote, sedano, cipolle, olio extravergine di oliva, sale",
+        "Ketchup": "pomodori (75%), zucchero, aceto di vino, senape, spezie, sale",
+        "Miele": "miele (100%)",
     }
     for prefix, text in recipes.items():
         if name.startswith(prefix):
@@ -219,7 +247,10 @@ def _storage(category: str, date_type: str | None) -> str:
     if category == "Conserve del laboratorio":
         if date_type == "use_by":
             return "Conservare in frigorifero a 0-4 °C."
-        return "Conservare in luogo fresco e asciutto. Dopo l'apertura conservare in frigorifero e consumare entro 5 giorni."
+        return (
+            "Conservare in luogo fresco e asciutto. "
+            "Dopo l'apertura conservare in frigorifero e consumare entro 5 giorni."
+        )
     return ""
 
 
@@ -238,12 +269,14 @@ def _price_lists(session: Session, categories: dict[str, int]) -> None:
         PriceRule(price_list_id=staff.id, percent_off_bp=2000),
     ]
     session.add_all(rules)
-    session.add_all([
-        MarkdownRule(category_id=None, days_before=2, percent_bp=3000),
-        MarkdownRule(category_id=categories["Verdura"], days_before=1, percent_bp=5000),
-        MarkdownRule(category_id=categories["Frutta"], days_before=1, percent_bp=5000),
-        MarkdownRule(category_id=categories["Conserve del laboratorio"], days_before=30, percent_bp=2000),
-    ])
+    session.add_all(
+        [
+            MarkdownRule(category_id=None, days_before=2, percent_bp=3000),
+            MarkdownRule(category_id=categories["Verdura"], days_before=1, percent_bp=5000),
+            MarkdownRule(category_id=categories["Frutta"], days_before=1, percent_bp=5000),
+            MarkdownRule(category_id=categories["Conserve del laboratorio"], days_before=30, percent_bp=2000),
+        ]
+    )
 
 
 def _people_and_funds(session: Session, sites: dict[str, Site]) -> None:
@@ -258,15 +291,20 @@ def _people_and_funds(session: Session, sites: dict[str, Site]) -> None:
 
 
 def _stock(
-    session: Session, rng: random.Random, today: date, sites: dict[str, Site],
-    products: dict[str, tuple[Product, str]], suppliers: dict[str, int],
+    session: Session,
+    rng: random.Random,
+    today: date,
+    sites: dict[str, Site],
+    products: dict[str, tuple[Product, str]],
+    suppliers: dict[str, int],
 ) -> int:
     """Lots with spread expiries (some near, some past) received through deliveries."""
-    sell_location = {code: next(loc for loc in site.locations if loc.code in ("SHOP", "BAR")) for code, site in
-                     sites.items()}
+    sell_location = {
+        code: next(loc for loc in site.locations if loc.code in ("SHOP", "BAR")) for code, site in sites.items()
+    }
     deliveries: dict[tuple[str, int, date], Delivery] = {}
     count = 0
-    for code, (product, category) in sorted(products.items()):
+    for _code, (product, category) in sorted(products.items()):
         if category in demo_data.MADE_TO_ORDER or product.kitchen_item:
             continue
         for site_code in demo_data.CATEGORY_SITES[category]:
@@ -281,8 +319,12 @@ def _stock(
                 quantity = rng.randint(3, 25) * 1000 if product.sold_by_weight else rng.randint(4, 30)
                 count += 1
                 lot = Lot(
-                    code=f"{site_code}-{received:%y%m%d}-{count:04d}", product_id=product.id, expiry=expiry,
-                    date_type=product.date_type, received_on=received, unit_cost_cents=product.cost_cents,
+                    code=f"{site_code}-{received:%y%m%d}-{count:04d}",
+                    product_id=product.id,
+                    expiry=expiry,
+                    date_type=product.date_type,
+                    received_on=received,
+                    unit_cost_cents=product.cost_cents,
                     origin=LotOrigin.DELIVERY if product.supplier_id else LotOrigin.OPENING,
                     supplier_id=product.supplier_id,
                     supplier_lot_code=f"{rng.randint(1000, 9999)}/{received:%y}" if product.supplier_id else None,
@@ -296,25 +338,48 @@ def _stock(
                     delivery = deliveries.get(key)
                     if delivery is None:
                         delivery = Delivery(
-                            supplier_id=product.supplier_id, site_id=sites[site_code].id, location_id=location.id,
-                            note_number=f"DDT {len(deliveries) + 1}/{received:%Y}", received_at=at,
+                            supplier_id=product.supplier_id,
+                            site_id=sites[site_code].id,
+                            location_id=location.id,
+                            note_number=f"DDT {len(deliveries) + 1}/{received:%Y}",
+                            received_at=at,
                         )
                         session.add(delivery)
                         session.flush()
                         deliveries[key] = delivery
                     line = DeliveryLine(
-                        delivery_id=delivery.id, product_id=product.id, quantity=quantity,
-                        unit_cost_cents=product.cost_cents, supplier_lot_code=lot.supplier_lot_code, expiry=expiry,
-                        date_type=product.date_type, temperature_dc=40 if category == "Uova e latticini" else None,
+                        delivery_id=delivery.id,
+                        product_id=product.id,
+                        quantity=quantity,
+                        unit_cost_cents=product.cost_cents,
+                        supplier_lot_code=lot.supplier_lot_code,
+                        expiry=expiry,
+                        date_type=product.date_type,
+                        temperature_dc=40 if category == "Uova e latticini" else None,
                         lot_id=lot.id,
                     )
                     session.add(line)
                     session.flush()
                     lot.delivery_line_id = line.id
-                    post_movement(session, kind=MovementKind.DELIVERY, location_id=location.id, lot=lot,
-                                  quantity=quantity, doc_type="delivery_line", doc_id=line.id, at=at,
-                                  reason=delivery.note_number)
+                    post_movement(
+                        session,
+                        kind=MovementKind.DELIVERY,
+                        location_id=location.id,
+                        lot=lot,
+                        quantity=quantity,
+                        doc_type="delivery_line",
+                        doc_id=line.id,
+                        at=at,
+                        reason=delivery.note_number,
+                    )
                 else:
-                    post_movement(session, kind=MovementKind.COUNT_ADJUSTMENT, location_id=location.id, lot=lot,
-                                  quantity=quantity, at=at, reason=_("opening stock"))
+                    post_movement(
+                        session,
+                        kind=MovementKind.COUNT_ADJUSTMENT,
+                        location_id=location.id,
+                        lot=lot,
+                        quantity=quantity,
+                        at=at,
+                        reason=_("opening stock"),
+                    )
     return count

@@ -33,8 +33,13 @@ def queue_document(
     open_drawer: bool = False,
 ) -> PrintJob:
     job = PrintJob(
-        printer=printer, role=role, doc_type=doc_type, doc_id=doc_id, document=document,
-        counter_id=counter_id, open_drawer=open_drawer,
+        printer=printer,
+        role=role,
+        doc_type=doc_type,
+        doc_id=doc_id,
+        document=document,
+        counter_id=counter_id,
+        open_drawer=open_drawer,
     )
     session.add(job)
     session.flush()

@@ -22,17 +22,34 @@ def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, op
     receipt_printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
     if receipt_printer:
         doc_type = "refund" if sale.kind.value == "refund" else "receipt"
-        jobs.append(queue_document(
-            session, printer=receipt_printer, role=PrinterRole.RECEIPT, doc_type=doc_type, doc_id=sale.id,
-            document=sale_snapshot(session, settings, sale), counter_id=counter.id, open_drawer=open_drawer,
-        ))
+        jobs.append(
+            queue_document(
+                session,
+                printer=receipt_printer,
+                role=PrinterRole.RECEIPT,
+                doc_type=doc_type,
+                doc_id=sale.id,
+                document=sale_snapshot(session, settings, sale),
+                counter_id=counter.id,
+                open_drawer=open_drawer,
+            )
+        )
     kitchen_lines = [line for line in sale.lines if line.kitchen_item]
     kitchen_printer = printer_for(settings, counter.code, PrinterRole.KITCHEN)
     if kitchen_lines and kitchen_printer and sale.tab_id is None:  # tab items went to the kitchen when ordered
-        jobs.append(queue_document(
-            session, printer=kitchen_printer, role=PrinterRole.KITCHEN, doc_type="kitchen", doc_id=sale.id,
-            document=kitchen_snapshot(counter, label=sale.number or "", lines=[
-                (line.description, line.quantity, line.note) for line in kitchen_lines
-            ]), counter_id=counter.id,
-        ))
+        jobs.append(
+            queue_document(
+                session,
+                printer=kitchen_printer,
+                role=PrinterRole.KITCHEN,
+                doc_type="kitchen",
+                doc_id=sale.id,
+                document=kitchen_snapshot(
+                    counter,
+                    label=sale.number or "",
+                    lines=[(line.description, line.quantity, line.note) for line in kitchen_lines],
+                ),
+                counter_id=counter.id,
+            )
+        )
     return jobs

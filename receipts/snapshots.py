@@ -35,8 +35,11 @@ def km0_product_ids(session: Session, settings: Settings, site_id: int, product_
     rows = session.execute(
         select(Product.id)
         .join(SupplierDistance, SupplierDistance.supplier_id == Product.supplier_id)
-        .where(Product.id.in_(product_ids), SupplierDistance.site_id == site_id,
-               SupplierDistance.distance_km <= settings.km0_radius_km)
+        .where(
+            Product.id.in_(product_ids),
+            SupplierDistance.site_id == site_id,
+            SupplierDistance.distance_km <= settings.km0_radius_km,
+        )
     ).scalars()
     return set(rows)
 
@@ -47,8 +50,10 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
     operator = session.get(User, sale.user_id)
     km0 = km0_product_ids(session, settings, counter.site_id, [ln.product_id for ln in sale.lines])
     original = session.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
-    lots = {lot.id: lot.code for lot in session.scalars(
-        select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))}
+    lots = {
+        lot.id: lot.code
+        for lot in session.scalars(select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))
+    }
     return {
         "kind": sale.kind.value,
         "company": company(settings, counter.site),
@@ -62,10 +67,16 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
         "customer_card": sale.customer_card,
         "lines": [
             {
-                "description": ln.description, "quantity": ln.quantity, "weighed": ln.weighed,
-                "unit_price_cents": ln.unit_price_cents, "gross_cents": ln.total_cents + ln.discount_cents
-                + ln.markdown_cents, "markdown_cents": ln.markdown_cents, "discount_cents": ln.discount_cents,
-                "total_cents": ln.total_cents, "vat_rate_bp": ln.vat_rate_bp, "km0": ln.product_id in km0,
+                "description": ln.description,
+                "quantity": ln.quantity,
+                "weighed": ln.weighed,
+                "unit_price_cents": ln.unit_price_cents,
+                "gross_cents": ln.total_cents + ln.discount_cents + ln.markdown_cents,
+                "markdown_cents": ln.markdown_cents,
+                "discount_cents": ln.discount_cents,
+                "total_cents": ln.total_cents,
+                "vat_rate_bp": ln.vat_rate_bp,
+                "km0": ln.product_id in km0,
                 "lot": lots.get(ln.lot_id) if ln.lot_id else None,
             }
             for ln in sorted(sale.lines, key=lambda x: x.position)
@@ -73,13 +84,21 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
         "total_cents": sale.total_cents,
         "discount_cents": sale.discount_cents,
         "vat": [
-            {"rate_bp": s.rate_bp, "taxable_cents": s.taxable_cents, "tax_cents": s.tax_cents,
-             "gross_cents": s.gross_cents}
+            {
+                "rate_bp": s.rate_bp,
+                "taxable_cents": s.taxable_cents,
+                "tax_cents": s.tax_cents,
+                "gross_cents": s.gross_cents,
+            }
             for s in vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)
         ],
         "payments": [
-            {"method": p.method.value, "amount_cents": p.amount_cents, "tendered_cents": p.tendered_cents,
-             "change_cents": p.change_cents}
+            {
+                "method": p.method.value,
+                "amount_cents": p.amount_cents,
+                "tendered_cents": p.tendered_cents,
+                "change_cents": p.change_cents,
+            }
             for p in sale.payments
         ],
         "change_cents": sum(p.change_cents for p in sale.payments),

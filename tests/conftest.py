@@ -22,6 +22,10 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("ORTO_DATABASE_URL", raising=False)
     monkeypatch.delenv("ORTO_LANG", raising=False)
     monkeypatch.chdir(tmp_path)
+    # domain messages are asserted in English; tests of the Italian interface set it themselves
+    from orto.i18n import set_language
+
+    set_language("en")
 
 
 @pytest.fixture(scope="session")

@@ -33,8 +33,12 @@ def postgres_problem() -> str | None:
     url = make_url(PG_URL)
     try:
         with psycopg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-            dbname=url.database or "postgres", connect_timeout=3,
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database or "postgres",
+            connect_timeout=3,
         ):
             return None
     except psycopg.Error as exc:
@@ -65,15 +69,16 @@ class PostgresTemplate:
 
         server = make_url(PG_URL)
         self._admin = dict(
-            host=server.host, port=server.port or 5432, user=server.username,
-            password=server.password, dbname=server.database or "postgres",
+            host=server.host,
+            port=server.port or 5432,
+            user=server.username,
+            password=server.password,
+            dbname=server.database or "postgres",
         )
         self.name = f"orto_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         with psycopg.connect(**self._admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')
-        self.url = server.set(drivername="postgresql+psycopg", database=self.name).render_as_string(
-            hide_password=False
-        )
+        self.url = server.set(drivername="postgresql+psycopg", database=self.name).render_as_string(hide_password=False)
         self.db = Database(self.url)
         upgrade(self.db)
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)

@@ -64,9 +64,15 @@ def product(
     **extra: object,
 ) -> Product:
     p = Product(
-        code=code or f"P{next(_seq):05d}", name=name, unit=unit, sold_by_weight=by_weight,
-        vat_rate_bp=vat_rate_bp, price_cents=price_cents, cost_cents=cost_cents,
-        category_id=category_obj.id if category_obj else None, **extra,
+        code=code or f"P{next(_seq):05d}",
+        name=name,
+        unit=unit,
+        sold_by_weight=by_weight,
+        vat_rate_bp=vat_rate_bp,
+        price_cents=price_cents,
+        cost_cents=cost_cents,
+        category_id=category_obj.id if category_obj else None,
+        **extra,
     )
     session.add(p)
     session.flush()
@@ -88,8 +94,12 @@ def lot(
     received_on: date | None = None,
 ) -> Lot:
     lt = Lot(
-        code=code or f"L{next(_seq):06d}", product_id=prod.id, expiry=expiry, date_type=date_type,
-        origin=LotOrigin.DELIVERY, received_on=received_on or date(2026, 11, 1),
+        code=code or f"L{next(_seq):06d}",
+        product_id=prod.id,
+        expiry=expiry,
+        date_type=date_type,
+        origin=LotOrigin.DELIVERY,
+        received_on=received_on or date(2026, 11, 1),
         unit_cost_cents=prod.cost_cents,
     )
     session.add(lt)

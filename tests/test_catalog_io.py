@@ -48,9 +48,7 @@ def test_an_italian_excel_file_imports_every_field(db: Database, tmp_path: Path)
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 1
 
 
-@pytest.mark.parametrize(
-    ("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("cp1252", False)]
-)
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("cp1252", False)])
 def test_encodings_are_detected(db: Database, tmp_path: Path, encoding: str, bom: bool) -> None:
     text = HEADER + "CAF;Caffè macinato più forte;Caffè;pz;22;5,90;;;;;;\n"
     path = tmp_path / "p.csv"
@@ -86,8 +84,15 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(db: Database, tmp_pat
         import_products(db, _write(tmp_path, bad, "bad.csv"))
     problems = {(e.line, e.column) for e in rejected.value.errors}
     assert problems == {
-        (1, "colore"), (2, "iva"), (3, "barcode"), (5, "barcode"), (6, "barcode"), (7, "prezzo"),
-        (8, "prezzo"), (9, "nome"), (10, "allergeni"),
+        (1, "colore"),
+        (2, "iva"),
+        (3, "barcode"),
+        (5, "barcode"),
+        (6, "barcode"),
+        (7, "prezzo"),
+        (8, "prezzo"),
+        (9, "nome"),
+        (10, "allergeni"),
     }
     reasons = " ".join(e.reason for e in rejected.value.errors)
     assert "check digit" in reasons and "line 4" in reasons and "OLD" in reasons

@@ -33,7 +33,9 @@ def test_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_printers_and_counters(tmp_path: Path) -> None:
-    _toml(tmp_path, """
+    _toml(
+        tmp_path,
+        """
 [printers.banco]
 kind = "network"
 host = "127.0.0.1"
@@ -42,7 +44,8 @@ port = 9100
 receipt = "banco"
 [km0]
 radius_km = 50
-""")
+""",
+    )
     settings = load_settings()
     assert settings.printers["banco"].options == {"host": "127.0.0.1", "port": 9100}
     assert settings.counter_printers == {"PAL-1": {"receipt": "banco"}}
@@ -51,9 +54,13 @@ radius_km = 50
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("[till\n", "not valid TOML"), ('[till]\nlanguage = "fr"\n', "not supported"),
-     ('[km0]\nradius_km = "far"\n', "whole number"), ('[printers.x]\nhost = "a"\n', "needs a 'kind'"),
-     ('[counters.PAL-1.printers]\nreceipt = "ghost"\n', "uses printer .ghost., not in")],
+    [
+        ("[till\n", "not valid TOML"),
+        ('[till]\nlanguage = "fr"\n', "not supported"),
+        ('[km0]\nradius_km = "far"\n', "whole number"),
+        ('[printers.x]\nhost = "a"\n', "needs a 'kind'"),
+        ('[counters.PAL-1.printers]\nreceipt = "ghost"\n', "uses printer .ghost., not in"),
+    ],
 )
 def test_bad_configuration_names_the_file_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
     path = _toml(tmp_path, text)

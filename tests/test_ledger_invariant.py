@@ -87,7 +87,9 @@ def test_on_hand_always_equals_the_ledger(db: Database) -> None:
     LedgerMachine.db = db
     runner = LedgerMachine.TestCase
     runner.settings = settings(
-        max_examples=12, stateful_step_count=15, deadline=None,
+        max_examples=12,
+        stateful_step_count=15,
+        deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     runner().runTest()
@@ -102,8 +104,7 @@ def test_a_site_that_refuses_negative_stock_rolls_the_movement_back(db: Database
     with pytest.raises(NegativeStock), db.write() as session:
         lot = session.get(Lot, lot_id)
         assert lot is not None
-        post_movement(session, kind=MovementKind.SALE, location_id=location, lot=lot, quantity=-5,
-                      allow_negative=False)
+        post_movement(session, kind=MovementKind.SALE, location_id=location, lot=lot, quantity=-5, allow_negative=False)
     with db.read() as session:
         assert lot_on_hand(session, lot_id, location) == 3
         assert ledger_sum(session, location, lot_id) == 3
@@ -126,8 +127,9 @@ def test_two_processes_selling_the_same_stock_lose_no_update(sqlite_template, tm
         site = factories.sites(session)["PAL"]
         location = session.scalar(select(Location.id).where(Location.site_id == site.id))
         assert location is not None
-        lot = factories.lot(session, factories.product(session), location_id=location, quantity=1000,
-                            received_on=date(2026, 11, 1))
+        lot = factories.lot(
+            session, factories.product(session), location_id=location, quantity=1000, received_on=date(2026, 11, 1)
+        )
         lot_id = lot.id
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_sell_many, args=(db.url, lot_id, location, 150)) for _ in range(2)]

@@ -19,9 +19,14 @@ from pos.selling import PaymentInput, RefundLine
 from tests.shop import Shop, build_shop
 
 ITEMS = st.lists(
-    st.tuples(st.sampled_from(["JAM", "POM", "H2O"]), st.integers(1, 4), st.integers(50, 3000),
-              st.sampled_from([None, 500, 1500, 3000])),
-    min_size=1, max_size=4,
+    st.tuples(
+        st.sampled_from(["JAM", "POM", "H2O"]),
+        st.integers(1, 4),
+        st.integers(50, 3000),
+        st.sampled_from([None, 500, 1500, 3000]),
+    ),
+    min_size=1,
+    max_size=4,
 )
 
 
@@ -33,11 +38,21 @@ def shop(db: Database) -> Shop:
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(items=ITEMS, sale_discount=st.sampled_from([None, 700, 2500]), card_share=st.integers(0, 100),
-       extra_cash=st.integers(0, 5000), refund_first=st.booleans())
+@given(
+    items=ITEMS,
+    sale_discount=st.sampled_from([None, 700, 2500]),
+    card_share=st.integers(0, 100),
+    extra_cash=st.integers(0, 5000),
+    refund_first=st.booleans(),
+)
 def test_totals_vat_payments_stock_and_refunds_stay_consistent(
-    db: Database, shop: Shop, items: list[tuple[str, int, int, int | None]], sale_discount: int | None,
-    card_share: int, extra_cash: int, refund_first: bool,
+    db: Database,
+    shop: Shop,
+    items: list[tuple[str, int, int, int | None]],
+    sale_discount: int | None,
+    card_share: int,
+    extra_cash: int,
+    refund_first: bool,
 ) -> None:
     user = shop.manager  # approvals are implicit, so every discount goes through
     sale = selling.start_sale(db, shop.counter, user)
@@ -57,18 +72,21 @@ def test_totals_vat_payments_stock_and_refunds_stay_consistent(
     # cash only while something is due: cash on a sale already paid is refused (tested elsewhere)
     cash = sale.total_cents - card + extra_cash if sale.total_cents - card else 0
     payments = ([PaymentInput(PaymentMethod.CARD, card)] if card else []) + (
-        [PaymentInput(PaymentMethod.CASH, cash)] if cash else [])
+        [PaymentInput(PaymentMethod.CASH, cash)] if cash else []
+    )
     result = selling.complete_sale(db, shop.settings, sale.id, user, payments)
     assert result.sale.paid_cents == result.sale.total_cents
     assert result.change_cents == (cash - (sale.total_cents - card) if cash else 0)
 
     if refund_first:
         line = result.sale.lines[0]
-        selling.refund(db, shop.settings, result.sale.number or "", shop.counter, user,
-                       lines=[RefundLine(line.id, line.quantity)])
+        selling.refund(
+            db, shop.settings, result.sale.number or "", shop.counter, user, lines=[RefundLine(line.id, line.quantity)]
+        )
         with pytest.raises(Exception, match="left to refund"):
-            selling.refund(db, shop.settings, result.sale.number or "", shop.counter, user,
-                           lines=[RefundLine(line.id, 1)])
+            selling.refund(
+                db, shop.settings, result.sale.number or "", shop.counter, user, lines=[RefundLine(line.id, 1)]
+            )
 
     with db.read() as session:
         for level in session.scalars(select(StockLevel)):
@@ -102,8 +120,9 @@ def test_four_tills_selling_the_same_products_lose_nothing(db: Database, tmp_pat
         pal = factories.sites(session)["PAL"]
         counters = [shop.counter]
         for i in range(2, 5):
-            extra = Counter(site_id=pal.id, code=f"PAL-{i}", name=f"Cassa {i}", kind="emporio",
-                            location_id=shop.location)
+            extra = Counter(
+                site_id=pal.id, code=f"PAL-{i}", name=f"Cassa {i}", kind="emporio", location_id=shop.location
+            )
             session.add(extra)
             session.flush()
             counters.append(extra.id)
@@ -113,8 +132,10 @@ def test_four_tills_selling_the_same_products_lose_nothing(db: Database, tmp_pat
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     per_process = 8
-    workers = [context.Process(target=_sell, args=(db.url, c, u, per_process, queue))
-               for c, u in zip(counters, users, strict=True)]
+    workers = [
+        context.Process(target=_sell, args=(db.url, c, u, per_process, queue))
+        for c, u in zip(counters, users, strict=True)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -124,10 +145,16 @@ def test_four_tills_selling_the_same_products_lose_nothing(db: Database, tmp_pat
     with db.read() as session:
         completed = session.scalar(select(func.count()).select_from(Sale).where(Sale.status == SaleStatus.COMPLETED))
         assert completed == 4 * per_process
-        sold_jam = session.scalar(select(func.sum(StockMovement.quantity)).where(
-            StockMovement.lot_id == shop.jam_lot, StockMovement.kind == "sale"))
-        sold_tomatoes = session.scalar(select(func.sum(StockMovement.quantity)).where(
-            StockMovement.product_id == shop.tomatoes, StockMovement.kind == "sale"))
+        sold_jam = session.scalar(
+            select(func.sum(StockMovement.quantity)).where(
+                StockMovement.lot_id == shop.jam_lot, StockMovement.kind == "sale"
+            )
+        )
+        sold_tomatoes = session.scalar(
+            select(func.sum(StockMovement.quantity)).where(
+                StockMovement.product_id == shop.tomatoes, StockMovement.kind == "sale"
+            )
+        )
         assert sold_jam == -4 * per_process  # past the 30 in stock: negative, as the site allows
         assert sold_tomatoes == -250 * 4 * per_process
         on_hand = session.scalar(select(func.sum(StockLevel.quantity)).where(StockLevel.product_id == shop.jam))

@@ -78,11 +78,25 @@ def test_the_open_sale_survives_a_restart(db: Database, shop: Shop) -> None:
 def test_use_by_past_is_refused_best_before_past_is_marked_down(db: Database, shop: Shop) -> None:
     with db.write() as session:
         milk = factories.product(session, "Latte", code="MILK", price_cents=180, vat_rate_bp=400)
-        factories.lot(session, milk, location_id=shop.location, quantity=5, code="MILK-OLD",
-                      expiry=shop.today - timedelta(days=1), date_type=DateType.USE_BY)
+        factories.lot(
+            session,
+            milk,
+            location_id=shop.location,
+            quantity=5,
+            code="MILK-OLD",
+            expiry=shop.today - timedelta(days=1),
+            date_type=DateType.USE_BY,
+        )
         biscuits = factories.product(session, "Biscotti", code="BIS", price_cents=400, vat_rate_bp=1000)
-        factories.lot(session, biscuits, location_id=shop.location, quantity=5, code="BIS-OLD",
-                      expiry=shop.today - timedelta(days=3), date_type=DateType.BEST_BEFORE)
+        factories.lot(
+            session,
+            biscuits,
+            location_id=shop.location,
+            quantity=5,
+            code="BIS-OLD",
+            expiry=shop.today - timedelta(days=3),
+            date_type=DateType.BEST_BEFORE,
+        )
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     with pytest.raises(NotAllowed, match="MILK-OLD is past its use-by date"):
         selling.add_item(db, sale.id, shop.cashier, "MILK")
@@ -94,8 +108,15 @@ def test_use_by_past_is_refused_best_before_past_is_marked_down(db: Database, sh
 def test_near_expiry_markdown_follows_the_rule(db: Database, shop: Shop) -> None:
     with db.write() as session:
         yogurt = factories.product(session, "Yogurt", code="YOG", price_cents=260, vat_rate_bp=1000)
-        factories.lot(session, yogurt, location_id=shop.location, quantity=5, code="YOG-1",
-                      expiry=shop.today + timedelta(days=1), date_type=DateType.BEST_BEFORE)
+        factories.lot(
+            session,
+            yogurt,
+            location_id=shop.location,
+            quantity=5,
+            code="YOG-1",
+            expiry=shop.today + timedelta(days=1),
+            date_type=DateType.BEST_BEFORE,
+        )
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     sale = selling.add_item(db, sale.id, shop.cashier, "YOG")
     assert sale.lines[0].markdown_cents == 78 and sale.lines[0].lot_code == "YOG-1"
@@ -118,10 +139,10 @@ def test_big_discounts_and_every_override_need_a_manager(db: Database, shop: Sho
     with pytest.raises(ApprovalRequired):
         selling.discount_line(db, shop.settings, sale.id, shop.cashier, line, percent_bp=2000)
     with pytest.raises(ApprovalRequired, match="not a manager"):
-        selling.discount_line(db, shop.settings, sale.id, shop.cashier, line, percent_bp=2000,
-                              approver_pin=CASHIER_PIN)
-    sale = selling.discount_line(db, shop.settings, sale.id, shop.cashier, line, percent_bp=2000,
-                                 approver_pin=MANAGER_PIN)
+        selling.discount_line(db, shop.settings, sale.id, shop.cashier, line, percent_bp=2000, approver_pin=CASHIER_PIN)
+    sale = selling.discount_line(
+        db, shop.settings, sale.id, shop.cashier, line, percent_bp=2000, approver_pin=MANAGER_PIN
+    )
     assert sale.total_cents == 784
     with pytest.raises(ApprovalRequired):
         selling.override_price(db, sale.id, shop.cashier, line, 300)
@@ -161,8 +182,7 @@ def test_completing_twice_counts_once(db: Database, shop: Shop) -> None:
     second = _pay_cash(db, shop, sale.id, 500)
     assert first.sale.number == second.sale.number
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(StockMovement).where(
-            StockMovement.kind == "sale")) == 1
+        assert session.scalar(select(func.count()).select_from(StockMovement).where(StockMovement.kind == "sale")) == 1
         assert session.scalar(select(func.count()).select_from(PrintJob)) == 1
 
 
@@ -180,13 +200,18 @@ def test_vouchers_gift_cards_and_spesa_sospesa(db: Database, shop: Shop) -> None
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=3)  # 14,70
     with pytest.raises(InvalidInput, match="referral"):
-        selling.complete_sale(db, shop.settings, sale.id, shop.cashier,
-                              [PaymentInput(PaymentMethod.SOLIDARITY, 500)])
-    result = selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [
-        PaymentInput(PaymentMethod.GIFT_CARD, 700, "GC1"),
-        PaymentInput(PaymentMethod.SOLIDARITY, 500, "SS-2026-17"),
-        PaymentInput(PaymentMethod.VOUCHER, 800, "BP-1"),  # worth 8 €, 2,70 due: no change
-    ])
+        selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.SOLIDARITY, 500)])
+    result = selling.complete_sale(
+        db,
+        shop.settings,
+        sale.id,
+        shop.cashier,
+        [
+            PaymentInput(PaymentMethod.GIFT_CARD, 700, "GC1"),
+            PaymentInput(PaymentMethod.SOLIDARITY, 500, "SS-2026-17"),
+            PaymentInput(PaymentMethod.VOUCHER, 800, "BP-1"),  # worth 8 €, 2,70 due: no change
+        ],
+    )
     assert result.change_cents == 0
     assert any("no change" in w for w in result.warnings)
     with db.read() as session:
@@ -199,8 +224,9 @@ def test_vouchers_gift_cards_and_spesa_sospesa(db: Database, shop: Shop) -> None
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=4)
     with pytest.raises(NotAllowed, match="fund holds only"):
-        selling.complete_sale(db, shop.settings, sale.id, shop.cashier,
-                              [PaymentInput(PaymentMethod.SOLIDARITY, 1960, "SS-2026-18")])
+        selling.complete_sale(
+            db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.SOLIDARITY, 1960, "SS-2026-18")]
+        )
     assert selling.donate_to_fund(db, shop.counter, shop.cashier, 1000) == 2500
 
 
@@ -215,8 +241,9 @@ def test_refunds_never_exceed_what_was_sold(db: Database, shop: Shop) -> None:
     selling.refund(db, shop.settings, number, shop.counter, shop.manager, lines=[RefundLine(line, 2)])
     with pytest.raises(NotAllowed, match="only 1 left"):
         selling.refund(db, shop.settings, number, shop.counter, shop.manager, lines=[RefundLine(line, 2)])
-    last = selling.refund(db, shop.settings, number, shop.counter, shop.manager,
-                          lines=[RefundLine(line, 1, restock=False)])
+    last = selling.refund(
+        db, shop.settings, number, shop.counter, shop.manager, lines=[RefundLine(line, 1, restock=False)]
+    )
     assert last.sale.total_cents == -490
     with pytest.raises(NotAllowed, match="already been refunded"):
         selling.refund(db, shop.settings, number, shop.counter, shop.manager)
@@ -277,9 +304,13 @@ def test_bar_tabs_rounds_kitchen_merge_and_split(db: Database, shop: Shop) -> No
     rest = selling.tab_to_sale(db, table.id, shop.bar, shop.cashier)
     parts = selling.split_evenly(rest.total_cents, 3)
     assert parts == [100, 100, 100]
-    selling.complete_sale(db, shop.settings, rest.id, shop.cashier,
-                          [PaymentInput(PaymentMethod.CARD, p) for p in parts[:2]] +
-                          [PaymentInput(PaymentMethod.CASH, parts[2])])
+    selling.complete_sale(
+        db,
+        shop.settings,
+        rest.id,
+        shop.cashier,
+        [PaymentInput(PaymentMethod.CARD, p) for p in parts[:2]] + [PaymentInput(PaymentMethod.CASH, parts[2])],
+    )
     with db.read() as session:
         tab = session.get(Tab, table.id)
         assert tab is not None and tab.status is TabStatus.CLOSED

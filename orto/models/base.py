@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import Enum as PyEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData
+from sqlalchemy import DateTime, Enum, Integer, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -74,3 +74,10 @@ def str_enum(enum_cls: type[PyEnum], length: int = 24) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for bulk ``executemany`` inserts that skip the ORM."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

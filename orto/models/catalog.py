@@ -91,9 +91,7 @@ class PriceRule(Base):
     __tablename__ = "price_rules"
     __table_args__ = (
         UniqueConstraint("price_list_id", "product_id", "category_id"),
-        CheckConstraint(
-            "(percent_off_bp IS NULL) <> (fixed_price_cents IS NULL)", name="percent_xor_fixed"
-        ),
+        CheckConstraint("(percent_off_bp IS NULL) <> (fixed_price_cents IS NULL)", name="percent_xor_fixed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

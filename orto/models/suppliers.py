@@ -27,9 +27,7 @@ class Supplier(Base):
     organic_cert_expiry: Mapped[date | None] = mapped_column(Date, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    distances: Mapped[list[SupplierDistance]] = relationship(
-        back_populates="supplier", cascade="all, delete-orphan"
-    )
+    distances: Mapped[list[SupplierDistance]] = relationship(back_populates="supplier", cascade="all, delete-orphan")
 
 
 class SupplierDistance(Base):

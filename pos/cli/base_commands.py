@@ -45,9 +45,7 @@ def _masked(url: str) -> str:
 
 @app.command("demo")
 def demo(
-    no_tui: Annotated[
-        bool, typer.Option("--no-tui", help="Only build the demo database and say where.")
-    ] = False,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only build the demo database and say where.")] = False,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Throw the demo database away and build it again.")
     ] = False,

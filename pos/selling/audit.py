@@ -21,7 +21,15 @@ def audit(
     entity_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    session.add(AuditEntry(
-        action=action, user_id=user_id, approver_id=approver_id, counter_id=counter_id, site_id=site_id,
-        entity=entity, entity_id=entity_id, details=details,
-    ))
+    session.add(
+        AuditEntry(
+            action=action,
+            user_id=user_id,
+            approver_id=approver_id,
+            counter_id=counter_id,
+            site_id=site_id,
+            entity=entity,
+            entity_id=entity_id,
+            details=details,
+        )
+    )

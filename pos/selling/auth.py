@@ -36,8 +36,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports": frozenset({Role.MANAGER}),
     "users": frozenset({Role.MANAGER}),
 }
-APPROVABLE = frozenset({"discount_over_threshold", "price_override", "refund", "cash_out", "open_drawer",
-                        "cancel_sale"})
+APPROVABLE = frozenset(
+    {"discount_over_threshold", "price_override", "refund", "cash_out", "open_drawer", "cancel_sale"}
+)
 
 
 class ApprovalRequired(NotAllowed):
@@ -89,8 +90,9 @@ def login(db: Database, user_id: int, pin: str, *, counter_id: int | None = None
             raise NotFound(_("no such user"))
         if user.locked_until is not None and user.locked_until > now:
             seconds = int((user.locked_until - now).total_seconds()) + 1
-            raise LoginFailed(_("{name} is locked for {seconds} s after too many wrong PINs").format(
-                name=user.name, seconds=seconds))
+            raise LoginFailed(
+                _("{name} is locked for {seconds} s after too many wrong PINs").format(name=user.name, seconds=seconds)
+            )
         if not verify_pin(user.pin_hash, pin):
             user.failed_attempts += 1
             locked = user.failed_attempts >= MAX_WRONG_PINS
@@ -98,8 +100,9 @@ def login(db: Database, user_id: int, pin: str, *, counter_id: int | None = None
                 user.locked_until = now + LOCKOUT
                 user.failed_attempts = 0
             audit(session, "login_failed", user.id, counter_id=counter_id, details={"locked": locked})
-            failure = LoginFailed(_("wrong PIN") if not locked else
-                                  _("wrong PIN: {name} is locked for a minute").format(name=user.name))
+            failure = LoginFailed(
+                _("wrong PIN") if not locked else _("wrong PIN: {name} is locked for a minute").format(name=user.name)
+            )
         else:
             user.failed_attempts = 0
             user.locked_until = None

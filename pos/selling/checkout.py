@@ -22,7 +22,6 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
-from orto.money import format_money
 from orto.models import (
     Counter,
     FundMovement,
@@ -36,6 +35,7 @@ from orto.models import (
     SolidarityFund,
     utcnow,
 )
+from orto.money import format_money
 from pos.selling.audit import audit
 from pos.selling.auth import authorise
 from pos.selling.lots import take_stock
@@ -52,17 +52,22 @@ class _Applied:
 
 
 def gift_card(session: Session, code: str | None, *, lock: bool = True) -> GiftCard:
-    card = session.scalar(select(GiftCard).where(GiftCard.code == (code or "").strip()).with_for_update()
-                          if lock else select(GiftCard).where(GiftCard.code == (code or "").strip()))
+    card = session.scalar(
+        select(GiftCard).where(GiftCard.code == (code or "").strip()).with_for_update()
+        if lock
+        else select(GiftCard).where(GiftCard.code == (code or "").strip())
+    )
     if card is None or not card.active:
         raise NotFound(_("no active gift card {code}").format(code=code))
     return card
 
 
 def site_fund(session: Session, site_id: int, *, lock: bool = True) -> SolidarityFund:
-    stmt = select(SolidarityFund).where(
-        (SolidarityFund.site_id == site_id) | SolidarityFund.site_id.is_(None)
-    ).order_by(SolidarityFund.site_id.is_(None))
+    stmt = (
+        select(SolidarityFund)
+        .where((SolidarityFund.site_id == site_id) | SolidarityFund.site_id.is_(None))
+        .order_by(SolidarityFund.site_id.is_(None))
+    )
     fund = session.scalar(stmt.with_for_update() if lock else stmt)
     if fund is None:
         raise NotFound(_("this site has no spesa sospesa fund"))
@@ -75,27 +80,45 @@ def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: Paym
     method = entry.method
     if method is PaymentMethod.CASH:
         change = max(entry.amount_cents - due, 0)
-        return _Applied(Payment(method=method, amount_cents=entry.amount_cents - change,
-                                tendered_cents=entry.amount_cents, change_cents=change))
+        return _Applied(
+            Payment(
+                method=method,
+                amount_cents=entry.amount_cents - change,
+                tendered_cents=entry.amount_cents,
+                change_cents=change,
+            )
+        )
     if method is PaymentMethod.VOUCHER:
         applied = min(entry.amount_cents, due)
         lost = entry.amount_cents - applied
-        warning = _("vouchers give no change: {amount} not returned").format(amount=format_money(lost)) if lost else None
-        return _Applied(Payment(method=method, amount_cents=applied, tendered_cents=entry.amount_cents,
-                                reference=entry.reference), warning)
+        warning = (
+            _("vouchers give no change: {amount} not returned").format(amount=format_money(lost)) if lost else None
+        )
+        return _Applied(
+            Payment(method=method, amount_cents=applied, tendered_cents=entry.amount_cents, reference=entry.reference),
+            warning,
+        )
     if entry.amount_cents > due:
-        raise InvalidInput(_("{method} payment of {amount} is more than the {due} due").format(
-            method=_(method.value), amount=format_money(entry.amount_cents), due=format_money(due)))
+        raise InvalidInput(
+            _("{method} payment of {amount} is more than the {due} due").format(
+                method=_(method.value), amount=format_money(entry.amount_cents), due=format_money(due)
+            )
+        )
     if method is PaymentMethod.GIFT_CARD:
         card = gift_card(session, entry.reference)
         if card.balance_cents < entry.amount_cents:
-            raise NotAllowed(_("gift card {code} holds only {balance}").format(
-                code=card.code, balance=format_money(card.balance_cents)))
+            raise NotAllowed(
+                _("gift card {code} holds only {balance}").format(
+                    code=card.code, balance=format_money(card.balance_cents)
+                )
+            )
         card.balance_cents -= entry.amount_cents
-        session.add(GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale.id,
-                                     user_id=user_id))
-        return _Applied(Payment(method=method, amount_cents=entry.amount_cents, reference=card.code,
-                                gift_card_id=card.id))
+        session.add(
+            GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale.id, user_id=user_id)
+        )
+        return _Applied(
+            Payment(method=method, amount_cents=entry.amount_cents, reference=card.code, gift_card_id=card.id)
+        )
     if method is PaymentMethod.SOLIDARITY:
         referral = (entry.reference or "").strip()
         if not referral:
@@ -103,17 +126,31 @@ def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: Paym
         authorise(session, user_id, "solidarity_redemption")
         fund = site_fund(session, counter.site_id)
         if fund.balance_cents < entry.amount_cents:
-            raise NotAllowed(_("the spesa sospesa fund holds only {balance}").format(
-                balance=format_money(fund.balance_cents)))
+            raise NotAllowed(
+                _("the spesa sospesa fund holds only {balance}").format(balance=format_money(fund.balance_cents))
+            )
         fund.balance_cents -= entry.amount_cents
-        session.add(FundMovement(fund_id=fund.id, kind="redemption", amount_cents=-entry.amount_cents,
-                                 sale_id=sale.id, referral=referral, user_id=user_id))
+        session.add(
+            FundMovement(
+                fund_id=fund.id,
+                kind="redemption",
+                amount_cents=-entry.amount_cents,
+                sale_id=sale.id,
+                referral=referral,
+                user_id=user_id,
+            )
+        )
         return _Applied(Payment(method=method, amount_cents=entry.amount_cents, reference=referral, fund_id=fund.id))
     return _Applied(Payment(method=method, amount_cents=entry.amount_cents, reference=entry.reference))
 
 
 def complete_sale(
-    db: Database, settings: Settings, sale_id: int, user_id: int, payments: Sequence[PaymentInput], *,
+    db: Database,
+    settings: Settings,
+    sale_id: int,
+    user_id: int,
+    payments: Sequence[PaymentInput],
+    *,
     today: date | None = None,
 ) -> SaleResult:
     """Take the payments and complete: sale, lines, payments, stock, audit and slips in one commit.
@@ -164,19 +201,35 @@ def complete_sale(
         for line in sale.lines:
             product = session.get(Product, line.product_id)
             assert product is not None
-            warnings.extend(take_stock(
-                session, product=product, location_id=counter.location_id, quantity=line.quantity,
-                preferred_lot_id=line.lot_id, today=day, allow_negative=allow_negative, user_id=user_id,
-                doc_id=line.id,
-            ))
+            warnings.extend(
+                take_stock(
+                    session,
+                    product=product,
+                    location_id=counter.location_id,
+                    quantity=line.quantity,
+                    preferred_lot_id=line.lot_id,
+                    today=day,
+                    allow_negative=allow_negative,
+                    user_id=user_id,
+                    doc_id=line.id,
+                )
+            )
         if sale.tab_id is not None:
             from pos.selling.tabs import close_tab_if_paid
 
             session.flush()
             close_tab_if_paid(session, sale.tab_id)
         cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
-        audit(session, "sale_completed", user_id, counter_id=counter.id, site_id=counter.site_id, entity="sale",
-              entity_id=sale.id, details={"number": sale.number, "total_cents": sale.total_cents})
+        audit(
+            session,
+            "sale_completed",
+            user_id,
+            counter_id=counter.id,
+            site_id=counter.site_id,
+            entity="sale",
+            entity_id=sale.id,
+            details={"number": sale.number, "total_cents": sale.total_cents},
+        )
         if cash:
             audit(session, "drawer_opened", user_id, counter_id=counter.id, entity="sale", entity_id=sale.id)
         from receipts.sale_documents import queue_sale_documents

@@ -17,8 +17,10 @@ def open_recalls(session: Session, lot_ids: list[int]) -> dict[int, Recall]:
     """The open recalls among these lots, in one query."""
     if not lot_ids:
         return {}
-    return {r.lot_id: r for r in session.scalars(
-        select(Recall).where(Recall.lot_id.in_(lot_ids), Recall.lifted_at.is_(None)))}
+    return {
+        r.lot_id: r
+        for r in session.scalars(select(Recall).where(Recall.lot_id.in_(lot_ids), Recall.lifted_at.is_(None)))
+    }
 
 
 def block_reason(session: Session, lot: Lot, today: date, recalls: dict[int, Recall] | None = None) -> str | None:
@@ -32,7 +34,8 @@ def block_reason(session: Session, lot: Lot, today: date, recalls: dict[int, Rec
         return _("lot {lot} is on hold: {reason}").format(lot=lot.code, reason=lot.hold_reason)
     if lot.date_type is DateType.USE_BY and lot.expiry is not None and lot.expiry < today:
         return _("lot {lot} is past its use-by date ({date}): it cannot be sold").format(
-            lot=lot.code, date=format_date(lot.expiry))
+            lot=lot.code, date=format_date(lot.expiry)
+        )
     return None
 
 
@@ -57,8 +60,17 @@ def pick_lot(session: Session, product: Product, location_id: int, today: date) 
 
 
 def take_stock(
-    session: Session, *, product: Product, location_id: int, quantity: int, preferred_lot_id: int | None,
-    today: date, allow_negative: bool, user_id: int, doc_id: int, kind: MovementKind = MovementKind.SALE,
+    session: Session,
+    *,
+    product: Product,
+    location_id: int,
+    quantity: int,
+    preferred_lot_id: int | None,
+    today: date,
+    allow_negative: bool,
+    user_id: int,
+    doc_id: int,
+    kind: MovementKind = MovementKind.SALE,
 ) -> list[str]:
     """Post the movements for a sold quantity; returns warnings (stock gone below zero)."""
     levels = lots_fefo(session, product.id, location_id, lock=True)
@@ -69,15 +81,34 @@ def take_stock(
     for level in usable:
         take = min(remaining, max(level.quantity, 0))
         if take:
-            post_movement(session, kind=kind, location_id=location_id, lot=level.lot, quantity=-take,
-                          user_id=user_id, doc_type="sale_line", doc_id=doc_id)
+            post_movement(
+                session,
+                kind=kind,
+                location_id=location_id,
+                lot=level.lot,
+                quantity=-take,
+                user_id=user_id,
+                doc_type="sale_line",
+                doc_id=doc_id,
+            )
             remaining -= take
         if not remaining:
             return []
     if not allow_negative:
-        raise NegativeStock(_("not enough {product} here: {missing} missing and this site refuses negative stock")
-                            .format(product=product.name, missing=remaining))
+        raise NegativeStock(
+            _("not enough {product} here: {missing} missing and this site refuses negative stock").format(
+                product=product.name, missing=remaining
+            )
+        )
     lot = usable[0].lot if usable else untracked_lot(session, product, today)
-    post_movement(session, kind=kind, location_id=location_id, lot=lot, quantity=-remaining,
-                  user_id=user_id, doc_type="sale_line", doc_id=doc_id)
+    post_movement(
+        session,
+        kind=kind,
+        location_id=location_id,
+        lot=lot,
+        quantity=-remaining,
+        user_id=user_id,
+        doc_type="sale_line",
+        doc_id=doc_id,
+    )
     return [_("stock of {product} is below zero: count the shelf").format(product=product.name)]

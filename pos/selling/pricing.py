@@ -19,8 +19,14 @@ def list_price(session: Session, product: Product, price_list_id: int | None) ->
     rules = list(session.scalars(select(PriceRule).where(PriceRule.price_list_id == price_list_id)))
     chosen = (
         next((r for r in rules if r.product_id == product.id), None)
-        or next((r for r in rules if r.product_id is None and r.category_id == product.category_id
-                 and product.category_id is not None), None)
+        or next(
+            (
+                r
+                for r in rules
+                if r.product_id is None and r.category_id == product.category_id and product.category_id is not None
+            ),
+            None,
+        )
         or next((r for r in rules if r.product_id is None and r.category_id is None), None)
     )
     if chosen is None:
@@ -40,8 +46,13 @@ def markdown_rules(session: Session) -> dict[int | None, MarkdownRule]:
     return {r.category_id: r for r in session.scalars(select(MarkdownRule))}
 
 
-def markdown_for(session: Session, product: Product, lot: Lot | None, today: date,
-                 rules: dict[int | None, MarkdownRule] | None = None) -> Markdown | None:
+def markdown_for(
+    session: Session,
+    product: Product,
+    lot: Lot | None,
+    today: date,
+    rules: dict[int | None, MarkdownRule] | None = None,
+) -> Markdown | None:
     """The near-expiry discount for a best-before lot within its category's window."""
     if lot is None or lot.expiry is None or lot.date_type is not DateType.BEST_BEFORE:
         return None

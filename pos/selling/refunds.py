@@ -77,7 +77,8 @@ def _money_back(original: Sale, session: Session, amount: int, to_method: Paymen
         return [Payment(method=to_method, amount_cents=-amount)]
     given_back: dict[int, int] = {}
     for ref, cents in session.execute(
-        select(Payment.reference, Payment.amount_cents).join(Sale)
+        select(Payment.reference, Payment.amount_cents)
+        .join(Sale)
         .where(Sale.original_sale_id == original.id, Sale.status == SaleStatus.COMPLETED)
     ).all():
         if ref and ref.startswith("payment:"):
@@ -90,8 +91,15 @@ def _money_back(original: Sale, session: Session, amount: int, to_method: Paymen
         if share <= 0:
             continue
         method = PaymentMethod.CASH if paid.method is PaymentMethod.VOUCHER else paid.method
-        out.append(Payment(method=method, amount_cents=-share, reference=f"payment:{paid.id}",
-                           gift_card_id=paid.gift_card_id, fund_id=paid.fund_id))
+        out.append(
+            Payment(
+                method=method,
+                amount_cents=-share,
+                reference=f"payment:{paid.id}",
+                gift_card_id=paid.gift_card_id,
+                fund_id=paid.fund_id,
+            )
+        )
         remaining -= share
         if not remaining:
             break
@@ -100,13 +108,24 @@ def _money_back(original: Sale, session: Session, amount: int, to_method: Paymen
     return out
 
 
-def _return_goods(session: Session, line: SaleLine, refund_line: SaleLine, quantity: int, restock: bool,
-                  location_id: int, site_id: int, user_id: int, today: date) -> None:
-    taken = list(session.execute(
-        select(StockMovement.lot_id, StockMovement.quantity)
-        .where(StockMovement.doc_type == "sale_line", StockMovement.doc_id == line.id)
-        .order_by(StockMovement.id.desc())
-    ).all())
+def _return_goods(
+    session: Session,
+    line: SaleLine,
+    refund_line: SaleLine,
+    quantity: int,
+    restock: bool,
+    location_id: int,
+    site_id: int,
+    user_id: int,
+    today: date,
+) -> None:
+    taken = list(
+        session.execute(
+            select(StockMovement.lot_id, StockMovement.quantity)
+            .where(StockMovement.doc_type == "sale_line", StockMovement.doc_id == line.id)
+            .order_by(StockMovement.id.desc())
+        ).all()
+    )
     remaining = quantity
     for lot_id, moved in taken:  # the lots the sale took from, last first
         share = min(remaining, -moved) if moved < 0 else 0
@@ -128,35 +147,73 @@ def _return_goods(session: Session, line: SaleLine, refund_line: SaleLine, quant
         _put_back(session, lot, remaining, restock, location_id, site_id, user_id, refund_line)
 
 
-def _put_back(session: Session, lot: Lot, quantity: int, restock: bool, location_id: int, site_id: int,
-              user_id: int, refund_line: SaleLine) -> None:
-    post_movement(session, kind=MovementKind.REFUND, location_id=location_id, lot=lot, quantity=quantity,
-                  user_id=user_id, doc_type="sale_line", doc_id=refund_line.id)
+def _put_back(
+    session: Session,
+    lot: Lot,
+    quantity: int,
+    restock: bool,
+    location_id: int,
+    site_id: int,
+    user_id: int,
+    refund_line: SaleLine,
+) -> None:
+    post_movement(
+        session,
+        kind=MovementKind.REFUND,
+        location_id=location_id,
+        lot=lot,
+        quantity=quantity,
+        user_id=user_id,
+        doc_type="sale_line",
+        doc_id=refund_line.id,
+    )
     if restock:
         return
     product = session.get(Product, lot.product_id)
     assert product is not None
-    waste = WasteRecord(site_id=site_id, location_id=location_id, product_id=lot.product_id, lot_id=lot.id,
-                        quantity=quantity, reason=WasteReason.DAMAGED, user_id=user_id,
-                        value_cents=value_of(quantity, lot.unit_cost_cents, product.base_per_unit),
-                        note=_("returned by a customer, not resellable"))
+    waste = WasteRecord(
+        site_id=site_id,
+        location_id=location_id,
+        product_id=lot.product_id,
+        lot_id=lot.id,
+        quantity=quantity,
+        reason=WasteReason.DAMAGED,
+        user_id=user_id,
+        value_cents=value_of(quantity, lot.unit_cost_cents, product.base_per_unit),
+        note=_("returned by a customer, not resellable"),
+    )
     session.add(waste)
     session.flush()
-    post_movement(session, kind=MovementKind.WASTE, location_id=location_id, lot=lot, quantity=-quantity,
-                  user_id=user_id, doc_type="waste", doc_id=waste.id)
+    post_movement(
+        session,
+        kind=MovementKind.WASTE,
+        location_id=location_id,
+        lot=lot,
+        quantity=-quantity,
+        user_id=user_id,
+        doc_type="waste",
+        doc_id=waste.id,
+    )
 
 
 def refund(
-    db: Database, settings: Settings, reference: str, counter_id: int, user_id: int, *,
-    lines: Sequence[RefundLine] | None = None, to_method: PaymentMethod | None = None,
-    approver_pin: str | None = None, reason: str = "",
+    db: Database,
+    settings: Settings,
+    reference: str,
+    counter_id: int,
+    user_id: int,
+    *,
+    lines: Sequence[RefundLine] | None = None,
+    to_method: PaymentMethod | None = None,
+    approver_pin: str | None = None,
+    reason: str = "",
 ) -> SaleResult:
     """Refund all (``lines=None``) or part of a completed sale; returns the refund document."""
     today = business_date()
     with db.write() as session:
         original = session.scalar(
-            select(Sale).where((Sale.number == reference.strip()) | (Sale.uuid == reference.strip()))
-            .with_for_update())
+            select(Sale).where((Sale.number == reference.strip()) | (Sale.uuid == reference.strip())).with_for_update()
+        )
         if original is None:
             raise NotFound(_("no sale with number {number}").format(number=reference))
         if original.kind is not SaleKind.SALE or original.status is not SaleStatus.COMPLETED:
@@ -169,17 +226,28 @@ def refund(
         if shift is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
         by_id = {ln.id: ln for ln in original.lines}
-        wanted = list(lines) if lines is not None else [
-            RefundLine(ln.id, ln.quantity - refunded_so_far(session, ln.id)[0]) for ln in original.lines
-        ]
+        wanted = (
+            list(lines)
+            if lines is not None
+            else [RefundLine(ln.id, ln.quantity - refunded_so_far(session, ln.id)[0]) for ln in original.lines]
+        )
         wanted = [w for w in wanted if w.quantity]
         if not wanted:
             raise NotAllowed(_("everything on this sale has already been refunded"))
 
-        refund_sale = Sale(uuid=str(uuid_module.uuid4()), kind=SaleKind.REFUND, status=SaleStatus.COMPLETED,
-                           counter_id=counter_id, shift_id=shift.id, user_id=user_id,
-                           original_sale_id=original.id, price_list_id=original.price_list_id,
-                           customer_card=original.customer_card, onsite=original.onsite, note=reason or None)
+        refund_sale = Sale(
+            uuid=str(uuid_module.uuid4()),
+            kind=SaleKind.REFUND,
+            status=SaleStatus.COMPLETED,
+            counter_id=counter_id,
+            shift_id=shift.id,
+            user_id=user_id,
+            original_sale_id=original.id,
+            price_list_id=original.price_list_id,
+            customer_card=original.customer_card,
+            onsite=original.onsite,
+            note=reason or None,
+        )
         session.add(refund_sale)
         session.flush()
         for position, item in enumerate(wanted, start=1):
@@ -188,23 +256,43 @@ def refund(
                 raise NotFound(_("line {id} is not on sale {number}").format(id=item.line_id, number=original.number))
             done_qty, done_cents = refunded_so_far(session, line.id)
             if item.quantity < 0 or item.quantity > line.quantity - done_qty:
-                raise NotAllowed(_("{product}: only {left} left to refund").format(
-                    product=line.description, left=line.quantity - done_qty))
+                raise NotAllowed(
+                    _("{product}: only {left} left to refund").format(
+                        product=line.description, left=line.quantity - done_qty
+                    )
+                )
             if done_qty + item.quantity == line.quantity:
                 cents = line.total_cents - done_cents
             else:
                 cents = div_round_half_up(line.total_cents * item.quantity, line.quantity)
             refund_line = SaleLine(
-                sale_id=refund_sale.id, position=position, product_id=line.product_id,
-                description=line.description, quantity=item.quantity, weighed=line.weighed,
-                list_price_cents=line.list_price_cents, unit_price_cents=line.unit_price_cents,
-                vat_rate_bp=line.vat_rate_bp, total_cents=-cents, original_line_id=line.id, lot_id=line.lot_id,
+                sale_id=refund_sale.id,
+                position=position,
+                product_id=line.product_id,
+                description=line.description,
+                quantity=item.quantity,
+                weighed=line.weighed,
+                list_price_cents=line.list_price_cents,
+                unit_price_cents=line.unit_price_cents,
+                vat_rate_bp=line.vat_rate_bp,
+                total_cents=-cents,
+                original_line_id=line.id,
+                lot_id=line.lot_id,
                 restock=item.restock,
             )
             session.add(refund_line)
             session.flush()
-            _return_goods(session, line, refund_line, item.quantity, item.restock, counter.location_id,
-                          counter.site_id, user_id, today)
+            _return_goods(
+                session,
+                line,
+                refund_line,
+                item.quantity,
+                item.restock,
+                counter.location_id,
+                counter.site_id,
+                user_id,
+                today,
+            )
         session.flush()
         session.refresh(refund_sale)
         refund_sale.total_cents = sum(ln.total_cents for ln in refund_sale.lines)
@@ -214,20 +302,41 @@ def refund(
                 card = session.get(GiftCard, payment.gift_card_id, with_for_update=True)
                 assert card is not None
                 card.balance_cents -= payment.amount_cents
-                session.add(GiftCardMovement(gift_card_id=card.id, amount_cents=-payment.amount_cents,
-                                             sale_id=refund_sale.id, user_id=user_id))
+                session.add(
+                    GiftCardMovement(
+                        gift_card_id=card.id,
+                        amount_cents=-payment.amount_cents,
+                        sale_id=refund_sale.id,
+                        user_id=user_id,
+                    )
+                )
             if payment.method is PaymentMethod.SOLIDARITY and payment.fund_id:
                 fund = session.get(SolidarityFund, payment.fund_id, with_for_update=True)
                 assert fund is not None
                 fund.balance_cents -= payment.amount_cents
-                session.add(FundMovement(fund_id=fund.id, kind="reversal", amount_cents=-payment.amount_cents,
-                                         sale_id=refund_sale.id, user_id=user_id, approver_id=approver))
+                session.add(
+                    FundMovement(
+                        fund_id=fund.id,
+                        kind="reversal",
+                        amount_cents=-payment.amount_cents,
+                        sale_id=refund_sale.id,
+                        user_id=user_id,
+                        approver_id=approver,
+                    )
+                )
         refund_sale.number = "R-" + next_number(session, counter)
         refund_sale.completed_at = utcnow()
         cash = any(p.method is PaymentMethod.CASH for p in refund_sale.payments)
-        audit(session, "refund", user_id, approver_id=approver, counter_id=counter_id, entity="sale",
-              entity_id=refund_sale.id, details={"original": original.number, "total_cents": refund_sale.total_cents,
-                                                 "reason": reason})
+        audit(
+            session,
+            "refund",
+            user_id,
+            approver_id=approver,
+            counter_id=counter_id,
+            entity="sale",
+            entity_id=refund_sale.id,
+            details={"original": original.number, "total_cents": refund_sale.total_cents, "reason": reason},
+        )
         if cash:
             audit(session, "drawer_opened", user_id, approver_id=approver, counter_id=counter_id)
         from receipts.sale_documents import queue_sale_documents

@@ -28,7 +28,6 @@ from orto.models import (
     PriceList,
     Product,
     Sale,
-    SaleKind,
     SaleLine,
     SaleStatus,
     Shift,
@@ -92,21 +91,36 @@ def _iso(day: date | None) -> str | None:
 
 
 def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleView:
-    lots = {lot.id: lot for lot in session.scalars(
-        select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))}
-    codes = dict(session.execute(
-        select(Product.id, Product.code).where(Product.id.in_([ln.product_id for ln in sale.lines]))).all())
+    lots = {
+        lot.id: lot
+        for lot in session.scalars(select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))
+    }
+    codes = dict(
+        session.execute(
+            select(Product.id, Product.code).where(Product.id.in_([ln.product_id for ln in sale.lines]))
+        ).all()
+    )
     price_list = session.get(PriceList, sale.price_list_id) if sale.price_list_id else None
     lines = tuple(
         LineView(
-            id=ln.id, position=ln.position, product_id=ln.product_id, product_code=codes.get(ln.product_id, ""),
-            description=ln.description, quantity=ln.quantity, weighed=ln.weighed,
-            list_price_cents=ln.list_price_cents, unit_price_cents=ln.unit_price_cents,
-            price_overridden=ln.price_overridden, markdown_cents=ln.markdown_cents,
-            discount_cents=ln.discount_cents, vat_rate_bp=ln.vat_rate_bp, total_cents=ln.total_cents,
+            id=ln.id,
+            position=ln.position,
+            product_id=ln.product_id,
+            product_code=codes.get(ln.product_id, ""),
+            description=ln.description,
+            quantity=ln.quantity,
+            weighed=ln.weighed,
+            list_price_cents=ln.list_price_cents,
+            unit_price_cents=ln.unit_price_cents,
+            price_overridden=ln.price_overridden,
+            markdown_cents=ln.markdown_cents,
+            discount_cents=ln.discount_cents,
+            vat_rate_bp=ln.vat_rate_bp,
+            total_cents=ln.total_cents,
             lot_code=lots[ln.lot_id].code if ln.lot_id in lots else None,
             lot_expiry=_iso(lots[ln.lot_id].expiry) if ln.lot_id in lots else None,
-            kitchen_item=ln.kitchen_item, note=ln.note,
+            kitchen_item=ln.kitchen_item,
+            note=ln.note,
         )
         for ln in sorted(sale.lines, key=lambda x: x.position)
     )
@@ -115,13 +129,27 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
         for p in sale.payments
     )
     return SaleView(
-        id=sale.id, uuid=sale.uuid, kind=sale.kind, status=sale.status, number=sale.number,
-        counter_id=sale.counter_id, shift_id=sale.shift_id, user_id=sale.user_id,
-        price_list=price_list.code if price_list else None, customer_card=sale.customer_card, onsite=sale.onsite,
-        started_at=sale.started_at, completed_at=sale.completed_at, lines=lines, total_cents=sale.total_cents,
-        discount_cents=sale.discount_cents, markdown_cents=sum(ln.markdown_cents for ln in sale.lines),
-        vat=tuple(vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)), payments=payments,
-        original_sale_id=sale.original_sale_id, warnings=warnings,
+        id=sale.id,
+        uuid=sale.uuid,
+        kind=sale.kind,
+        status=sale.status,
+        number=sale.number,
+        counter_id=sale.counter_id,
+        shift_id=sale.shift_id,
+        user_id=sale.user_id,
+        price_list=price_list.code if price_list else None,
+        customer_card=sale.customer_card,
+        onsite=sale.onsite,
+        started_at=sale.started_at,
+        completed_at=sale.completed_at,
+        lines=lines,
+        total_cents=sale.total_cents,
+        discount_cents=sale.discount_cents,
+        markdown_cents=sum(ln.markdown_cents for ln in sale.lines),
+        vat=tuple(vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)),
+        payments=payments,
+        original_sale_id=sale.original_sale_id,
+        warnings=warnings,
     )
 
 
@@ -164,8 +192,7 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
         gross = price_for_quantity(line.unit_price_cents, line.quantity, line.weighed)
         product = session.get(Product, line.product_id)
         lot = session.get(Lot, line.lot_id) if line.lot_id else None
-        markdown = (markdown_for(session, product, lot, today, rules)
-                    if product and not line.price_overridden else None)
+        markdown = markdown_for(session, product, lot, today, rules) if product and not line.price_overridden else None
         line.markdown_cents = percent_of(gross, markdown.percent_bp) if markdown else 0
         after_markdown = gross - line.markdown_cents
         if line.line_discount_bp:
@@ -203,8 +230,13 @@ def start_sale(db: Database, counter_id: int, user_id: int) -> SaleView:
         shift = open_shift_of(session, counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
-        sale = Sale(uuid=str(uuid_module.uuid4()), counter_id=counter_id, shift_id=shift.id, user_id=user_id,
-                    onsite=counter.kind is CounterKind.BAR)
+        sale = Sale(
+            uuid=str(uuid_module.uuid4()),
+            counter_id=counter_id,
+            shift_id=shift.id,
+            user_id=user_id,
+            onsite=counter.kind is CounterKind.BAR,
+        )
         session.add(sale)
         session.flush()
         return view(session, sale)
@@ -246,8 +278,9 @@ def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int 
         if product.price_cents <= 0:
             raise InvalidInput(_("{product} has no price per kg").format(product=product.name))
         if not product.sold_by_weight:
-            raise InvalidInput(_("scale label {code}: {product} is not sold by weight").format(
-                code=code, product=product.name))
+            raise InvalidInput(
+                _("scale label {code}: {product} is not sold by weight").format(code=code, product=product.name)
+            )
         grams = max(1, (label.value * 1000 + product.price_cents // 2) // product.price_cents)
         return product, grams, "scale"
     product = session.scalar(select(Product).join(Barcode).where(Barcode.code == code))
@@ -261,7 +294,12 @@ def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int 
 
 
 def _add_line(
-    session: Session, sale: Sale, product: Product, quantity: int | None, scanned: str | None, today: date,
+    session: Session,
+    sale: Sale,
+    product: Product,
+    quantity: int | None,
+    scanned: str | None,
+    today: date,
 ) -> tuple[str, ...]:
     if not product.active:
         raise NotAllowed(_("{product} is no longer sold").format(product=product.name))
@@ -277,28 +315,48 @@ def _add_line(
     warnings: list[str] = []
     markdown = markdown_for(session, product, lot, today)
     if markdown is not None and markdown.past_date and lot is not None:
-        warnings.append(_("{product}: lot {lot} is past its best-before date, sold marked down").format(
-            product=product.name, lot=lot.code))
+        warnings.append(
+            _("{product}: lot {lot} is past its best-before date, sold marked down").format(
+                product=product.name, lot=lot.code
+            )
+        )
     # the same piece item scanned again adds to its line, as customers expect on the slip
     for line in sale.lines:
-        if (line.product_id == product.id and not line.weighed and not product.sold_by_weight
-                and not line.price_overridden and not line.line_discount_bp and not line.line_discount_cents
-                and line.lot_id == (lot.id if lot else None)):
+        if (
+            line.product_id == product.id
+            and not line.weighed
+            and not product.sold_by_weight
+            and not line.price_overridden
+            and not line.line_discount_bp
+            and not line.line_discount_cents
+            and line.lot_id == (lot.id if lot else None)
+        ):
             line.quantity += quantity
             return tuple(warnings)
     rate = product.onsite_vat_rate_bp if sale.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
     price = list_price(session, product, sale.price_list_id)
-    sale.lines.append(SaleLine(
-        position=max((ln.position for ln in sale.lines), default=0) + 1, product_id=product.id,
-        description=product.name, quantity=quantity, weighed=product.sold_by_weight,
-        list_price_cents=product.price_cents, unit_price_cents=price, vat_rate_bp=rate, total_cents=0,
-        lot_id=lot.id if lot else None, scanned_code=scanned, kitchen_item=product.kitchen_item,
-    ))
+    sale.lines.append(
+        SaleLine(
+            position=max((ln.position for ln in sale.lines), default=0) + 1,
+            product_id=product.id,
+            description=product.name,
+            quantity=quantity,
+            weighed=product.sold_by_weight,
+            list_price_cents=product.price_cents,
+            unit_price_cents=price,
+            vat_rate_bp=rate,
+            total_cents=0,
+            lot_id=lot.id if lot else None,
+            scanned_code=scanned,
+            kitchen_item=product.kitchen_item,
+        )
+    )
     return tuple(warnings)
 
 
-def add_item(db: Database, sale_id: int, user_id: int, code: str, *, quantity: int | None = None,
-             today: date | None = None) -> SaleView:
+def add_item(
+    db: Database, sale_id: int, user_id: int, code: str, *, quantity: int | None = None, today: date | None = None
+) -> SaleView:
     """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
     day = today or business_date()
     with db.write() as session:
@@ -311,8 +369,9 @@ def add_item(db: Database, sale_id: int, user_id: int, code: str, *, quantity: i
         return view(session, sale, warnings)
 
 
-def add_product(db: Database, sale_id: int, user_id: int, product_id: int, *, quantity: int | None = None,
-                today: date | None = None) -> SaleView:
+def add_product(
+    db: Database, sale_id: int, user_id: int, product_id: int, *, quantity: int | None = None, today: date | None = None
+) -> SaleView:
     """Add a product chosen from a search or a quick key."""
     day = today or business_date()
     with db.write() as session:
@@ -348,8 +407,15 @@ def remove_line(db: Database, sale_id: int, user_id: int, line_id: int) -> SaleV
     with db.write() as session:
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
-        audit(session, "line_removed", user_id, counter_id=sale.counter_id, entity="sale", entity_id=sale.id,
-              details={"product_id": line.product_id, "quantity": line.quantity, "total_cents": line.total_cents})
+        audit(
+            session,
+            "line_removed",
+            user_id,
+            counter_id=sale.counter_id,
+            entity="sale",
+            entity_id=sale.id,
+            details={"product_id": line.product_id, "quantity": line.quantity, "total_cents": line.total_cents},
+        )
         sale.lines.remove(line)
         session.delete(line)
         session.flush()
@@ -361,9 +427,17 @@ def _needs_approval(amount: int, base: int, threshold_bp: int) -> bool:
     return base > 0 and amount * 10_000 > base * threshold_bp
 
 
-def discount_line(db: Database, settings: Settings | None, sale_id: int, user_id: int, line_id: int, *,
-                  percent_bp: int | None = None, amount_cents: int | None = None,
-                  approver_pin: str | None = None) -> SaleView:
+def discount_line(
+    db: Database,
+    settings: Settings | None,
+    sale_id: int,
+    user_id: int,
+    line_id: int,
+    *,
+    percent_bp: int | None = None,
+    amount_cents: int | None = None,
+    approver_pin: str | None = None,
+) -> SaleView:
     """A discount on one line, by percent (basis points) or amount; a big one needs a manager."""
     if (percent_bp is None) == (amount_cents is None):
         raise InvalidInput(_("give either a percentage or an amount"))
@@ -380,14 +454,29 @@ def discount_line(db: Database, settings: Settings | None, sale_id: int, user_id
             approver = authorise(session, user_id, "discount_over_threshold", approver_pin)
         line.line_discount_bp, line.line_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
-        audit(session, "discount", user_id, approver_id=approver, counter_id=sale.counter_id, entity="sale_line",
-              entity_id=line.id, details={"percent_bp": percent_bp, "amount_cents": amount_cents})
+        audit(
+            session,
+            "discount",
+            user_id,
+            approver_id=approver,
+            counter_id=sale.counter_id,
+            entity="sale_line",
+            entity_id=line.id,
+            details={"percent_bp": percent_bp, "amount_cents": amount_cents},
+        )
         return view(session, sale)
 
 
-def discount_sale(db: Database, settings: Settings | None, sale_id: int, user_id: int, *,
-                  percent_bp: int | None = None, amount_cents: int | None = None,
-                  approver_pin: str | None = None) -> SaleView:
+def discount_sale(
+    db: Database,
+    settings: Settings | None,
+    sale_id: int,
+    user_id: int,
+    *,
+    percent_bp: int | None = None,
+    amount_cents: int | None = None,
+    approver_pin: str | None = None,
+) -> SaleView:
     """A discount on the whole sale, spread over the lines so VAT stays exact per rate."""
     if (percent_bp is None) == (amount_cents is None):
         raise InvalidInput(_("give either a percentage or an amount"))
@@ -405,13 +494,22 @@ def discount_sale(db: Database, settings: Settings | None, sale_id: int, user_id
             approver = authorise(session, user_id, "discount_over_threshold", approver_pin)
         sale.sale_discount_bp, sale.sale_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
-        audit(session, "discount", user_id, approver_id=approver, counter_id=sale.counter_id, entity="sale",
-              entity_id=sale.id, details={"percent_bp": percent_bp, "amount_cents": amount_cents})
+        audit(
+            session,
+            "discount",
+            user_id,
+            approver_id=approver,
+            counter_id=sale.counter_id,
+            entity="sale",
+            entity_id=sale.id,
+            details={"percent_bp": percent_bp, "amount_cents": amount_cents},
+        )
         return view(session, sale)
 
 
-def override_price(db: Database, sale_id: int, user_id: int, line_id: int, unit_price_cents: int, *,
-                   approver_pin: str | None = None) -> SaleView:
+def override_price(
+    db: Database, sale_id: int, user_id: int, line_id: int, unit_price_cents: int, *, approver_pin: str | None = None
+) -> SaleView:
     """Change a line's unit price: always with a manager's approval (a manager approves their own)."""
     if unit_price_cents < 0:
         raise InvalidInput(_("a price cannot be negative"))
@@ -419,9 +517,16 @@ def override_price(db: Database, sale_id: int, user_id: int, line_id: int, unit_
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
         approver = authorise(session, user_id, "price_override", approver_pin)
-        audit(session, "price_override", user_id, approver_id=approver, counter_id=sale.counter_id,
-              entity="sale_line", entity_id=line.id,
-              details={"from_cents": line.unit_price_cents, "to_cents": unit_price_cents})
+        audit(
+            session,
+            "price_override",
+            user_id,
+            approver_id=approver,
+            counter_id=sale.counter_id,
+            entity="sale_line",
+            entity_id=line.id,
+            details={"from_cents": line.unit_price_cents, "to_cents": unit_price_cents},
+        )
         line.unit_price_cents = unit_price_cents
         line.price_overridden = True
         recompute(session, sale, business_date())
@@ -447,8 +552,15 @@ def set_price_list(db: Database, sale_id: int, user_id: int, code: str | None, *
                 assert product is not None
                 line.unit_price_cents = list_price(session, product, sale.price_list_id)
         recompute(session, sale, business_date())
-        audit(session, "price_list", user_id, counter_id=sale.counter_id, entity="sale", entity_id=sale.id,
-              details={"code": code, "card": sale.customer_card})
+        audit(
+            session,
+            "price_list",
+            user_id,
+            counter_id=sale.counter_id,
+            entity="sale",
+            entity_id=sale.id,
+            details={"code": code, "card": sale.customer_card},
+        )
         return view(session, sale)
 
 
@@ -468,13 +580,15 @@ def resume_sale(db: Database, sale_id: int, user_id: int) -> SaleView:
         sale = _sale(session, sale_id)
         if sale.status is not SaleStatus.PARKED:
             raise NotAllowed(_("sale {id} is not parked").format(id=sale_id))
-        current = session.scalar(select(Sale).where(Sale.counter_id == sale.counter_id,
-                                                    Sale.status == SaleStatus.OPEN))
+        current = session.scalar(select(Sale).where(Sale.counter_id == sale.counter_id, Sale.status == SaleStatus.OPEN))
         if current is not None:
             if current.lines:
                 raise NotAllowed(_("park or finish the current sale first"))
             current.status, current.cancelled_at, current.cancel_reason = (
-                SaleStatus.CANCELLED, utcnow(), "empty, replaced by a resumed sale")
+                SaleStatus.CANCELLED,
+                utcnow(),
+                "empty, replaced by a resumed sale",
+            )
         shift = open_shift_of(session, sale.counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open: open one first"))
@@ -491,16 +605,26 @@ def cancel_sale(db: Database, sale_id: int, user_id: int, reason: str, *, approv
             raise NotAllowed(_("only a sale not yet paid can be cancelled; refund it instead"))
         approver = authorise(session, user_id, "cancel_sale", approver_pin)
         sale.status, sale.cancelled_at, sale.cancel_reason = SaleStatus.CANCELLED, utcnow(), reason
-        audit(session, "sale_cancelled", user_id, approver_id=approver, counter_id=sale.counter_id,
-              entity="sale", entity_id=sale.id, details={"reason": reason, "total_cents": sale.total_cents})
+        audit(
+            session,
+            "sale_cancelled",
+            user_id,
+            approver_id=approver,
+            counter_id=sale.counter_id,
+            entity="sale",
+            entity_id=sale.id,
+            details={"reason": reason, "total_cents": sale.total_cents},
+        )
         return view(session, sale)
 
 
 def next_number(session: Session, counter: Counter) -> str:
     """The next document number of the counter, bumped under the row's lock."""
     number = session.execute(
-        update(Counter).where(Counter.id == counter.id)
-        .values(last_sale_number=Counter.last_sale_number + 1).returning(Counter.last_sale_number)
+        update(Counter)
+        .where(Counter.id == counter.id)
+        .values(last_sale_number=Counter.last_sale_number + 1)
+        .returning(Counter.last_sale_number)
     ).scalar_one()
     return f"{counter.code}-{number:06d}"
 
@@ -517,8 +641,26 @@ def recheck_lines(session: Session, sale: Sale, today: date) -> None:
 
 
 __all__ = [
-    "PaymentMethod", "add_item", "add_product", "business_date", "cancel_sale", "current_sale", "discount_line",
-    "discount_sale", "find_sale", "get_sale", "next_number", "override_price", "park_sale", "parked_sales",
-    "recompute", "remove_line", "resolve_code", "resume_sale", "set_price_list", "set_quantity", "start_sale",
+    "PaymentMethod",
+    "add_item",
+    "add_product",
+    "business_date",
+    "cancel_sale",
+    "current_sale",
+    "discount_line",
+    "discount_sale",
+    "find_sale",
+    "get_sale",
+    "next_number",
+    "override_price",
+    "park_sale",
+    "parked_sales",
+    "recompute",
+    "remove_line",
+    "resolve_code",
+    "resume_sale",
+    "set_price_list",
+    "set_quantity",
+    "start_sale",
     "view",
 ]

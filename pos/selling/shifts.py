@@ -70,9 +70,17 @@ class ShiftView:
 
 
 def _shift_view(shift: Shift) -> ShiftView:
-    return ShiftView(shift.id, shift.counter_id, shift.status, shift.opened_at, shift.opened_by,
-                     shift.opening_float_cents, shift.counted_cash_cents, shift.expected_cash_cents,
-                     shift.difference_cents)
+    return ShiftView(
+        shift.id,
+        shift.counter_id,
+        shift.status,
+        shift.opened_at,
+        shift.opened_by,
+        shift.opening_float_cents,
+        shift.counted_cash_cents,
+        shift.expected_cash_cents,
+        shift.difference_cents,
+    )
 
 
 def current_shift(db: Database, counter_id: int) -> ShiftView | None:
@@ -89,17 +97,29 @@ def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[in
         if open_shift_of(session, counter_id) is not None:
             raise NotAllowed(_("a shift is already open at this counter"))
         total = count_cash(float_count)
-        shift = Shift(counter_id=counter_id, opened_by=user_id, opening_float_cents=total,
-                      opening_count={str(k): v for k, v in float_count.items()})
+        shift = Shift(
+            counter_id=counter_id,
+            opened_by=user_id,
+            opening_float_cents=total,
+            opening_count={str(k): v for k, v in float_count.items()},
+        )
         session.add(shift)
         session.flush()
-        audit(session, "shift_opened", user_id, counter_id=counter_id, entity="shift", entity_id=shift.id,
-              details={"float_cents": total})
+        audit(
+            session,
+            "shift_opened",
+            user_id,
+            counter_id=counter_id,
+            entity="shift",
+            entity_id=shift.id,
+            details={"float_cents": total},
+        )
         return _shift_view(shift)
 
 
-def cash_movement(db: Database, counter_id: int, user_id: int, amount_cents: int, reason: str, *,
-                  approver_pin: str | None = None) -> None:
+def cash_movement(
+    db: Database, counter_id: int, user_id: int, amount_cents: int, reason: str, *, approver_pin: str | None = None
+) -> None:
     """Cash put in (positive) or taken out (negative) of the drawer, with a reason; out needs a manager."""
     if amount_cents == 0 or not reason.strip():
         raise InvalidInput(_("give an amount and a reason"))
@@ -109,19 +129,32 @@ def cash_movement(db: Database, counter_id: int, user_id: int, amount_cents: int
             raise NotAllowed(_("no shift is open at this counter"))
         approver = authorise(session, user_id, "cash_out", approver_pin) if amount_cents < 0 else None
         session.add(CashMovement(shift_id=shift.id, amount_cents=amount_cents, reason=reason.strip(), user_id=user_id))
-        audit(session, "cash_in" if amount_cents > 0 else "cash_out", user_id, approver_id=approver,
-              counter_id=counter_id, details={"amount_cents": amount_cents, "reason": reason})
+        audit(
+            session,
+            "cash_in" if amount_cents > 0 else "cash_out",
+            user_id,
+            approver_id=approver,
+            counter_id=counter_id,
+            details={"amount_cents": amount_cents, "reason": reason},
+        )
         audit(session, "drawer_opened", user_id, counter_id=counter_id)
 
 
 def _expected_cash(session: Session, shift: Shift) -> int:
-    cash = session.scalar(
-        select(func.coalesce(func.sum(Payment.amount_cents), 0)).join(Sale)
-        .where(Sale.shift_id == shift.id, Sale.status == SaleStatus.COMPLETED, Payment.method == PaymentMethod.CASH)
-    ) or 0
-    moved = session.scalar(
-        select(func.coalesce(func.sum(CashMovement.amount_cents), 0)).where(CashMovement.shift_id == shift.id)
-    ) or 0
+    cash = (
+        session.scalar(
+            select(func.coalesce(func.sum(Payment.amount_cents), 0))
+            .join(Sale)
+            .where(Sale.shift_id == shift.id, Sale.status == SaleStatus.COMPLETED, Payment.method == PaymentMethod.CASH)
+        )
+        or 0
+    )
+    moved = (
+        session.scalar(
+            select(func.coalesce(func.sum(CashMovement.amount_cents), 0)).where(CashMovement.shift_id == shift.id)
+        )
+        or 0
+    )
     return shift.opening_float_cents + int(cash) + int(moved)
 
 
@@ -132,8 +165,11 @@ def close_shift(db: Database, counter_id: int, user_id: int, counted: dict[int, 
         shift = open_shift_of(session, counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open at this counter"))
-        busy = session.scalar(select(func.count()).select_from(Sale).where(
-            Sale.shift_id == shift.id, Sale.status == SaleStatus.OPEN, Sale.lines.any()))
+        busy = session.scalar(
+            select(func.count())
+            .select_from(Sale)
+            .where(Sale.shift_id == shift.id, Sale.status == SaleStatus.OPEN, Sale.lines.any())
+        )
         if busy:
             raise NotAllowed(_("a sale is still open: finish, park or cancel it first"))
         total = count_cash(counted)
@@ -142,8 +178,15 @@ def close_shift(db: Database, counter_id: int, user_id: int, counted: dict[int, 
         shift.difference_cents = total - shift.expected_cash_cents
         shift.closing_count = {str(k): v for k, v in counted.items()}
         shift.status, shift.closed_by, shift.closed_at = ShiftStatus.CLOSED, user_id, utcnow()
-        audit(session, "shift_closed", user_id, counter_id=counter_id, entity="shift", entity_id=shift.id,
-              details={"counted_cents": total, "difference_cents": shift.difference_cents})
+        audit(
+            session,
+            "shift_closed",
+            user_id,
+            counter_id=counter_id,
+            entity="shift",
+            entity_id=shift.id,
+            details={"counted_cents": total, "difference_cents": shift.difference_cents},
+        )
         return _shift_view(shift)
 
 
@@ -156,37 +199,84 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
     """The Z figures of a counter's business day, all integers (cents or counts)."""
     start, end = _day_bounds(day)
-    in_day = (Sale.counter_id == counter_id, Sale.completed_at >= start, Sale.completed_at < end,
-              Sale.status == SaleStatus.COMPLETED)
+    in_day = (
+        Sale.counter_id == counter_id,
+        Sale.completed_at >= start,
+        Sale.completed_at < end,
+        Sale.status == SaleStatus.COMPLETED,
+    )
     sales = list(session.scalars(select(Sale).where(*in_day)))
     sale_ids = [s.id for s in sales]
-    lines = list(session.execute(
-        select(SaleLine.sale_id, SaleLine.vat_rate_bp, SaleLine.total_cents, SaleLine.discount_cents,
-               SaleLine.markdown_cents, Category.name)
-        .join(Product, Product.id == SaleLine.product_id).outerjoin(Category, Category.id == Product.category_id)
-        .where(SaleLine.sale_id.in_(sale_ids))
-    ).all()) if sale_ids else []
+    lines = (
+        list(
+            session.execute(
+                select(
+                    SaleLine.sale_id,
+                    SaleLine.vat_rate_bp,
+                    SaleLine.total_cents,
+                    SaleLine.discount_cents,
+                    SaleLine.markdown_cents,
+                    Category.name,
+                )
+                .join(Product, Product.id == SaleLine.product_id)
+                .outerjoin(Category, Category.id == Product.category_id)
+                .where(SaleLine.sale_id.in_(sale_ids))
+            ).all()
+        )
+        if sale_ids
+        else []
+    )
     kind = {s.id: s.kind for s in sales}
     tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
     by_category: dict[str, int] = defaultdict(int)
     for _sid, _rate, total, _d, _m, category in lines:
         by_category[category or _("(no category)")] += total
     payments: dict[str, int] = defaultdict(int)
-    for method, amount in session.execute(
-        select(Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))
-    ).all() if sale_ids else []:
+    for method, amount in (
+        session.execute(select(Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))).all()
+        if sale_ids
+        else []
+    ):
         payments[method.value] += amount
     refunds = [s for s in sales if s.kind is SaleKind.REFUND]
-    shifts = list(session.scalars(select(Shift).where(Shift.counter_id == counter_id, Shift.opened_at < end,
-                                                      (Shift.closed_at.is_(None)) | (Shift.closed_at >= start))))
-    moves = list(session.scalars(select(CashMovement).where(
-        CashMovement.shift_id.in_([s.id for s in shifts]), CashMovement.at >= start, CashMovement.at < end)))
-    donated = session.scalar(select(func.coalesce(func.sum(FundMovement.amount_cents), 0)).where(
-        FundMovement.kind == "donation", FundMovement.counter_id == counter_id, FundMovement.at >= start,
-        FundMovement.at < end)) or 0
-    cancelled = session.scalar(select(func.count()).select_from(Sale).where(
-        Sale.counter_id == counter_id, Sale.status == SaleStatus.CANCELLED, Sale.cancelled_at >= start,
-        Sale.cancelled_at < end, Sale.lines.any()))
+    shifts = list(
+        session.scalars(
+            select(Shift).where(
+                Shift.counter_id == counter_id,
+                Shift.opened_at < end,
+                (Shift.closed_at.is_(None)) | (Shift.closed_at >= start),
+            )
+        )
+    )
+    moves = list(
+        session.scalars(
+            select(CashMovement).where(
+                CashMovement.shift_id.in_([s.id for s in shifts]), CashMovement.at >= start, CashMovement.at < end
+            )
+        )
+    )
+    donated = (
+        session.scalar(
+            select(func.coalesce(func.sum(FundMovement.amount_cents), 0)).where(
+                FundMovement.kind == "donation",
+                FundMovement.counter_id == counter_id,
+                FundMovement.at >= start,
+                FundMovement.at < end,
+            )
+        )
+        or 0
+    )
+    cancelled = session.scalar(
+        select(func.count())
+        .select_from(Sale)
+        .where(
+            Sale.counter_id == counter_id,
+            Sale.status == SaleStatus.CANCELLED,
+            Sale.cancelled_at >= start,
+            Sale.cancelled_at < end,
+            Sale.lines.any(),
+        )
+    )
     return {
         "business_date": day.isoformat(),
         "sales_count": sum(1 for s in sales if s.kind is SaleKind.SALE),
@@ -198,23 +288,34 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
         "markdowns_cents": sum(m for sid, _r, _t, _d, m, _c in lines if kind[sid] is SaleKind.SALE),
         "cancelled_count": int(cancelled or 0),
         "vat": [
-            {"rate_bp": v.rate_bp, "gross_cents": v.gross_cents, "taxable_cents": v.taxable_cents,
-             "tax_cents": v.tax_cents}
+            {
+                "rate_bp": v.rate_bp,
+                "gross_cents": v.gross_cents,
+                "taxable_cents": v.taxable_cents,
+                "tax_cents": v.tax_cents,
+            }
             for v in vat_breakdown((rate, total) for _sid, rate, total, _d, _m, _c in lines)
         ],
         "payments": dict(sorted(payments.items())),
         "categories": dict(sorted(by_category.items())),
-        "social_tariff_cents": sum(s.total_cents for s in sales if tessera and s.price_list_id == tessera
-                                   and s.kind is SaleKind.SALE),
-        "social_tariff_count": sum(1 for s in sales if tessera and s.price_list_id == tessera
-                                   and s.kind is SaleKind.SALE),
+        "social_tariff_cents": sum(
+            s.total_cents for s in sales if tessera and s.price_list_id == tessera and s.kind is SaleKind.SALE
+        ),
+        "social_tariff_count": sum(
+            1 for s in sales if tessera and s.price_list_id == tessera and s.kind is SaleKind.SALE
+        ),
         "solidarity_redeemed_cents": payments.get(PaymentMethod.SOLIDARITY.value, 0),
         "solidarity_donated_cents": int(donated),
         "cash_in_cents": sum(m.amount_cents for m in moves if m.amount_cents > 0),
         "cash_out_cents": -sum(m.amount_cents for m in moves if m.amount_cents < 0),
         "shifts": [
-            {"id": s.id, "opening_float_cents": s.opening_float_cents, "expected_cash_cents": s.expected_cash_cents,
-             "counted_cash_cents": s.counted_cash_cents, "difference_cents": s.difference_cents}
+            {
+                "id": s.id,
+                "opening_float_cents": s.opening_float_cents,
+                "expected_cash_cents": s.expected_cash_cents,
+                "counted_cash_cents": s.counted_cash_cents,
+                "difference_cents": s.difference_cents,
+            }
             for s in shifts
         ],
     }
@@ -225,16 +326,25 @@ def x_report(db: Database, counter_id: int, day: date | None = None) -> dict[str
         return day_totals(session, counter_id, day or business_date())
 
 
-def z_report(db: Database, settings: Settings | None, counter_id: int, user_id: int, day: date | None = None, *,
-             approver_pin: str | None = None, print_it: bool = True) -> ZReport:
+def z_report(
+    db: Database,
+    settings: Settings | None,
+    counter_id: int,
+    user_id: int,
+    day: date | None = None,
+    *,
+    approver_pin: str | None = None,
+    print_it: bool = True,
+) -> ZReport:
     """Close the business day of a counter: computed once, stored, never changed afterwards."""
     the_day = day or business_date()
     with db.write() as session:
         counter = session.get(Counter, counter_id, with_for_update=True)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
-        existing = session.scalar(select(ZReport).where(ZReport.counter_id == counter_id,
-                                                        ZReport.business_date == the_day))
+        existing = session.scalar(
+            select(ZReport).where(ZReport.counter_id == counter_id, ZReport.business_date == the_day)
+        )
         if existing is not None:
             return existing
         approver = authorise(session, user_id, "z_report", approver_pin) if approver_pin else None
@@ -243,19 +353,41 @@ def z_report(db: Database, settings: Settings | None, counter_id: int, user_id: 
         if the_day >= business_date() and open_shift_of(session, counter_id) is not None:
             raise NotAllowed(_("close the shift before the Z report"))
         counter.last_z_number += 1
-        report = ZReport(counter_id=counter_id, number=counter.last_z_number, business_date=the_day,
-                         created_by=user_id, totals=day_totals(session, counter_id, the_day))
+        report = ZReport(
+            counter_id=counter_id,
+            number=counter.last_z_number,
+            business_date=the_day,
+            created_by=user_id,
+            totals=day_totals(session, counter_id, the_day),
+        )
         session.add(report)
         session.flush()
-        audit(session, "z_report", user_id, approver_id=approver, counter_id=counter_id, entity="z_report",
-              entity_id=report.id)
+        audit(
+            session,
+            "z_report",
+            user_id,
+            approver_id=approver,
+            counter_id=counter_id,
+            entity="z_report",
+            entity_id=report.id,
+        )
         if print_it and settings is not None:
             from receipts.jobs import printer_for, queue_document
 
             printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
             if printer:
-                queue_document(session, printer=printer, role=PrinterRole.RECEIPT, doc_type="z_report",
-                               doc_id=report.id, counter_id=counter.id,
-                               document={"kind": "z_report", "counter": counter.name, "number": report.number,
-                                         "totals": report.totals})
+                queue_document(
+                    session,
+                    printer=printer,
+                    role=PrinterRole.RECEIPT,
+                    doc_type="z_report",
+                    doc_id=report.id,
+                    counter_id=counter.id,
+                    document={
+                        "kind": "z_report",
+                        "counter": counter.name,
+                        "number": report.number,
+                        "totals": report.totals,
+                    },
+                )
         return report

@@ -16,8 +16,9 @@ from pos.selling.checkout import site_fund
 from pos.selling.sales import open_shift_of
 
 
-def donate_to_fund(db: Database, counter_id: int, user_id: int, amount_cents: int,
-                   method: PaymentMethod = PaymentMethod.CASH) -> int:
+def donate_to_fund(
+    db: Database, counter_id: int, user_id: int, amount_cents: int, method: PaymentMethod = PaymentMethod.CASH
+) -> int:
     """Record a donation; returns the fund's new balance."""
     if amount_cents <= 0:
         raise InvalidInput(_("a donation must be more than zero"))
@@ -32,11 +33,22 @@ def donate_to_fund(db: Database, counter_id: int, user_id: int, amount_cents: in
             raise NotAllowed(_("no shift is open at this counter"))
         fund = site_fund(session, counter.site_id)
         fund.balance_cents += amount_cents
-        session.add(FundMovement(fund_id=fund.id, kind="donation", amount_cents=amount_cents, user_id=user_id,
-                                 counter_id=counter_id, method=method.value))
+        session.add(
+            FundMovement(
+                fund_id=fund.id,
+                kind="donation",
+                amount_cents=amount_cents,
+                user_id=user_id,
+                counter_id=counter_id,
+                method=method.value,
+            )
+        )
         if method is PaymentMethod.CASH:
-            session.add(CashMovement(shift_id=shift.id, amount_cents=amount_cents, user_id=user_id,
-                                     reason=_("spesa sospesa donation")))
+            session.add(
+                CashMovement(
+                    shift_id=shift.id, amount_cents=amount_cents, user_id=user_id, reason=_("spesa sospesa donation")
+                )
+            )
             audit(session, "drawer_opened", user_id, counter_id=counter_id)
         audit(session, "fund_donation", user_id, counter_id=counter_id, details={"amount_cents": amount_cents})
         return fund.balance_cents

@@ -78,12 +78,27 @@ def _unpaid(session: Session, tab: Tab) -> list[TabLine]:
 
 
 def _tab_view(session: Session, tab: Tab) -> TabView:
-    return TabView(tab.id, tab.label, tab.status, tab.opened_at, tuple(
-        TabLineView(ln.id, ln.product_id, ln.description, ln.quantity, ln.unit_price_cents,
-                    price_for_quantity(ln.unit_price_cents, ln.quantity, False), ln.round_number, ln.kitchen_item,
-                    ln.sent_to_kitchen_at is not None, ln.note)
-        for ln in _unpaid(session, tab)
-    ))
+    return TabView(
+        tab.id,
+        tab.label,
+        tab.status,
+        tab.opened_at,
+        tuple(
+            TabLineView(
+                ln.id,
+                ln.product_id,
+                ln.description,
+                ln.quantity,
+                ln.unit_price_cents,
+                price_for_quantity(ln.unit_price_cents, ln.quantity, False),
+                ln.round_number,
+                ln.kitchen_item,
+                ln.sent_to_kitchen_at is not None,
+                ln.note,
+            )
+            for ln in _unpaid(session, tab)
+        ),
+    )
 
 
 def _tab(session: Session, tab_id: int) -> Tab:
@@ -101,8 +116,9 @@ def open_tab(db: Database, counter_id: int, user_id: int, label: str) -> TabView
         raise InvalidInput(_("give the table number or a name"))
     with db.write() as session:
         authorise(session, user_id, "tab")
-        clash = session.scalar(select(Tab).where(Tab.counter_id == counter_id, Tab.label == label,
-                                                 Tab.status == TabStatus.OPEN))
+        clash = session.scalar(
+            select(Tab).where(Tab.counter_id == counter_id, Tab.label == label, Tab.status == TabStatus.OPEN)
+        )
         if clash is not None:
             raise NotAllowed(_("tab {label} is already open").format(label=label))
         tab = Tab(counter_id=counter_id, label=label, opened_by=user_id)
@@ -113,8 +129,9 @@ def open_tab(db: Database, counter_id: int, user_id: int, label: str) -> TabView
 
 def open_tabs(db: Database, counter_id: int) -> list[TabView]:
     with db.read() as session:
-        tabs = session.scalars(select(Tab).where(Tab.counter_id == counter_id, Tab.status == TabStatus.OPEN)
-                               .order_by(Tab.opened_at))
+        tabs = session.scalars(
+            select(Tab).where(Tab.counter_id == counter_id, Tab.status == TabStatus.OPEN).order_by(Tab.opened_at)
+        )
         return [_tab_view(session, t) for t in tabs]
 
 
@@ -139,9 +156,18 @@ def add_round(db: Database, tab_id: int, user_id: int, items: Sequence[tuple[int
                 raise NotFound(_("no product {id}").format(id=product_id))
             if quantity <= 0 or product.sold_by_weight:
                 raise InvalidInput(_("{product}: a tab takes whole pieces").format(product=product.name))
-            tab.lines.append(TabLine(product_id=product.id, description=product.name, quantity=quantity,
-                                     unit_price_cents=list_price(session, product, None), round_number=round_number,
-                                     kitchen_item=product.kitchen_item, note=note, added_by=user_id))
+            tab.lines.append(
+                TabLine(
+                    product_id=product.id,
+                    description=product.name,
+                    quantity=quantity,
+                    unit_price_cents=list_price(session, product, None),
+                    round_number=round_number,
+                    kitchen_item=product.kitchen_item,
+                    note=note,
+                    added_by=user_id,
+                )
+            )
         session.flush()
         return _tab_view(session, tab)
 
@@ -162,14 +188,28 @@ def send_to_kitchen(db: Database, settings: Settings, tab_id: int, user_id: int)
         for line in pending:
             line.sent_to_kitchen_at = now
         printer = printer_for(settings, counter.code, PrinterRole.KITCHEN)
-        audit(session, "kitchen_order", user_id, counter_id=counter.id, entity="tab", entity_id=tab.id,
-              details={"items": len(pending)})
+        audit(
+            session,
+            "kitchen_order",
+            user_id,
+            counter_id=counter.id,
+            entity="tab",
+            entity_id=tab.id,
+            details={"items": len(pending)},
+        )
         if not printer:
             return []
-        job = queue_document(session, printer=printer, role=PrinterRole.KITCHEN, doc_type="kitchen", doc_id=tab.id,
-                             counter_id=counter.id, document=kitchen_snapshot(
-                                 counter, label=tab.label, lines=[(ln.description, ln.quantity, ln.note)
-                                                                  for ln in pending]))
+        job = queue_document(
+            session,
+            printer=printer,
+            role=PrinterRole.KITCHEN,
+            doc_type="kitchen",
+            doc_id=tab.id,
+            counter_id=counter.id,
+            document=kitchen_snapshot(
+                counter, label=tab.label, lines=[(ln.description, ln.quantity, ln.note) for ln in pending]
+            ),
+        )
         return [job.id]
 
 
@@ -203,8 +243,9 @@ def merge_tabs(db: Database, from_tab_id: int, into_tab_id: int, user_id: int) -
         return _tab_view(session, target)
 
 
-def tab_to_sale(db: Database, tab_id: int, counter_id: int, user_id: int,
-                line_ids: Sequence[int] | None = None) -> SaleView:
+def tab_to_sale(
+    db: Database, tab_id: int, counter_id: int, user_id: int, line_ids: Sequence[int] | None = None
+) -> SaleView:
     """Put the tab's lines (all unpaid ones, or those chosen) on the counter's sale, to be paid."""
     sale_view = start_sale(db, counter_id, user_id)
     today = business_date()
@@ -225,12 +266,22 @@ def tab_to_sale(db: Database, tab_id: int, counter_id: int, user_id: int,
             assert product is not None
             lot = pick_lot(session, product, counter.location_id, today)
             rate = product.onsite_vat_rate_bp if sale.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
-            sale.lines.append(SaleLine(
-                position=max((x.position for x in sale.lines), default=0) + 1, product_id=product.id,
-                description=line.description, quantity=line.quantity, weighed=False,
-                list_price_cents=line.unit_price_cents, unit_price_cents=line.unit_price_cents, vat_rate_bp=rate,
-                total_cents=0, lot_id=lot.id if lot else None, kitchen_item=line.kitchen_item, note=line.note,
-            ))
+            sale.lines.append(
+                SaleLine(
+                    position=max((x.position for x in sale.lines), default=0) + 1,
+                    product_id=product.id,
+                    description=line.description,
+                    quantity=line.quantity,
+                    weighed=False,
+                    list_price_cents=line.unit_price_cents,
+                    unit_price_cents=line.unit_price_cents,
+                    vat_rate_bp=rate,
+                    total_cents=0,
+                    lot_id=lot.id if lot else None,
+                    kitchen_item=line.kitchen_item,
+                    note=line.note,
+                )
+            )
             line.sale_id = sale.id
         session.flush()
         recompute(session, sale, today)
@@ -252,6 +303,16 @@ def close_tab_if_paid(session: Session, tab_id: int) -> None:
 
 
 __all__ = [
-    "TabLineView", "TabView", "add_round", "close_tab_if_paid", "get_tab", "merge_tabs", "move_lines", "open_tab",
-    "open_tabs", "send_to_kitchen", "split_evenly", "tab_to_sale",
+    "TabLineView",
+    "TabView",
+    "add_round",
+    "close_tab_if_paid",
+    "get_tab",
+    "merge_tabs",
+    "move_lines",
+    "open_tab",
+    "open_tabs",
+    "send_to_kitchen",
+    "split_evenly",
+    "tab_to_sale",
 ]

@@ -1,0 +1,16 @@
+"""Names of the model's vocabularies as people read them, marked for translation.
+
+The enums store English values (``cashier``, ``cash``…); the interface shows ``_(value)``.
+"""
+
+from orto.i18n import N_
+
+LABELS = (
+    N_("cashier"), N_("kitchen"), N_("manager"),
+    N_("cash"), N_("card"), N_("voucher"), N_("gift_card"), N_("solidarity"),
+    N_("open"), N_("parked"), N_("completed"), N_("cancelled"),
+    N_("sale"), N_("refund"),
+    N_("expired"), N_("spoiled"), N_("damaged"), N_("unsold_prepared"), N_("production_loss"), N_("quality"),
+    N_("donated"),
+    N_("use_by"), N_("best_before"),
+)
