@@ -1,0 +1,244 @@
+"""The documents Orto prints, laid out from snapshots (no database, no printer).
+
+Every slip is titled "DOCUMENTO NON FISCALE": a plain thermal printer cannot issue the
+documento commerciale (only a registratore telematico can), so our slips never call themselves
+scontrino, ricevuta fiscale or documento commerciale. The title stays in Italian in every
+interface language, because it is what it legally is; in English a translation follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from orto.allergens import Allergen
+from orto.i18n import current_language, format_date, format_datetime
+from orto.i18n import gettext as _
+from orto.money import format_amount, format_kg, format_percent_bp
+from receipts.layout import Barcode, Columns, Element, Feed, Layout, QRCode, Rule, Spans, Text
+
+NON_FISCAL = "DOCUMENTO NON FISCALE"
+FULL_DATE = "dd/MM/yyyy"  # labels carry the full year
+WIDTHS = (42, 48)
+
+
+def _money(cents: int) -> str:
+    return format_amount(cents, current_language())
+
+
+def _when(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso))
+
+
+def _header(company: dict[str, Any]) -> list[Element]:
+    elements: list[Element] = [Text(company["name"], "center", bold=True)]
+    if company.get("address"):
+        elements.append(Text(company["address"], "center"))
+    if company.get("vat_number"):
+        elements.append(Text(_("VAT no. {number}").format(number=company["vat_number"]), "center"))
+    if company.get("site_name"):
+        elements.append(Text(f"{company['site_name']} - {company['site_address']}", "center"))
+    return elements
+
+
+def _title(text: str) -> list[Element]:
+    elements: list[Element] = [Rule(), Text(text, "center", bold=True)]
+    if current_language() != "it":
+        elements.append(Text(_("(non-fiscal document)"), "center"))
+    elements.append(Rule())
+    return elements
+
+
+def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
+    """The slip handed to the customer (or the refund slip, for ``kind == "refund"``)."""
+    refund = doc["kind"] == "refund"
+    elements = _header(doc["company"])
+    elements += _title(_("REFUND") + " - " + NON_FISCAL if refund else NON_FISCAL)
+    if refund and doc.get("original_number"):
+        elements.append(Text(_("Refund of sale no. {number}").format(number=doc["original_number"])))
+    any_km0 = False
+    for line in doc["lines"]:
+        mark = " *km0" if line.get("km0") else ""
+        any_km0 = any_km0 or bool(line.get("km0"))
+        elements.append(Columns(line["description"] + mark, _money(line["total_cents"] + line["discount_cents"]
+                                                                  + line["markdown_cents"])))
+        if line["weighed"]:
+            detail = _("{kg} kg x {price} €/kg").format(kg=format_kg(line["quantity"], current_language()),
+                                                       price=_money(line["unit_price_cents"]))
+            elements.append(Text("  " + detail))
+        elif line["quantity"] != 1:
+            elements.append(Text(f"  {line['quantity']} x {_money(line['unit_price_cents'])}"))
+        if line["markdown_cents"]:
+            elements.append(Columns("  " + _("near-expiry markdown"), "-" + _money(line["markdown_cents"])))
+        if line["discount_cents"]:
+            elements.append(Columns("  " + _("discount"), "-" + _money(line["discount_cents"])))
+    elements.append(Rule())
+    elements.append(Columns(_("TOTAL EUR"), _money(doc["total_cents"]), bold=True, double=True))
+    elements.append(Rule())
+    elements.append(Text(_("VAT       taxable       tax     total").rjust(width)[-width:]))
+    for vat in doc["vat"]:
+        rate = format_percent_bp(vat["rate_bp"], current_language())
+        row = f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
+        elements.append(Text(row.rjust(width)[-width:]))
+    elements.append(Rule())
+    for payment in doc["payments"]:
+        label = _(payment["method"])
+        tendered = payment.get("tendered_cents")
+        shown = tendered if payment["method"] == "cash" and tendered else payment["amount_cents"]
+        elements.append(Columns(label, _money(shown)))
+    if doc.get("change_cents"):
+        elements.append(Columns(_("Change"), _money(doc["change_cents"]), bold=True))
+    elements.append(Rule())
+    if doc.get("customer_card"):
+        elements.append(Text(_("Neighbourhood card: {card}").format(card=doc["customer_card"])))
+    if any_km0:
+        elements.append(Text(_("*km0: from a farm near this shop")))
+    elements.append(Text(_("{counter} - operator {operator}").format(counter=doc["counter"], operator=doc["operator"])))
+    elements.append(Columns(_when(doc["at"]), _("No. {number}").format(number=doc["number"])))
+    elements.append(Barcode(doc["number"]))
+    if doc["company"].get("footer"):
+        elements.append(Text(doc["company"]["footer"], "center"))
+    return Layout(tuple(elements), width)
+
+
+def kitchen_ticket(doc: dict[str, Any], width: int = 48) -> Layout:
+    """The order ticket for the kitchen or the bar (comanda): large type, notes under the items."""
+    elements: list[Element] = [
+        Text(_("ORDER"), "center", bold=True, double=True),
+        Text(doc["label"], "center", bold=True, double=True),
+        Text(f"{doc['counter']} - {_when(doc['at'])}", "center"),
+        Rule(),
+    ]
+    for line in doc["lines"]:
+        elements.append(Text(f"{line['quantity']} x {line['description']}", bold=True, double=True))
+        if line.get("note"):
+            elements.append(Text("   >> " + line["note"], bold=True))
+    elements.append(Rule())
+    return Layout(tuple(elements), width)
+
+
+def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
+    """X (day so far) or Z (closed day) report of a counter, from its totals."""
+    totals = doc["totals"]
+    title = (_("Z REPORT no. {number}").format(number=doc["number"]) if doc["kind"] == "z_report"
+             else _("X REPORT (day so far)"))
+    elements: list[Element] = [Text(title, "center", bold=True, double=True), Text(NON_FISCAL, "center"),
+                               Text(f"{doc['counter']} - {format_date(date.fromisoformat(totals['business_date']))}",
+                                    "center"), Rule()]
+    rows = [
+        (_("Sales ({count})").format(count=totals["sales_count"]), totals["sales_cents"]),
+        (_("Refunds ({count})").format(count=totals["refunds_count"]), -totals["refunds_cents"]),
+        (_("Net total"), totals["net_cents"]),
+    ]
+    elements += [Columns(label, _money(cents)) for label, cents in rows]
+    elements += [Rule(), Text(_("VAT       taxable       tax     total").rjust(width)[-width:])]
+    for vat in totals["vat"]:
+        rate = format_percent_bp(vat["rate_bp"], current_language())
+        row = f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
+        elements.append(Text(row.rjust(width)[-width:]))
+    elements.append(Rule())
+    elements += [Columns(_(method), _money(cents)) for method, cents in totals["payments"].items()]
+    elements.append(Rule())
+    elements += [Columns(category, _money(cents)) for category, cents in totals["categories"].items()]
+    elements.append(Rule())
+    elements += [
+        Columns(_("Discounts"), _money(totals["discounts_cents"])),
+        Columns(_("Near-expiry markdowns"), _money(totals["markdowns_cents"])),
+        Columns(_("Cancelled sales"), str(totals["cancelled_count"])),
+        Columns(_("Neighbourhood card sales ({count})").format(count=totals["social_tariff_count"]),
+                _money(totals["social_tariff_cents"])),
+        Columns(_("Spesa sospesa redeemed"), _money(totals["solidarity_redeemed_cents"])),
+        Columns(_("Spesa sospesa donated"), _money(totals["solidarity_donated_cents"])),
+        Columns(_("Cash in"), _money(totals["cash_in_cents"])),
+        Columns(_("Cash out"), _money(totals["cash_out_cents"])),
+    ]
+    for shift in totals.get("shifts", []):
+        if shift.get("counted_cash_cents") is not None:
+            elements.append(Columns(_("Shift {id}: counted / difference").format(id=shift["id"]),
+                                    f"{_money(shift['counted_cash_cents'])} / {_money(shift['difference_cents'])}"))
+    return Layout(tuple(elements), width)
+
+
+def _allergen_words() -> list[str]:
+    words = set()
+    for allergen in Allergen:
+        words.add(allergen.italian)
+        words.add(allergen.english)
+    words.update({"latte", "uova", "glutine", "solfiti", "pesce", "soia", "sedano", "senape", "arachidi",
+                  "lupini", "molluschi", "crostacei", "sesamo", "frutta a guscio", "pinoli", "nocciole", "mandorle"})
+    return sorted(words, key=len, reverse=True)
+
+
+_ALLERGEN_PATTERN = re.compile(r"\b(" + "|".join(re.escape(w) for w in _allergen_words()) + r")\b", re.IGNORECASE)
+
+
+def emphasise_allergens(text: str) -> list[tuple[str, bool]]:
+    """Split ingredient text into (part, is_allergen) so allergens can be printed in bold."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for match in _ALLERGEN_PATTERN.finditer(text):
+        if match.start() > last:
+            parts.append((text[last:match.start()], False))
+        parts.append((match.group(0), True))
+        last = match.end()
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
+
+
+def lot_label(doc: dict[str, Any], width: int = 48) -> Layout:
+    """The label for a lab product's jar: Reg. (EU) 1169/2011 information with allergens in bold."""
+    elements: list[Element] = [Text(doc["name"], "center", bold=True, double=True)]
+    if doc.get("ingredients"):
+        # on paper allergens are bold; the plain-text preview shows them in capitals
+        elements.append(Spans(((_("Ingredients: "), False), *emphasise_allergens(doc["ingredients"]))))
+    allergens = [Allergen(a).label(current_language()) for a in doc.get("allergens", [])]
+    if allergens:
+        elements.append(Text(_("Allergens: ") + ", ".join(a.upper() for a in allergens), bold=True))
+    elements.append(Text(_("Lot: {code}").format(code=doc["lot_code"]), bold=True))
+    elements.append(Text(_("Produced on: {date}").format(date=format_date(date.fromisoformat(doc["produced_on"]), fmt=FULL_DATE))))
+    if doc.get("expiry"):
+        phrase = "Da consumarsi entro" if doc["date_type"] == "use_by" else "Da consumarsi preferibilmente entro"
+        elements.append(Text(f"{phrase}: {format_date(date.fromisoformat(doc['expiry']), fmt=FULL_DATE)}", bold=True))
+    if doc.get("net_quantity"):
+        elements.append(Text(_("Net quantity: {quantity}").format(quantity=doc["net_quantity"])))
+    if doc.get("storage_note"):
+        elements.append(Text(doc["storage_note"]))
+    elements.append(Text(_("Produced by: {name}, {address}").format(name=doc["producer"],
+                                                                     address=doc["producer_address"])))
+    elements.append(Barcode(doc["lot_code"]))
+    return Layout(tuple(elements), width)
+
+
+def test_page(printer_name: str, width: int = 48) -> Layout:
+    return Layout((
+        Text(_("ORTO - PRINTER TEST"), "center", bold=True, double=True),
+        Text(printer_name, "center"),
+        Rule(),
+        Text("àèéìòù ÀÈÉÌÒÙ € ç ñ ß"),
+        Text(_("Euro sign: €  Total 12,34 €")),
+        Text(_("Bold line"), bold=True),
+        Columns(_("Left"), _("Right")),
+        Rule("="),
+        Barcode("ORTO-TEST-01"),
+        QRCode("https://orto.example/test"),
+        Feed(1),
+        Text(_("If all of the above is readable, the printer is ready."), "center"),
+    ), width)
+
+
+def layout_for(document: dict[str, Any], width: int = 48) -> Layout:
+    """The layout of a print job's document, by its kind."""
+    kind = document.get("kind")
+    if kind in ("sale", "refund"):
+        return customer_slip(document, width)
+    if kind == "kitchen":
+        return kitchen_ticket(document, width)
+    if kind in ("z_report", "x_report"):
+        return shift_report(document, width)
+    if kind == "label":
+        return lot_label(document, width)
+    if kind == "test":
+        return test_page(document.get("printer", ""), width)
+    raise ValueError(f"unknown document kind {kind!r}")

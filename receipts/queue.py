@@ -1,0 +1,188 @@
+"""The print queue worker: sends each printer's jobs in order, never loses one.
+
+Jobs are rows written in the transaction of their document (receipts.jobs). The worker, a
+background thread of the till (or ``orto printer run``), takes each printer's oldest pending job,
+marks it ``printing``, renders it for that printer and sends it. Only when every byte was taken
+is it ``done``. Refused connection, time-out, a connection dropped mid-job, paper out: the job
+goes back to ``pending`` with the error and a back-off (2, 4, 8 … 60 s), and that printer's later
+jobs wait behind it so slips never come out of order. A job left ``printing`` by a killed process
+is pending again at the next start. A document that cannot be laid out is ``failed`` (a bug to
+look at: retrying would not help). Printing never blocks selling: it all runs off the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from orto.config import PrinterConfig, Settings
+from orto.db import Database
+from orto.errors import NotFound
+from orto.i18n import gettext as _
+from orto.models import PrintJob, PrintStatus, utcnow
+from receipts.documents import layout_for
+from receipts.escpos_render import PrinterProfile, render
+from receipts.transports import PrinterFault, Transport, transport_for
+
+
+@dataclass
+class PrinterState:
+    name: str
+    state: str = "unknown"  # ok, offline, paper_out, error, none, unknown
+    pending: int = 0
+    last_error: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class PrintQueue:
+    db: Database
+    settings: Settings
+    retry_base_s: float = 2.0
+    retry_cap_s: float = 60.0
+    poll_s: float = 1.0
+    transport_factory: Callable[[PrinterConfig], Transport] = transport_for
+    _states: dict[str, PrinterState] = field(default_factory=dict)
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def recover(self) -> int:
+        """Jobs left 'printing' by a process that died go back to 'pending'."""
+        with self.db.write() as session:
+            result = session.execute(
+                update(PrintJob).where(PrintJob.status == PrintStatus.PRINTING).values(status=PrintStatus.PENDING)
+            )
+            return int(result.rowcount or 0)
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self.recover()
+        self._thread = threading.Thread(target=self._loop, name="orto-print-queue", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def kick(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception as exc:  # the database may be away for a moment: keep the worker alive
+                with self._lock:
+                    for state in self._states.values():
+                        state.last_error = str(exc)
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    # ------------------------------------------------------------ work
+
+    def _backoff(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.retry_cap_s, self.retry_base_s * (2 ** max(attempts - 1, 0))))
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Send every job that is due, printer by printer, in order; returns how many were printed."""
+        printed = 0
+        with self.db.read() as session:
+            printers = list(session.scalars(
+                select(PrintJob.printer).where(PrintJob.status == PrintStatus.PENDING).distinct()))
+        for printer in printers:
+            while True:
+                outcome = self._send_next(printer, now)
+                if outcome is None:
+                    break
+                printed += outcome
+        return printed
+
+    def _send_next(self, printer: str, now: datetime | None) -> int | None:
+        """Send the printer's oldest pending job if due: 1 printed, 0 failed (stop here), None nothing due."""
+        moment = now or utcnow()
+        with self.db.write() as session:
+            job = session.scalar(
+                select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == PrintStatus.PENDING)
+                .order_by(PrintJob.id).limit(1).with_for_update(skip_locked=True)
+            )
+            if job is None or (job.next_attempt_at is not None and job.next_attempt_at > moment):
+                return None
+            job.status = PrintStatus.PRINTING
+            job.attempts += 1
+            job_id, attempts, document, drawer = job.id, job.attempts, job.document, job.open_drawer
+        config = self.settings.printers.get(printer)
+        try:
+            if config is None:
+                raise PrinterFault("error", _("printer {name} is not in orto.toml").format(name=printer))
+            profile = PrinterProfile.from_options(config.options)
+            try:
+                data = render(layout_for(document, profile.width), profile, open_drawer=drawer)
+            except (ValueError, KeyError, TypeError) as exc:
+                self._finish(job_id, PrintStatus.FAILED, _("cannot lay out this document: {reason}").format(reason=exc))
+                return 0
+            self.transport_factory(config).send(data)
+        except PrinterFault as fault:
+            self._finish(job_id, PrintStatus.PENDING, str(fault), retry_at=moment + self._backoff(attempts))
+            self._set_state(printer, fault.state, str(fault))
+            return 0
+        self._finish(job_id, PrintStatus.DONE, None)
+        self._set_state(printer, "none" if config.kind == "none" else "ok", None)
+        return 1
+
+    def _finish(self, job_id: int, status: PrintStatus, error: str | None, retry_at: datetime | None = None) -> None:
+        with self.db.write() as session:
+            job = session.get(PrintJob, job_id, with_for_update=True)
+            assert job is not None
+            job.status = status
+            job.last_error = error
+            job.next_attempt_at = retry_at
+            if status is PrintStatus.DONE:
+                job.printed_at = utcnow()
+
+    def _set_state(self, printer: str, state: str, error: str | None) -> None:
+        with self._lock:
+            current = self._states.setdefault(printer, PrinterState(printer))
+            current.state, current.last_error, current.updated_at = state, error, utcnow()
+
+    # ------------------------------------------------------------ what the till shows
+
+    def state(self, printer: str) -> PrinterState:
+        with self.db.read() as session:
+            pending = session.scalar(select(func.count()).select_from(PrintJob).where(
+                PrintJob.printer == printer, PrintJob.status.in_([PrintStatus.PENDING, PrintStatus.PRINTING])))
+        with self._lock:
+            known = self._states.get(printer, PrinterState(printer))
+            return PrinterState(printer, known.state, int(pending or 0), known.last_error, known.updated_at)
+
+
+def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
+    """Queue a copy of any earlier job (to the same printer or another); returns the new job's id."""
+    with db.write() as session:
+        original = session.get(PrintJob, job_id)
+        if original is None:
+            raise NotFound(_("no print job {id}").format(id=job_id))
+        copy = PrintJob(printer=printer or original.printer, role=original.role, counter_id=original.counter_id,
+                        doc_type=original.doc_type, doc_id=original.doc_id, document=original.document,
+                        open_drawer=False, reprint_of_id=original.id)
+        session.add(copy)
+        session.flush()
+        return copy.id
+
+
+def last_job_for(db: Database, counter_id: int, doc_type: str = "receipt") -> int | None:
+    with db.read() as session:
+        return session.scalar(select(PrintJob.id).where(PrintJob.counter_id == counter_id,
+                                                        PrintJob.doc_type == doc_type).order_by(PrintJob.id.desc()))
