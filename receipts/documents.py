@@ -42,6 +42,18 @@ def _header(company: dict[str, Any]) -> list[Element]:
     return elements
 
 
+def _vat_table(shares: list[dict[str, Any]], width: int) -> list[Element]:
+    """Rate, taxable, tax, total: one row per rate, columns right-aligned under their heading."""
+    headings = (_("VAT"), _("taxable"), _("tax"), _("total"))
+    rows = [f"{headings[0]:<6}{headings[1]:>14}{headings[2]:>10}{headings[3]:>10}"]
+    for vat in shares:
+        rate = format_percent_bp(vat["rate_bp"], current_language())
+        rows.append(
+            f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
+        )
+    return [Text(row) for row in rows]
+
+
 def _title(text: str) -> list[Element]:
     elements: list[Element] = [Rule(), Text(text, "center", bold=True)]
     if current_language() != "it":
@@ -61,11 +73,16 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
     for line in doc["lines"]:
         mark = " *km0" if line.get("km0") else ""
         any_km0 = any_km0 or bool(line.get("km0"))
-        elements.append(Columns(line["description"] + mark, _money(line["total_cents"] + line["discount_cents"]
-                                                                  + line["markdown_cents"])))
+        elements.append(
+            Columns(
+                line["description"] + mark,
+                _money(line["total_cents"] + line["discount_cents"] + line["markdown_cents"]),
+            )
+        )
         if line["weighed"]:
-            detail = _("{kg} kg x {price} €/kg").format(kg=format_kg(line["quantity"], current_language()),
-                                                       price=_money(line["unit_price_cents"]))
+            detail = _("{kg} kg x {price} €/kg").format(
+                kg=format_kg(line["quantity"], current_language()), price=_money(line["unit_price_cents"])
+            )
             elements.append(Text("  " + detail))
         elif line["quantity"] != 1:
             elements.append(Text(f"  {line['quantity']} x {_money(line['unit_price_cents'])}"))
@@ -76,11 +93,7 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
     elements.append(Rule())
     elements.append(Columns(_("TOTAL EUR"), _money(doc["total_cents"]), bold=True, double=True))
     elements.append(Rule())
-    elements.append(Text(_("VAT       taxable       tax     total").rjust(width)[-width:]))
-    for vat in doc["vat"]:
-        rate = format_percent_bp(vat["rate_bp"], current_language())
-        row = f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
-        elements.append(Text(row.rjust(width)[-width:]))
+    elements += _vat_table(doc["vat"], width)
     elements.append(Rule())
     for payment in doc["payments"]:
         label = _(payment["method"])
@@ -121,22 +134,24 @@ def kitchen_ticket(doc: dict[str, Any], width: int = 48) -> Layout:
 def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
     """X (day so far) or Z (closed day) report of a counter, from its totals."""
     totals = doc["totals"]
-    title = (_("Z REPORT no. {number}").format(number=doc["number"]) if doc["kind"] == "z_report"
-             else _("X REPORT (day so far)"))
-    elements: list[Element] = [Text(title, "center", bold=True, double=True), Text(NON_FISCAL, "center"),
-                               Text(f"{doc['counter']} - {format_date(date.fromisoformat(totals['business_date']))}",
-                                    "center"), Rule()]
+    title = (
+        _("Z REPORT no. {number}").format(number=doc["number"])
+        if doc["kind"] == "z_report"
+        else _("X REPORT (day so far)")
+    )
+    elements: list[Element] = [
+        Text(title, "center", bold=True, double=True),
+        Text(NON_FISCAL, "center"),
+        Text(f"{doc['counter']} - {format_date(date.fromisoformat(totals['business_date']))}", "center"),
+        Rule(),
+    ]
     rows = [
         (_("Sales ({count})").format(count=totals["sales_count"]), totals["sales_cents"]),
         (_("Refunds ({count})").format(count=totals["refunds_count"]), -totals["refunds_cents"]),
         (_("Net total"), totals["net_cents"]),
     ]
     elements += [Columns(label, _money(cents)) for label, cents in rows]
-    elements += [Rule(), Text(_("VAT       taxable       tax     total").rjust(width)[-width:])]
-    for vat in totals["vat"]:
-        rate = format_percent_bp(vat["rate_bp"], current_language())
-        row = f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
-        elements.append(Text(row.rjust(width)[-width:]))
+    elements += [Rule(), *_vat_table(totals["vat"], width)]
     elements.append(Rule())
     elements += [Columns(_(method), _money(cents)) for method, cents in totals["payments"].items()]
     elements.append(Rule())
@@ -146,8 +161,10 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
         Columns(_("Discounts"), _money(totals["discounts_cents"])),
         Columns(_("Near-expiry markdowns"), _money(totals["markdowns_cents"])),
         Columns(_("Cancelled sales"), str(totals["cancelled_count"])),
-        Columns(_("Neighbourhood card sales ({count})").format(count=totals["social_tariff_count"]),
-                _money(totals["social_tariff_cents"])),
+        Columns(
+            _("Neighbourhood card sales ({count})").format(count=totals["social_tariff_count"]),
+            _money(totals["social_tariff_cents"]),
+        ),
         Columns(_("Spesa sospesa redeemed"), _money(totals["solidarity_redeemed_cents"])),
         Columns(_("Spesa sospesa donated"), _money(totals["solidarity_donated_cents"])),
         Columns(_("Cash in"), _money(totals["cash_in_cents"])),
@@ -155,8 +172,12 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
     ]
     for shift in totals.get("shifts", []):
         if shift.get("counted_cash_cents") is not None:
-            elements.append(Columns(_("Shift {id}: counted / difference").format(id=shift["id"]),
-                                    f"{_money(shift['counted_cash_cents'])} / {_money(shift['difference_cents'])}"))
+            elements.append(
+                Columns(
+                    _("Shift {id}: counted / difference").format(id=shift["id"]),
+                    f"{_money(shift['counted_cash_cents'])} / {_money(shift['difference_cents'])}",
+                )
+            )
     return Layout(tuple(elements), width)
 
 
@@ -165,8 +186,27 @@ def _allergen_words() -> list[str]:
     for allergen in Allergen:
         words.add(allergen.italian)
         words.add(allergen.english)
-    words.update({"latte", "uova", "glutine", "solfiti", "pesce", "soia", "sedano", "senape", "arachidi",
-                  "lupini", "molluschi", "crostacei", "sesamo", "frutta a guscio", "pinoli", "nocciole", "mandorle"})
+    words.update(
+        {
+            "latte",
+            "uova",
+            "glutine",
+            "solfiti",
+            "pesce",
+            "soia",
+            "sedano",
+            "senape",
+            "arachidi",
+            "lupini",
+            "molluschi",
+            "crostacei",
+            "sesamo",
+            "frutta a guscio",
+            "pinoli",
+            "nocciole",
+            "mandorle",
+        }
+    )
     return sorted(words, key=len, reverse=True)
 
 
@@ -179,7 +219,7 @@ def emphasise_allergens(text: str) -> list[tuple[str, bool]]:
     last = 0
     for match in _ALLERGEN_PATTERN.finditer(text):
         if match.start() > last:
-            parts.append((text[last:match.start()], False))
+            parts.append((text[last : match.start()], False))
         parts.append((match.group(0), True))
         last = match.end()
     if last < len(text):
@@ -192,12 +232,14 @@ def lot_label(doc: dict[str, Any], width: int = 48) -> Layout:
     elements: list[Element] = [Text(doc["name"], "center", bold=True, double=True)]
     if doc.get("ingredients"):
         # on paper allergens are bold; the plain-text preview shows them in capitals
-        elements.append(Spans(((_("Ingredients: "), False), *emphasise_allergens(doc["ingredients"]))))
+        elements.append(Spans(((_("Ingredients:") + " ", False), *emphasise_allergens(doc["ingredients"]))))
     allergens = [Allergen(a).label(current_language()) for a in doc.get("allergens", [])]
     if allergens:
-        elements.append(Text(_("Allergens: ") + ", ".join(a.upper() for a in allergens), bold=True))
+        elements.append(Text(_("Allergens:") + " " + ", ".join(a.upper() for a in allergens), bold=True))
     elements.append(Text(_("Lot: {code}").format(code=doc["lot_code"]), bold=True))
-    elements.append(Text(_("Produced on: {date}").format(date=format_date(date.fromisoformat(doc["produced_on"]), fmt=FULL_DATE))))
+    elements.append(
+        Text(_("Produced on: {date}").format(date=format_date(date.fromisoformat(doc["produced_on"]), fmt=FULL_DATE)))
+    )
     if doc.get("expiry"):
         phrase = "Da consumarsi entro" if doc["date_type"] == "use_by" else "Da consumarsi preferibilmente entro"
         elements.append(Text(f"{phrase}: {format_date(date.fromisoformat(doc['expiry']), fmt=FULL_DATE)}", bold=True))
@@ -205,27 +247,31 @@ def lot_label(doc: dict[str, Any], width: int = 48) -> Layout:
         elements.append(Text(_("Net quantity: {quantity}").format(quantity=doc["net_quantity"])))
     if doc.get("storage_note"):
         elements.append(Text(doc["storage_note"]))
-    elements.append(Text(_("Produced by: {name}, {address}").format(name=doc["producer"],
-                                                                     address=doc["producer_address"])))
+    elements.append(
+        Text(_("Produced by: {name}, {address}").format(name=doc["producer"], address=doc["producer_address"]))
+    )
     elements.append(Barcode(doc["lot_code"]))
     return Layout(tuple(elements), width)
 
 
 def test_page(printer_name: str, width: int = 48) -> Layout:
-    return Layout((
-        Text(_("ORTO - PRINTER TEST"), "center", bold=True, double=True),
-        Text(printer_name, "center"),
-        Rule(),
-        Text("àèéìòù ÀÈÉÌÒÙ € ç ñ ß"),
-        Text(_("Euro sign: €  Total 12,34 €")),
-        Text(_("Bold line"), bold=True),
-        Columns(_("Left"), _("Right")),
-        Rule("="),
-        Barcode("ORTO-TEST-01"),
-        QRCode("https://orto.example/test"),
-        Feed(1),
-        Text(_("If all of the above is readable, the printer is ready."), "center"),
-    ), width)
+    return Layout(
+        (
+            Text(_("ORTO - PRINTER TEST"), "center", bold=True, double=True),
+            Text(printer_name, "center"),
+            Rule(),
+            Text("àèéìòù ÀÈÉÌÒÙ € ç ñ ß"),
+            Text(_("Euro sign: €  Total 12,34 €")),
+            Text(_("Bold line"), bold=True),
+            Columns(_("Left"), _("Right")),
+            Rule("="),
+            Barcode("ORTO-TEST-01"),
+            QRCode("https://orto.example/test"),
+            Feed(1),
+            Text(_("If all of the above is readable, the printer is ready."), "center"),
+        ),
+        width,
+    )
 
 
 def layout_for(document: dict[str, Any], width: int = 48) -> Layout:

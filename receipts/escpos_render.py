@@ -45,8 +45,10 @@ class PrinterProfile:
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> PrinterProfile:
         return cls(
-            width=int(options.get("width", 48)), profile=str(options.get("profile", "default")),
-            drawer_pin=int(options.get("drawer_pin", 2)), cut=bool(options.get("cut", True)),
+            width=int(options.get("width", 48)),
+            profile=str(options.get("profile", "default")),
+            drawer_pin=int(options.get("drawer_pin", 2)),
+            cut=bool(options.get("cut", True)),
         )
 
 
@@ -70,22 +72,32 @@ def render(layout: Layout, profile: PrinterProfile, *, open_drawer: bool = False
     width = layout.width
     for element in layout.elements:
         if isinstance(element, Text):
-            printer.set(align=element.align, bold=element.bold, double_width=element.double,
-                        double_height=element.double, normal_textsize=not element.double)
+            printer.set(
+                align=element.align,
+                bold=element.bold,
+                double_width=element.double,
+                double_height=element.double,
+                normal_textsize=not element.double,
+            )
             room = width // 2 if element.double else width
             for line in element.text.split("\n"):
                 for part in wrap(line, room):
                     printer.text(part + "\n")
         elif isinstance(element, Columns):
-            printer.set(align="left", bold=element.bold, double_width=element.double,
-                        double_height=element.double, normal_textsize=not element.double)
+            printer.set(
+                align="left",
+                bold=element.bold,
+                double_width=element.double,
+                double_height=element.double,
+                normal_textsize=not element.double,
+            )
             room = width // 2 if element.double else width
             for line in columns_lines(element.left, element.right, room):
                 printer.text(line + "\n")
         elif isinstance(element, Spans):
             printer.set(align="left", normal_textsize=True)
-            for line in span_lines(element.parts, width):
-                for word, bold in line:
+            for span_line in span_lines(element.parts, width):
+                for word, bold in span_line:
                     printer.set(bold=bold)
                     printer.text(word)
                 printer.text("\n")
@@ -115,9 +127,23 @@ def decode_text(data: bytes) -> str:
     """The printable text in ESC/POS bytes (commands dropped), as CP858: for tests and diagnostics."""
     out = bytearray()
     i = 0
-    two_byte = {0x1B: {0x40: 0, 0x74: 1, 0x45: 1, 0x61: 1, 0x21: 1, 0x2D: 1, 0x4D: 1, 0x47: 1, 0x64: 1, 0x70: 3,
-                       0x7B: 1, 0x56: 1},
-                0x1D: {0x21: 1, 0x42: 1, 0x62: 1, 0x68: 1, 0x77: 1, 0x48: 1, 0x66: 1, 0x56: 1}}
+    two_byte = {
+        0x1B: {
+            0x40: 0,
+            0x74: 1,
+            0x45: 1,
+            0x61: 1,
+            0x21: 1,
+            0x2D: 1,
+            0x4D: 1,
+            0x47: 1,
+            0x64: 1,
+            0x70: 3,
+            0x7B: 1,
+            0x56: 1,
+        },
+        0x1D: {0x21: 1, 0x42: 1, 0x62: 1, 0x68: 1, 0x77: 1, 0x48: 1, 0x66: 1, 0x56: 1},
+    }
     while i < len(data):
         byte = data[i]
         if byte in two_byte and i + 1 < len(data):

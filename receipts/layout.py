@@ -105,22 +105,28 @@ def columns_lines(left: str, right: str, width: int) -> list[str]:
 
 
 def span_lines(parts: tuple[tuple[str, bool], ...], width: int) -> list[list[tuple[str, bool]]]:
-    """Word-wrap bold/plain parts; each line is a list of (word with its following space, bold)."""
-    words: list[tuple[str, bool]] = []
+    """Word-wrap bold/plain parts at spaces only; a word may mix bold and plain segments ("(latte),")."""
+    words: list[list[tuple[str, bool]]] = [[]]
     for text, bold in parts:
-        for i, word in enumerate(text.split(" ")):
-            if i and words:
-                words[-1] = (words[-1][0] + " ", words[-1][1])
-            if word:
-                words.append((word, bold))
+        pieces = text.split(" ")
+        for i, piece in enumerate(pieces):
+            if i:
+                words.append([])
+            if piece:
+                words[-1].append((piece, bold))
+    words = [w for w in words if w]
     lines: list[list[tuple[str, bool]]] = [[]]
     used = 0
-    for word, bold in words:
-        if used and used + len(word.rstrip()) > width:
+    for word in words:
+        length = sum(len(t) for t, _b in word)
+        if used and used + 1 + length > width:
             lines.append([])
             used = 0
-        lines[-1].append((word, bold))
-        used += len(word)
+        if used:
+            lines[-1].append((" ", False))
+            used += 1
+        lines[-1].extend(word)
+        used += length
     return lines
 
 
@@ -144,8 +150,8 @@ def render_text(layout: Layout) -> str:
             width = layout.width // 2 if element.double else layout.width
             out.extend(columns_lines(element.left, element.right, width))
         elif isinstance(element, Spans):
-            for line in span_lines(element.parts, layout.width):
-                out.append("".join(w.upper() if bold else w for w, bold in line).rstrip())
+            for span_line in span_lines(element.parts, layout.width):
+                out.append("".join(w.upper() if bold else w for w, bold in span_line).rstrip())
         elif isinstance(element, Rule):
             out.append(element.char * layout.width)
         elif isinstance(element, Barcode):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from orto.config import PrinterConfig, Settings
 from orto.db import Database
@@ -57,10 +57,10 @@ class PrintQueue:
     def recover(self) -> int:
         """Jobs left 'printing' by a process that died go back to 'pending'."""
         with self.db.write() as session:
-            result = session.execute(
-                update(PrintJob).where(PrintJob.status == PrintStatus.PRINTING).values(status=PrintStatus.PENDING)
-            )
-            return int(result.rowcount or 0)
+            stuck = list(session.scalars(select(PrintJob).where(PrintJob.status == PrintStatus.PRINTING)))
+            for job in stuck:
+                job.status = PrintStatus.PENDING
+            return len(stuck)
 
     def start(self) -> None:
         if self._thread is not None:
@@ -100,8 +100,9 @@ class PrintQueue:
         """Send every job that is due, printer by printer, in order; returns how many were printed."""
         printed = 0
         with self.db.read() as session:
-            printers = list(session.scalars(
-                select(PrintJob.printer).where(PrintJob.status == PrintStatus.PENDING).distinct()))
+            printers = list(
+                session.scalars(select(PrintJob.printer).where(PrintJob.status == PrintStatus.PENDING).distinct())
+            )
         for printer in printers:
             while True:
                 outcome = self._send_next(printer, now)
@@ -115,8 +116,11 @@ class PrintQueue:
         moment = now or utcnow()
         with self.db.write() as session:
             job = session.scalar(
-                select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == PrintStatus.PENDING)
-                .order_by(PrintJob.id).limit(1).with_for_update(skip_locked=True)
+                select(PrintJob)
+                .where(PrintJob.printer == printer, PrintJob.status == PrintStatus.PENDING)
+                .order_by(PrintJob.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
             )
             if job is None or (job.next_attempt_at is not None and job.next_attempt_at > moment):
                 return None
@@ -161,8 +165,11 @@ class PrintQueue:
 
     def state(self, printer: str) -> PrinterState:
         with self.db.read() as session:
-            pending = session.scalar(select(func.count()).select_from(PrintJob).where(
-                PrintJob.printer == printer, PrintJob.status.in_([PrintStatus.PENDING, PrintStatus.PRINTING])))
+            pending = session.scalar(
+                select(func.count())
+                .select_from(PrintJob)
+                .where(PrintJob.printer == printer, PrintJob.status.in_([PrintStatus.PENDING, PrintStatus.PRINTING]))
+            )
         with self._lock:
             known = self._states.get(printer, PrinterState(printer))
             return PrinterState(printer, known.state, int(pending or 0), known.last_error, known.updated_at)
@@ -174,9 +181,16 @@ def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
         original = session.get(PrintJob, job_id)
         if original is None:
             raise NotFound(_("no print job {id}").format(id=job_id))
-        copy = PrintJob(printer=printer or original.printer, role=original.role, counter_id=original.counter_id,
-                        doc_type=original.doc_type, doc_id=original.doc_id, document=original.document,
-                        open_drawer=False, reprint_of_id=original.id)
+        copy = PrintJob(
+            printer=printer or original.printer,
+            role=original.role,
+            counter_id=original.counter_id,
+            doc_type=original.doc_type,
+            doc_id=original.doc_id,
+            document=original.document,
+            open_drawer=False,
+            reprint_of_id=original.id,
+        )
         session.add(copy)
         session.flush()
         return copy.id
@@ -184,5 +198,8 @@ def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
 
 def last_job_for(db: Database, counter_id: int, doc_type: str = "receipt") -> int | None:
     with db.read() as session:
-        return session.scalar(select(PrintJob.id).where(PrintJob.counter_id == counter_id,
-                                                        PrintJob.doc_type == doc_type).order_by(PrintJob.id.desc()))
+        return session.scalar(
+            select(PrintJob.id)
+            .where(PrintJob.counter_id == counter_id, PrintJob.doc_type == doc_type)
+            .order_by(PrintJob.id.desc())
+        )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from orto.config import PrinterConfig
+from orto.errors import OrtoError
 from orto.i18n import gettext as _
 
 DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
@@ -23,7 +24,7 @@ DLE_EOT_PRINTER = b"\x10\x04\x01"  # printer status
 DEFAULT_TIMEOUT_S = 4.0  # not python-escpos's 60 s: a till must know quickly
 
 
-class PrinterFault(Exception):
+class PrinterFault(OrtoError):
     """The job could not be delivered; ``state`` is what the till shows (offline, paper_out, error)."""
 
     def __init__(self, state: str, message: str) -> None:
@@ -46,20 +47,29 @@ class NetworkTransport:
 
     def _connect(self) -> socket.socket:
         try:
-            return socket.create_connection((self.host, self.port), timeout=self.timeout)
+            conn = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            # small status queries must not wait for Nagle's algorithm and the peer's delayed ACK
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return conn
         except TimeoutError as exc:
-            raise PrinterFault("offline", _("printer {host}:{port} does not answer").format(
-                host=self.host, port=self.port)) from exc
+            raise PrinterFault(
+                "offline", _("printer {host}:{port} does not answer").format(host=self.host, port=self.port)
+            ) from exc
         except OSError as exc:
-            raise PrinterFault("offline", _("printer {host}:{port} unreachable: {reason}").format(
-                host=self.host, port=self.port, reason=exc.strerror or exc)) from exc
+            raise PrinterFault(
+                "offline",
+                _("printer {host}:{port} unreachable: {reason}").format(
+                    host=self.host, port=self.port, reason=exc.strerror or exc
+                ),
+            ) from exc
 
-    def _ask(self, conn: socket.socket, query: bytes) -> int:
-        conn.sendall(query)
+    def _ask(self, conn: socket.socket, query: bytes, before: bytes = b"") -> int:
+        conn.sendall(before + query)
         answer = conn.recv(1)
         if not answer:
-            raise PrinterFault("offline", _("printer {host}:{port} closed the connection").format(
-                host=self.host, port=self.port))
+            raise PrinterFault(
+                "offline", _("printer {host}:{port} closed the connection").format(host=self.host, port=self.port)
+            )
         return answer[0]
 
     def send(self, data: bytes) -> None:
@@ -68,24 +78,34 @@ class NetworkTransport:
             if self.ask_status:
                 paper = self._ask(conn, DLE_EOT_PAPER)
                 if paper & 0x60:  # bits 5-6: paper end detected
-                    raise PrinterFault("paper_out", _("printer {host}:{port} is out of paper").format(
-                        host=self.host, port=self.port))
-            conn.sendall(data)
+                    raise PrinterFault(
+                        "paper_out", _("printer {host}:{port} is out of paper").format(host=self.host, port=self.port)
+                    )
             if self.ask_status:
-                self._ask(conn, DLE_EOT_PRINTER)  # answered only once the bytes before it were read
+                self._ask(conn, DLE_EOT_PRINTER, before=data)  # answered once the bytes before it were read
+            else:
+                conn.sendall(data)
         except PrinterFault:
             raise
         except TimeoutError as exc:
-            raise PrinterFault("offline", _("printer {host}:{port} stopped answering").format(
-                host=self.host, port=self.port)) from exc
+            raise PrinterFault(
+                "offline", _("printer {host}:{port} stopped answering").format(host=self.host, port=self.port)
+            ) from exc
         except OSError as exc:
-            raise PrinterFault("offline", _("printer {host}:{port}: connection lost ({reason})").format(
-                host=self.host, port=self.port, reason=exc.strerror or exc)) from exc
+            raise PrinterFault(
+                "offline",
+                _("printer {host}:{port}: connection lost ({reason})").format(
+                    host=self.host, port=self.port, reason=exc.strerror or exc
+                ),
+            ) from exc
         finally:
             conn.close()
 
     def status(self) -> str:
-        conn = self._connect()
+        try:
+            conn = self._connect()
+        except PrinterFault as fault:
+            return fault.state
         try:
             paper = self._ask(conn, DLE_EOT_PAPER)
             return "paper_out" if paper & 0x60 else ("paper_low" if paper & 0x0C else "ok")
@@ -107,7 +127,9 @@ class FileTransport:
                 fh.write(data)
                 fh.flush()
         except OSError as exc:
-            raise PrinterFault("offline", _("printer {path}: {reason}").format(path=self.path, reason=exc.strerror)) from exc
+            raise PrinterFault(
+                "offline", _("printer {path}: {reason}").format(path=self.path, reason=exc.strerror)
+            ) from exc
 
     def status(self) -> str:
         return "ok" if self.path.parent.exists() else "offline"
@@ -119,10 +141,17 @@ class CupsTransport:
 
     def send(self, data: bytes) -> None:
         try:
-            subprocess.run(["lp", "-d", self.queue, "-o", "raw"], input=data, check=True, capture_output=True,
-                           timeout=DEFAULT_TIMEOUT_S * 3)
+            subprocess.run(
+                ["lp", "-d", self.queue, "-o", "raw"],
+                input=data,
+                check=True,
+                capture_output=True,
+                timeout=DEFAULT_TIMEOUT_S * 3,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
-            raise PrinterFault("offline", _("CUPS queue {queue}: {reason}").format(queue=self.queue, reason=exc)) from exc
+            raise PrinterFault(
+                "offline", _("CUPS queue {queue}: {reason}").format(queue=self.queue, reason=exc)
+            ) from exc
 
     def status(self) -> str:
         return "unknown"
@@ -147,8 +176,10 @@ class EscposDeviceTransport:
             else:
                 from escpos.printer import Serial
 
-                device = Serial(devfile=str(self.options.get("device", "/dev/ttyUSB0")),
-                                baudrate=int(str(self.options.get("baudrate", 9600))))
+                device = Serial(
+                    devfile=str(self.options.get("device", "/dev/ttyUSB0")),
+                    baudrate=int(str(self.options.get("baudrate", 9600))),
+                )
             device._raw(data)
             device.close()
         except Exception as exc:  # the USB and serial stacks raise many kinds of errors
@@ -171,8 +202,12 @@ class NoPrinter:
 def transport_for(printer: PrinterConfig) -> Transport:
     options = printer.options
     if printer.kind == "network":
-        return NetworkTransport(str(options["host"]), int(options.get("port", 9100)),
-                                float(options.get("timeout", DEFAULT_TIMEOUT_S)), bool(options.get("status", True)))
+        return NetworkTransport(
+            str(options["host"]),
+            int(options.get("port", 9100)),
+            float(options.get("timeout", DEFAULT_TIMEOUT_S)),
+            bool(options.get("status", True)),
+        )
     if printer.kind in ("file", "device"):
         return FileTransport(Path(str(options["path"])))
     if printer.kind == "cups":

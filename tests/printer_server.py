@@ -85,7 +85,7 @@ class PrinterServer:
                     if at + 2 >= len(received):
                         break
                     kind = received[at + 2]
-                    del received[at:at + 3]
+                    del received[at : at + 3]
                     conn.sendall(PAPER_OUT if (mode == "paper_out" and kind == 4) else STATUS_OK)
                     if mode == "paper_out":
                         break

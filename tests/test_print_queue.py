@@ -30,8 +30,9 @@ def printer() -> Iterator[PrinterServer]:
 
 def _shop_with_printer(db: Database, port: int) -> Shop:
     shop = build_shop(db)
-    printers = {"banco": PrinterConfig("banco", "network", {"host": "127.0.0.1", "port": port, "timeout": 0.5,
-                                                            "width": 42})}
+    printers = {
+        "banco": PrinterConfig("banco", "network", {"host": "127.0.0.1", "port": port, "timeout": 0.5, "width": 42})
+    }
     shop.settings = replace(shop.settings, printers=printers, counter_printers={"PAL-1": {"receipt": "banco"}})
     selling.open_shift(db, shop.counter, shop.cashier, {})
     return shop
@@ -159,7 +160,9 @@ def test_the_worker_thread_prints_in_order(db: Database, printer: PrinterServer)
     finally:
         queue.stop()
     assert [("000001" in decode_text(j), "000002" in decode_text(j)) for j in printer.jobs] == [
-        (True, False), (False, True)]
+        (True, False),
+        (False, True),
+    ]
     with db.read() as session:
         statuses = session.scalars(select(PrintJob.status).where(PrintJob.id.in_([first, second]))).all()
     assert set(statuses) == {PrintStatus.DONE}

@@ -104,11 +104,26 @@ def main_group(args: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo(_("Aborted."), err=True)
         return 1
-    except Exception as exc:  # click's usage errors
+    except Exception as exc:
         import click
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, click.ClickException):  # usage errors
             exc.show()
             return exc.exit_code
-        raise
+        return _unexpected(exc)
     return 0
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug: one line for the person, the traceback in a log file for whoever fixes it."""
+    import traceback
+    from datetime import datetime
+
+    from orto.config import data_dir
+
+    log = data_dir() / "orto-errors.log"
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {datetime.now().isoformat()}\n")
+        fh.write("".join(traceback.format_exception(exc)))
+    typer.echo(_("orto: unexpected error: {error} (details in {log})").format(error=exc, log=log), err=True)
+    return 3
