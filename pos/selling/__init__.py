@@ -42,9 +42,11 @@ from pos.selling.shifts import (
     count_cash,
     current_shift,
     open_shift,
+    print_x_report,
     x_report,
     z_report,
 )
+from pos.selling.lookup import PriceCheck, price_check
 from pos.selling.solidarity import donate_to_fund, fund_balance
 from pos.selling.tabs import (
     TabView,

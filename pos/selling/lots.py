@@ -111,4 +111,6 @@ def take_stock(
         doc_type="sale_line",
         doc_id=doc_id,
     )
+    if not levels:
+        return []  # made to order (a coffee, a meal): no stock is kept here, nothing to warn about
     return [_("stock of {product} is below zero: count the shelf").format(product=product.name)]

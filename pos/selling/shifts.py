@@ -391,3 +391,21 @@ def z_report(
                     },
                 )
         return report
+
+
+def print_x_report(db: Database, settings: Settings, counter_id: int, user_id: int) -> dict[str, Any]:
+    """Queue the X report slip for the counter's receipt printer; returns its totals."""
+    from receipts.jobs import printer_for, queue_document
+
+    with db.write() as session:
+        counter = session.get(Counter, counter_id)
+        if counter is None:
+            raise NotFound(_("no counter {id}").format(id=counter_id))
+        totals = day_totals(session, counter_id, business_date())
+        printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
+        if printer:
+            queue_document(session, printer=printer, role=PrinterRole.RECEIPT, doc_type="x_report",
+                           counter_id=counter_id,
+                           document={"kind": "x_report", "counter": counter.name, "number": 0, "totals": totals})
+        audit(session, "x_report", user_id, counter_id=counter_id)
+        return totals

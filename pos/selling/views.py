@@ -63,6 +63,7 @@ class SaleView:
     vat: tuple[VatShare, ...]
     payments: tuple[PaymentView, ...]
     original_sale_id: int | None = None
+    note: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property

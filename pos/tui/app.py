@@ -1,0 +1,127 @@
+"""The till: a Textual app for the emporio, bar and catering counters.
+
+It holds no business rule: screens call pos.selling and friends. Every database and printer
+call runs in a worker thread (``TillScreen.call``), so the interface never freezes; an error
+becomes a notice and the cart stays as it was (it is in the database already).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from orto.config import Settings
+from orto.db import Database
+from orto.errors import OrtoError
+from orto.i18n import gettext as _
+from pos.tui.context import CounterInfo, TillContext
+
+
+class OrtoTill(App[None]):
+    CSS_PATH = "till.tcss"
+    TITLE = "Orto"
+    BINDINGS = [Binding("ctrl+q", "quit", _("Quit"), show=False)]
+
+    def __init__(self, db: Database, settings: Settings, counter: CounterInfo | None, *,
+                 demo_pins: list[tuple[str, str, str]] | None = None, start_queue: bool = True) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self.counter_info = counter
+        self.demo_pins = demo_pins or []
+        self.start_queue = start_queue
+        self.queue: Any = None
+        self.context: TillContext | None = None
+
+    def on_mount(self) -> None:
+        self.title = _("Orto - till")
+        if self.counter_info is None:
+            from pos.tui.screens.wizard import WizardScreen
+
+            self.push_screen(WizardScreen())
+            return
+        self.begin(self.counter_info)
+
+    def begin(self, counter: CounterInfo) -> None:
+        self.context = TillContext(self.db, self.settings, counter, demo_pins=self.demo_pins)
+        self.sub_title = f"{counter.site_name} - {counter.name}"
+        if self.start_queue:
+            self.run_worker(self._start_queue, thread=True, exit_on_error=False)
+        from pos.tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def _start_queue(self) -> None:
+        from receipts.queue import PrintQueue
+
+        queue = PrintQueue(self.db, self.settings)
+        queue.start()
+        self.queue = queue
+
+    def on_unmount(self) -> None:
+        if self.queue is not None:
+            self.queue.stop(timeout=1.0)
+
+
+class TillScreen(Screen[Any]):
+    """A screen of the till, with the helper that keeps database work off the UI thread."""
+
+    @property
+    def till(self) -> OrtoTill:
+        app = self.app
+        assert isinstance(app, OrtoTill)
+        return app
+
+    @property
+    def ctx(self) -> TillContext:
+        assert self.till.context is not None
+        return self.till.context
+
+    def call(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
+             failed: Callable[[OrtoError], None] | None = None, approval: bool = True, **kwargs: Any) -> None:
+        """Run ``fn`` in a worker thread; ``done(result)`` back on the UI thread.
+
+        A manager approval asked by the service opens a PIN prompt and repeats the call with it.
+        """
+
+        def work() -> None:
+            try:
+                result = fn(*args, **kwargs)
+            except OrtoError as exc:
+                self.app.call_from_thread(self._failed, exc, fn, args, kwargs, done, failed, approval)
+                return
+            except Exception as exc:  # a bug or the database gone: say it, keep the till alive
+                self.app.call_from_thread(self.notify, str(exc), title=_("Unexpected error"), severity="error",
+                                          timeout=10)
+                return
+            if done is not None:
+                try:
+                    self.app.call_from_thread(done, result)
+                except Exception as exc:  # a bug in a screen: show it rather than lose it
+                    self.app.call_from_thread(self.notify, repr(exc), title=_("Unexpected error"),
+                                              severity="error", timeout=10)
+
+        self.run_worker(work, thread=True, exit_on_error=False, group="db")
+
+    def _failed(self, exc: OrtoError, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                done: Callable[[Any], None] | None, failed: Callable[[OrtoError], None] | None,
+                approval: bool) -> None:
+        from pos.selling import ApprovalRequired
+
+        if isinstance(exc, ApprovalRequired) and approval:
+            from pos.tui.screens.dialogs import PinPrompt
+
+            def with_pin(pin: str | None) -> None:
+                if pin:
+                    self.call(fn, *args, done=done, failed=failed, approval=True, **{**kwargs, "approver_pin": pin})
+
+            self.app.push_screen(PinPrompt(str(exc)), with_pin)
+            return
+        if failed is not None:
+            failed(exc)
+        else:
+            self.notify(str(exc), severity="error", timeout=6)

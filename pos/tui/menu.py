@@ -1,0 +1,50 @@
+"""The till's menu (F12): a registry of entries, so each area plugs in its own screens.
+
+To add an entry, register it from your module and import the module in ``load_entries``::
+
+    register(MenuEntry("waste", N_("Record waste"), open_waste, roles=STOCK_ROLES))
+
+``action`` receives the sale screen it was opened from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from orto.models import CounterKind, Role
+
+if TYPE_CHECKING:
+    from pos.tui.screens.sale import SaleScreen
+
+ALL_ROLES = frozenset(Role)
+MANAGERS = frozenset({Role.MANAGER})
+STOCK_ROLES = frozenset({Role.KITCHEN, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str
+    label: str  # an English message id: shown translated
+    action: Callable[[SaleScreen], Any]
+    roles: frozenset[Role] = ALL_ROLES
+    counters: frozenset[CounterKind] | None = None  # None: every kind of counter
+
+
+ENTRIES: list[MenuEntry] = []
+
+
+def register(entry: MenuEntry) -> None:
+    if all(e.key != entry.key for e in ENTRIES):
+        ENTRIES.append(entry)
+
+
+def load_entries() -> list[MenuEntry]:
+    from pos.tui.screens import manager_actions  # noqa: F401  (registers the built-in entries)
+
+    return ENTRIES
+
+
+def entries_for(role: Role, counter: CounterKind) -> list[MenuEntry]:
+    return [e for e in load_entries() if role in e.roles and (e.counters is None or counter in e.counters)]

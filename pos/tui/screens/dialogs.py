@@ -1,0 +1,74 @@
+"""Small modal prompts: a manager's PIN, a line of text, a text preview."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from orto.i18n import gettext as _
+
+
+class PinPrompt(ModalScreen[str | None]):
+    """Over the current screen: a manager types their PIN to approve (Esc to give up)."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Manager approval"), classes="dialog-title")
+            yield Label(self.reason)
+            yield Input(placeholder=_("manager PIN"), password=True, id="pin")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt_title, classes="dialog-title")
+            yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPreview(ModalScreen[None]):
+    """A document as it will print (X/Z reports, a slip), scrollable; Esc or Enter closes."""
+
+    BINDINGS = [Binding("escape,enter", "close", _("Close"))]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.preview_title = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.preview_title, classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self.text, classes="preview", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

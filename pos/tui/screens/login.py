@@ -1,0 +1,69 @@
+"""Who is at the till: pick a user, type the PIN."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from orto.i18n import gettext as _
+from pos import selling
+from pos.selling import Operator
+from pos.tui.app import TillScreen
+
+
+class LoginScreen(TillScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: list[Operator] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="login"):
+            yield Label(_("Who is at the till?"), classes="dialog-title")
+            yield OptionList(id="users")
+            yield Input(placeholder=_("PIN"), password=True, id="pin")
+            yield Static("", id="demo-pins", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.ctx.demo_pins:
+            lines = [_("Demo users and PINs:")] + [f"  {n} ({_(r)}): {p}" for n, r, p in self.ctx.demo_pins]
+            self.query_one("#demo-pins", Static).update("\n".join(lines))
+        self.call(selling.list_users, self.ctx.db, done=self._show_users)
+
+    def _show_users(self, users: list[Operator]) -> None:
+        self.users = users
+        options = self.query_one("#users", OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{u.name}  ({_(u.role.value)})", id=str(u.id)) for u in users])
+        if users:
+            options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#users", OptionList)
+        if options.highlighted is None or not self.users:
+            return
+        user = self.users[options.highlighted]
+        pin = event.value
+        event.input.value = ""
+        self.call(selling.login, self.ctx.db, user.id, pin, counter_id=self.ctx.counter.id, done=self._logged_in,
+                  approval=False)
+
+    def _logged_in(self, operator: Operator) -> None:
+        self.ctx.operator = operator
+        self.call(selling.current_shift, self.ctx.db, self.ctx.counter.id, done=self._shift_checked)
+
+    def _shift_checked(self, shift: selling.ShiftView | None) -> None:
+        from pos.tui.screens.sale import SaleScreen
+        from pos.tui.screens.shift import ShiftScreen
+
+        if shift is None:
+            self.app.switch_screen(ShiftScreen(closing=False))
+        else:
+            self.app.switch_screen(SaleScreen())

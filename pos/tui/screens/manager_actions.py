@@ -1,0 +1,254 @@
+"""The built-in menu entries: parked sales, refunds, reprints, price check, cash, reports, shift, tabs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from orto.errors import InvalidInput
+from orto.i18n import N_, format_date
+from orto.i18n import gettext as _
+from orto.models import CounterKind
+from orto.money import format_amount, format_kg, parse_money
+from pos import selling
+from pos.selling import RefundLine
+from pos.tui.menu import MANAGERS, MenuEntry, register
+from pos.tui.screens.dialogs import TextPreview, TextPrompt
+from pos.tui.screens.sale import SaleScreen
+from receipts.documents import shift_report
+from receipts.layout import render_text
+
+
+class Choice(ModalScreen[int | None]):
+    """Pick one of a list (parked sales, tabs); Esc to give up."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Back"))]
+
+    def __init__(self, title: str, options: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.choice_title = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.choice_title, classes="dialog-title")
+            yield OptionList(*[Option(text, id=str(key)) for key, text in self.options], id="choices")
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _user(screen: SaleScreen) -> int:
+    assert screen.ctx.operator is not None
+    return screen.ctx.operator.id
+
+
+def parked(screen: SaleScreen) -> None:
+    def show(sales: list[selling.SaleView]) -> None:
+        if not sales:
+            screen.notify(_("No parked sales."))
+            return
+        options = [(s.id, f"{s.note or '-'}  {len(s.lines)} " + _("items") + f"  {format_amount(s.total_cents)}")
+                   for s in sales]
+
+        def resume(sale_id: int | None) -> None:
+            if sale_id:
+                screen.call(selling.resume_sale, screen.ctx.db, sale_id, _user(screen), done=screen._show)
+
+        screen.app.push_screen(Choice(_("Parked sales"), options), resume)
+
+    screen.call(selling.parked_sales, screen.ctx.db, screen.ctx.counter.id, done=show)
+
+
+def refund(screen: SaleScreen) -> None:
+    def found(number: str | None) -> None:
+        if not number:
+            return
+
+        def choose(lines: list[tuple[int, str, int]]) -> None:
+            listing = "  ".join(f"{i}) {d} ({q})" for i, (_id, d, q) in enumerate(lines, 1) if q)
+
+            def confirm(answer: str | None) -> None:
+                if answer is None:
+                    return
+                try:
+                    chosen = _parse_refund(answer, lines)
+                except InvalidInput as exc:
+                    screen.notify(str(exc), severity="error")
+                    return
+                screen.call(selling.refund, screen.ctx.db, screen.ctx.settings, number, screen.ctx.counter.id,
+                            _user(screen), lines=chosen, done=lambda r: screen.notify(
+                                _("Refund {number}: {total}").format(number=r.sale.number,
+                                                                     total=format_amount(r.sale.total_cents))))
+
+            screen.app.push_screen(TextPrompt(
+                _("Refund what? Enter = everything; or 1, 1x2, 2d (d = not resellable). {lines}").format(
+                    lines=listing)), confirm)
+
+        screen.call(selling.refundable, screen.ctx.db, number, done=choose)
+
+    screen.app.push_screen(TextPrompt(_("Scan the slip's barcode or type the sale number")), found)
+
+
+def _parse_refund(answer: str, lines: list[tuple[int, str, int]]) -> list[RefundLine] | None:
+    """'' = all; '1, 2x3, 3d' = line 1 whole, 3 of line 2, line 3 whole and not resellable."""
+    if not answer.strip():
+        return None
+    chosen = []
+    for part in answer.replace(" ", "").split(","):
+        damaged = part.endswith("d")
+        part = part.rstrip("d")
+        position, _x, quantity = part.partition("x")
+        if not position.isdigit() or not 1 <= int(position) <= len(lines) or (quantity and not quantity.isdigit()):
+            raise InvalidInput(_("{part!r}: write a line number, optionally x quantity").format(part=part))
+        line_id, _description, left = lines[int(position) - 1]
+        chosen.append(RefundLine(line_id, int(quantity) if quantity else left, restock=not damaged))
+    return chosen
+
+
+def reprint_last(screen: SaleScreen) -> None:
+    from receipts.queue import last_job_for, reprint
+
+    def go(job: int | None) -> None:
+        if job is None:
+            screen.notify(_("No slip to reprint yet."))
+        else:
+            screen.call(reprint, screen.ctx.db, job, done=lambda new: screen.notify(_("Reprint queued.")))
+
+    screen.call(last_job_for, screen.ctx.db, screen.ctx.counter.id, done=go)
+
+
+def reprint_any(screen: SaleScreen) -> None:
+    from receipts.queue import reprint
+
+    def go(text: str | None) -> None:
+        if text and text.isdigit():
+            screen.call(reprint, screen.ctx.db, int(text), done=lambda new: screen.notify(_("Reprint queued.")))
+
+    screen.app.push_screen(TextPrompt(_("Print job number (see orto printer queue --all)")), go)
+
+
+def price_check(screen: SaleScreen) -> None:
+    def go(code: str | None) -> None:
+        if not code:
+            return
+
+        def show(check: selling.PriceCheck) -> None:
+            unit = "/kg" if check.unit == "kg" else ""
+            quantity = f"{format_kg(check.on_hand)} kg" if check.unit == "kg" else str(check.on_hand)
+            lots = "\n".join(f"  {code}  {format_date(_iso(expiry)) if expiry else '-'}  {q}"
+                             for code, expiry, q in check.lots)
+            screen.app.push_screen(TextPreview(check.name, _(
+                "Price: {price} €{unit}\nOn hand here: {quantity}\nLots:\n{lots}").format(
+                price=format_amount(check.price_cents), unit=unit, quantity=quantity, lots=lots or "  -")))
+
+        hits = _search(screen, code)
+        product_id = hits[0].product_id if hits and not code.isdigit() else None
+        screen.call(selling.price_check, screen.ctx.db, screen.ctx.counter.id, code, product_id=product_id, done=show)
+
+    screen.app.push_screen(TextPrompt(_("Price check: scan or type a product")), go)
+
+
+def _iso(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def _search(screen: SaleScreen, text: str) -> list:  # type: ignore[type-arg]
+    from pos.tui.screens.sale import _INDEX
+
+    index = _INDEX.get(screen.ctx.db.url)
+    return index.search(text, limit=1) if index else []
+
+
+def _cash(screen: SaleScreen, sign: int) -> None:
+    def amount_then_reason(text: str | None) -> None:
+        if not text:
+            return
+        try:
+            cents = parse_money(text)
+        except InvalidInput as exc:
+            screen.notify(str(exc), severity="error")
+            return
+
+        def with_reason(reason: str | None) -> None:
+            if reason:
+                screen.call(selling.cash_movement, screen.ctx.db, screen.ctx.counter.id, _user(screen), sign * cents,
+                            reason, done=lambda _r: screen.notify(_("Recorded.")))
+
+        screen.app.push_screen(TextPrompt(_("Reason")), with_reason)
+
+    screen.app.push_screen(TextPrompt(_("Cash in") if sign > 0 else _("Cash out"), "10,00"), amount_then_reason)
+
+
+def donation(screen: SaleScreen) -> None:
+    def go(text: str | None) -> None:
+        if not text:
+            return
+        try:
+            cents = parse_money(text)
+        except InvalidInput as exc:
+            screen.notify(str(exc), severity="error")
+            return
+        screen.call(selling.donate_to_fund, screen.ctx.db, screen.ctx.counter.id, _user(screen), cents,
+                    done=lambda balance: screen.notify(_("Thank you! The fund now holds {balance} €").format(
+                        balance=format_amount(balance))))
+
+    screen.app.push_screen(TextPrompt(_("Spesa sospesa donation (cash)"), "5,00"), go)
+
+
+def x_report(screen: SaleScreen) -> None:
+    def show(totals: dict) -> None:  # type: ignore[type-arg]
+        doc = {"kind": "x_report", "counter": screen.ctx.counter.name, "number": 0, "totals": totals}
+        screen.app.push_screen(TextPreview(_("X report"), render_text(shift_report(doc))))
+
+    screen.call(selling.print_x_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen),
+                done=show)
+
+
+def z_report(screen: SaleScreen) -> None:
+    def show(report: object) -> None:
+        doc = {"kind": "z_report", "counter": screen.ctx.counter.name, "number": getattr(report, "number", 0),
+               "totals": getattr(report, "totals", {})}
+        screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
+
+    screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen),
+                done=show)
+
+
+def close_shift(screen: SaleScreen) -> None:
+    from pos.tui.screens.shift import ShiftScreen
+
+    screen.app.switch_screen(ShiftScreen(closing=True))
+
+
+def tabs(screen: SaleScreen) -> None:
+    from pos.tui.screens.tabs import TabsScreen
+
+    screen.app.push_screen(TabsScreen(screen))
+
+
+register(MenuEntry("parked", N_("Parked sales"), parked))
+register(MenuEntry("refund", N_("Refund"), refund))
+register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last))
+register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any))
+register(MenuEntry("price", N_("Price check and stock"), price_check))
+register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
+register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
+register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1)))
+register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1)))
+register(MenuEntry("x", N_("X report (day so far)"), x_report))
+register(MenuEntry("close_shift", N_("Close the shift"), close_shift))
+register(MenuEntry("z", N_("Z report (close the day)"), z_report, roles=MANAGERS))
+register(MenuEntry("lock", N_("Lock the till"), lambda s: s.action_lock()))

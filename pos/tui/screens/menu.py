@@ -1,0 +1,46 @@
+"""F12: the menu of everything that is not ringing a sale, filtered by role and counter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from orto.i18n import gettext as _
+from pos.tui.menu import MenuEntry, entries_for
+
+if TYPE_CHECKING:
+    from pos.tui.screens.sale import SaleScreen
+
+
+class MenuScreen(ModalScreen[MenuEntry | None]):
+    BINDINGS = [Binding("escape,f12", "close", _("Back"))]
+
+    def __init__(self, sale_screen: SaleScreen) -> None:
+        super().__init__()
+        self.sale_screen = sale_screen
+        ctx = sale_screen.ctx
+        assert ctx.operator is not None
+        self.entries: list[MenuEntry] = entries_for(ctx.operator.role, ctx.counter.kind)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Menu"), classes="dialog-title")
+            yield OptionList(*[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self.entries, 1)],
+                             id="menu")
+
+    def on_mount(self) -> None:
+        self.query_one("#menu", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # the entry runs once the menu is gone (see SaleScreen.action_menu), so its own prompts
+        # are pushed over the sale screen, not over a menu being dismissed
+        self.dismiss(self.entries[event.option_index])
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,136 @@
+"""Taking the money: the amount due large, a key per method, cash quick amounts, split payments."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Digits, Footer, Input, Label, Static
+
+from orto.errors import InvalidInput, OrtoError
+from orto.i18n import gettext as _
+from orto.models import PaymentMethod
+from orto.money import format_amount, parse_money
+from pos import selling
+from pos.selling import PaymentInput, SaleResult, SaleView
+
+
+class PaymentScreen(ModalScreen[SaleResult | None]):
+    BINDINGS = [
+        Binding("f1", "cash(0)", _("Exact")),
+        Binding("f2", "cash(500)", "5 €"),
+        Binding("f3", "cash(1000)", "10 €"),
+        Binding("f4", "cash(2000)", "20 €"),
+        Binding("f5", "cash(5000)", "50 €"),
+        Binding("f6", "method('card')", _("Card")),
+        Binding("f7", "method('voucher')", _("Voucher")),
+        Binding("f8", "method('gift_card')", _("Gift card")),
+        Binding("f9", "method('solidarity')", _("Spesa sospesa")),
+        Binding("escape", "cancel", _("Back")),
+    ]
+
+    def __init__(self, sale: SaleView) -> None:
+        super().__init__()
+        self.sale = sale
+        self.payments: list[PaymentInput] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="payment"):
+            yield Label(_("AMOUNT DUE"), classes="dialog-title")
+            yield Digits(format_amount(self.sale.total_cents), id="due")
+            yield Static("", id="paid", markup=False)
+            yield Input(placeholder=_("cash handed over (Enter), or an amount then a method key"), id="amount")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+
+    @property
+    def remaining(self) -> int:
+        return self.sale.total_cents - sum(p.amount_cents for p in self.payments)
+
+    def _refresh(self) -> None:
+        self.query_one("#due", Digits).update(format_amount(max(self.remaining, 0)))
+        lines = [f"{_(p.method.value)}: {format_amount(p.amount_cents)}" + (f" ({p.reference})" if p.reference else "")
+                 for p in self.payments]
+        self.query_one("#paid", Static).update("\n".join(lines))
+
+    def _typed(self) -> int | None:
+        field = self.query_one("#amount", Input)
+        text = field.value.strip()
+        field.value = ""
+        if not text:
+            return None
+        try:
+            return parse_money(text)
+        except InvalidInput as exc:
+            self.notify(str(exc), severity="error")
+            return -1
+
+    def _add(self, payment: PaymentInput) -> None:
+        self.payments.append(payment)
+        self._refresh()
+        if self.remaining <= 0 or payment.method is PaymentMethod.CASH:
+            self._complete()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        amount = self._typed()
+        if amount is None:
+            amount = max(self.remaining, 0)
+        if amount >= 0:
+            self._add(PaymentInput(PaymentMethod.CASH, amount))
+
+    def action_cash(self, cents: int) -> None:
+        self._add(PaymentInput(PaymentMethod.CASH, cents or max(self.remaining, 0)))
+
+    def action_method(self, method: str) -> None:
+        amount = self._typed()
+        if amount == -1:
+            return
+        chosen = PaymentMethod(method)
+        value = amount if amount is not None else max(self.remaining, 0)
+        if chosen in (PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER):
+            from pos.tui.screens.dialogs import TextPrompt
+
+            title = {PaymentMethod.GIFT_CARD: _("Gift card code"),
+                     PaymentMethod.SOLIDARITY: _("Social services' referral number"),
+                     PaymentMethod.VOUCHER: _("Voucher number (optional)")}[chosen]
+
+            def with_reference(reference: str | None) -> None:
+                if reference or chosen is PaymentMethod.VOUCHER:
+                    self._add(PaymentInput(chosen, value, reference))
+
+            self.app.push_screen(TextPrompt(title), with_reference)
+            return
+        self._add(PaymentInput(chosen, value))
+
+    def _complete(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        app = self.app
+        till = getattr(app, "context", None)
+        assert till is not None and till.operator is not None
+        payments = list(self.payments)
+
+        def work() -> None:
+            try:
+                result = selling.complete_sale(till.db, till.settings, self.sale.id, till.operator.id, payments)
+            except OrtoError as exc:
+                app.call_from_thread(self._refused, exc)
+                return
+            app.call_from_thread(self.dismiss, result)
+
+        self.run_worker(work, thread=True, exit_on_error=False)
+
+    def _refused(self, exc: OrtoError) -> None:
+        """The sale is still open and unpaid: say why and let the cashier fix the payments."""
+        self.busy = False
+        self.payments.clear()
+        self._refresh()
+        self.notify(str(exc), severity="error", timeout=8)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

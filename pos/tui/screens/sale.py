@@ -1,0 +1,378 @@
+"""The sale screen: one input that always has focus, the cart, the total large, keys on F-keys."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from inventory.search import Hit, ProductIndex
+from orto.errors import InvalidInput, NotFound, OrtoError
+from orto.i18n import gettext as _
+from orto.models import CounterKind
+from orto.money import format_amount, format_kg, format_percent_bp, parse_money, parse_percent_bp
+from pos import selling
+from pos.selling import SaleView
+from pos.tui.app import TillScreen
+from pos.tui.entry import parse_entry
+
+_INDEX: dict[str, ProductIndex] = {}  # loaded once per database, in a worker
+
+
+class SaleScreen(TillScreen):
+    BINDINGS = [
+        Binding("f2", "search", _("Search")),
+        Binding("f4", "quantity", _("Qty")),
+        Binding("f5", "discount", _("Discount")),
+        Binding("f6", "park", _("Park")),
+        Binding("f8", "remove", _("Remove")),
+        Binding("f9", "card", _("Card")),
+        Binding("f10", "pay", _("Pay")),
+        Binding("f12", "menu", _("Menu")),
+        Binding("ctrl+l", "lock", _("Lock")),
+        Binding("up", "cursor(-1)", show=False, priority=True),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("escape", "clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sale: SaleView | None = None
+        self.hits: list[Hit] = []
+        self.pending_grams: int | None = None
+        self.change_shown = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=_("Scan, type a code or search a product"), id="entry")
+        yield OptionList(id="results")
+        with Horizontal(id="body"):
+            yield DataTable(id="cart", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="side"):
+                yield Label(_("TOTAL"), id="total-label")
+                yield Digits("0,00", id="total")
+                yield Static("", id="hint", markup=False)
+                if self.ctx.counter.kind is CounterKind.BAR:
+                    from pos.tui.screens.quickkeys import QuickKeys
+
+                    yield QuickKeys(id="quickkeys")
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cart", DataTable)
+        table.add_columns(_("Product"), _("Qty"), _("Price"), _("Disc."), _("Total"), _("VAT"))
+        self.query_one("#results", OptionList).display = False
+        self.query_one("#entry", Input).focus()
+        self._status()
+        self.call(selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show,
+                  failed=self._no_sale)
+        key = self.ctx.db.url
+        if key not in _INDEX:
+            self.call(ProductIndex.load, self.ctx.db, done=lambda index: _INDEX.__setitem__(key, index))
+        self.set_interval(3, self._refresh_printer)
+
+    @property
+    def _user(self) -> int:
+        assert self.ctx.operator is not None
+        return self.ctx.operator.id
+
+    def _no_sale(self, exc: OrtoError) -> None:
+        from pos.tui.screens.shift import ShiftScreen
+
+        self.notify(str(exc), severity="warning")
+        self.app.switch_screen(ShiftScreen(closing=False))
+
+    # ------------------------------------------------------------------ showing the sale
+
+    def _show(self, sale: SaleView) -> None:
+        self.sale = sale
+        table = self.query_one("#cart", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        soon = date.today() + timedelta(days=self.ctx.settings.near_expiry_days)
+        for line in sale.lines:
+            quantity = f"{format_kg(line.quantity)} kg" if line.weighed else str(line.quantity)
+            reduction = line.discount_cents + line.markdown_cents
+            mark = ""
+            if line.markdown_cents:
+                mark = " " + _("(near date)")
+            elif line.lot_expiry and date.fromisoformat(line.lot_expiry) <= soon:
+                mark = " !"
+            table.add_row(line.description[:24] + mark, quantity, format_amount(line.unit_price_cents),
+                          format_amount(reduction) if reduction else "", format_amount(line.total_cents),
+                          format_percent_bp(line.vat_rate_bp), key=str(line.id))
+        if sale.lines:
+            table.move_cursor(row=min(max(keep, 0), len(sale.lines) - 1) if keep >= 0 else len(sale.lines) - 1)
+        if not self.change_shown or sale.lines:
+            self.change_shown = False
+            self.query_one("#total-label", Label).update(_("TOTAL"))
+            self.query_one("#total", Digits).update(format_amount(sale.total_cents))
+        for warning in sale.warnings:
+            self.notify(warning, severity="warning", timeout=6)
+        tariff = _("tessera {card}").format(card=sale.customer_card) if sale.customer_card else ""
+        self.query_one("#hint", Static).update(tariff)
+        self._status()
+
+    def _status(self, printer: str | None = None) -> None:
+        ctx = self.ctx
+        user = ctx.operator.name if ctx.operator else "-"
+        number = self.sale.id if self.sale else "-"
+        printer_state = printer or "…"
+        self.query_one("#status", Static).update(
+            _("{user} | shift open | {site} | {counter} | sale {sale} | printer: {printer}").format(
+                user=user, site=ctx.counter.site_name, counter=ctx.counter.name, sale=number, printer=printer_state))
+
+    def _refresh_printer(self) -> None:
+        queue, name = self.till.queue, self.ctx.receipt_printer
+        if queue is None or name is None:
+            self._status(_("none") if name is None else None)
+            return
+
+        def show(state: object) -> None:
+            pending = getattr(state, "pending", 0)
+            label = _(getattr(state, "state", "unknown"))
+            self._status(label + (f" ({pending})" if pending else ""))
+
+        self.call(queue.state, name, done=show)
+
+    # ------------------------------------------------------------------ typing and scanning
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "entry":
+            return
+        text = event.value.strip()
+        results = self.query_one("#results", OptionList)
+        index = _INDEX.get(self.ctx.db.url)
+        query = text.split("*", 1)[-1].strip()
+        if index is None or len(query) < 2 or query.isdigit():
+            results.display = False
+            self.hits = []
+            return
+        self.hits = index.search(query, limit=6)
+        results.clear_options()
+        results.add_options([Option(f"{h.name}  {format_amount(h.price_cents)}{'/kg' if h.sold_by_weight else ''}",
+                                    id=str(h.product_id)) for h in self.hits])
+        results.display = bool(self.hits)
+        if self.hits:
+            results.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "entry" or self.sale is None:
+            return
+        text = event.value
+        try:
+            entry = parse_entry(text)
+        except InvalidInput as exc:
+            self.notify(str(exc), severity="error")
+            return
+        event.input.value = ""
+        if not entry.code:
+            if entry.grams:
+                self.pending_grams = entry.grams
+                self.query_one("#hint", Static).update(_("weight {kg} kg: now scan or choose the product").format(
+                    kg=format_kg(entry.grams)))
+            return
+        quantity = entry.grams or entry.pieces or self.pending_grams
+        self.pending_grams = None
+        results = self.query_one("#results", OptionList)
+        if not entry.looks_like_code and self.hits:
+            hit = self.hits[results.highlighted or 0]
+            self._add_hit(hit, entry.grams or entry.pieces)
+            return
+        hits = list(self.hits)
+        results.display = False
+
+        def not_found(exc: OrtoError) -> None:
+            if isinstance(exc, NotFound) and hits and not entry.code.isdigit():
+                self._add_hit(hits[0], quantity)
+            else:
+                self.notify(str(exc), severity="error", timeout=6)
+
+        self.call(selling.add_item, self.ctx.db, self.sale.id, self._user, entry.code, quantity=quantity,
+                  done=self._show, failed=not_found)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "results" and self.hits:
+            self._add_hit(self.hits[event.option_index], None)
+
+    def _add_hit(self, hit: Hit, quantity: int | None) -> None:
+        assert self.sale is not None
+        self.query_one("#results", OptionList).display = False
+        self.query_one("#entry", Input).value = ""
+        self.query_one("#entry", Input).focus()
+        sale_id = self.sale.id
+        if hit.sold_by_weight and quantity is None:
+            from pos.tui.screens.dialogs import TextPrompt
+
+            def weighed(text: str | None) -> None:
+                if text:
+                    try:
+                        grams = parse_entry(text.rstrip("*") + "*x").grams
+                    except InvalidInput as exc:
+                        self.notify(str(exc), severity="error")
+                        return
+                    self.call(selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=grams,
+                              done=self._show)
+
+            self.app.push_screen(TextPrompt(_("Weight of {product} in kg").format(product=hit.name), "1,250"),
+                                 weighed)
+            return
+        self.call(selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=quantity,
+                  done=self._show)
+
+    def add_quick(self, product_id: int) -> None:
+        """From the bar's quick keys."""
+        if self.sale is not None:
+            self.call(selling.add_product, self.ctx.db, self.sale.id, self._user, product_id, done=self._show)
+
+    # ------------------------------------------------------------------ keys
+
+    def _selected_line(self) -> int | None:
+        table = self.query_one("#cart", DataTable)
+        if self.sale is None or not self.sale.lines or table.cursor_row < 0:
+            return None
+        return self.sale.lines[min(table.cursor_row, len(self.sale.lines) - 1)].id
+
+    def action_cursor(self, step: int) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.display and self.hits:
+            current = results.highlighted or 0
+            results.highlighted = max(0, min(len(self.hits) - 1, current + step))
+            return
+        table = self.query_one("#cart", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_clear(self) -> None:
+        self.query_one("#entry", Input).value = ""
+        self.query_one("#results", OptionList).display = False
+        self.pending_grams = None
+
+    def action_search(self) -> None:
+        self.query_one("#entry", Input).focus()
+
+    def _prompt(self, title: str, placeholder: str, then: object) -> None:
+        from pos.tui.screens.dialogs import TextPrompt
+
+        self.app.push_screen(TextPrompt(title, placeholder), then)  # type: ignore[arg-type]
+
+    def action_quantity(self) -> None:
+        line = self._selected_line()
+        if line is None or self.sale is None:
+            return
+        weighed = next(x for x in self.sale.lines if x.id == line).weighed
+        sale_id = self.sale.id
+
+        def apply(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                quantity = parse_entry(text + "*x").grams if weighed else int(text)
+            except (InvalidInput, ValueError):
+                self.notify(_("{text!r} is not a quantity").format(text=text), severity="error")
+                return
+            self.call(selling.set_quantity, self.ctx.db, sale_id, self._user, line, quantity or 0, done=self._show)
+
+        self._prompt(_("New weight in kg") if weighed else _("New quantity"), "1,250" if weighed else "2", apply)
+
+    def action_discount(self) -> None:
+        if self.sale is None or not self.sale.lines:
+            return
+        line = self._selected_line()
+        sale_id = self.sale.id
+
+        def apply(text: str | None) -> None:
+            if not text:
+                return
+            whole = text.lower().startswith("t")
+            value = text[1:].strip() if whole else text.strip()
+            try:
+                percent = parse_percent_bp(value) if value.endswith("%") else None
+                amount = None if percent is not None else parse_money(value)
+            except InvalidInput as exc:
+                self.notify(str(exc), severity="error")
+                return
+            if whole:
+                self.call(selling.discount_sale, self.ctx.db, self.ctx.settings, sale_id, self._user,
+                          percent_bp=percent, amount_cents=amount, done=self._show)
+            elif line is not None:
+                self.call(selling.discount_line, self.ctx.db, self.ctx.settings, sale_id, self._user, line,
+                          percent_bp=percent, amount_cents=amount, done=self._show)
+
+        self._prompt(_("Discount on the line: 10% or 1,50 (T10% for the whole sale)"), "10%", apply)
+
+    def action_remove(self) -> None:
+        line = self._selected_line()
+        if line is not None and self.sale is not None:
+            self.call(selling.remove_line, self.ctx.db, self.sale.id, self._user, line, done=self._show)
+
+    def action_card(self) -> None:
+        if self.sale is None:
+            return
+        sale_id = self.sale.id
+
+        def apply(card: str | None) -> None:
+            if card == "-":
+                self.call(selling.set_price_list, self.ctx.db, sale_id, self._user, None, done=self._show)
+            elif card:
+                self.call(selling.set_price_list, self.ctx.db, sale_id, self._user, "tessera", card=card,
+                          done=self._show)
+
+        self._prompt(_("Neighbourhood card number (- to remove)"), "T-0000", apply)
+
+    def action_park(self) -> None:
+        if self.sale is None or not self.sale.lines:
+            return
+        self.call(selling.park_sale, self.ctx.db, self.sale.id, self._user, done=lambda _s: self._next_sale())
+
+    def _next_sale(self) -> None:
+        self.call(selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show,
+                  failed=self._no_sale)
+
+    def action_pay(self) -> None:
+        if self.sale is None or not self.sale.lines:
+            return
+        from pos.tui.screens.payment import PaymentScreen
+
+        self.app.push_screen(PaymentScreen(self.sale), self._paid)
+
+    def _paid(self, result: selling.SaleResult | None) -> None:
+        if result is None:
+            return
+        if self.till.queue is not None:
+            self.till.queue.kick()
+        self.change_shown = True
+        self.query_one("#total-label", Label).update(_("CHANGE"))
+        self.query_one("#total", Digits).update(format_amount(result.change_cents))
+        self.query_one("#hint", Static).update(_("Sale {number}: {total}").format(
+            number=result.sale.number, total=format_amount(result.sale.total_cents)))
+        for warning in result.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+        self._next_sale()
+
+    def action_menu(self) -> None:
+        from pos.tui.menu import MenuEntry
+        from pos.tui.screens.menu import MenuScreen
+
+        def chosen(entry: MenuEntry | None) -> None:
+            if entry is not None:
+                entry.action(self)
+
+        self.app.push_screen(MenuScreen(self), chosen)
+
+    def action_lock(self) -> None:
+        from pos.tui.screens.login import LoginScreen
+
+        self.ctx.operator = None
+        self.app.switch_screen(LoginScreen())
+
+    def reload(self) -> None:
+        """After a menu action that changed the counter's sale (resume, refund)."""
+        self._next_sale()

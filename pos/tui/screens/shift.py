@@ -1,0 +1,84 @@
+"""Opening and closing a shift with the cash counted by denomination."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from orto.i18n import gettext as _
+from orto.money import format_amount
+from pos import selling
+from pos.tui.app import TillScreen
+
+_DENOMINATIONS = selling.DENOMINATIONS_CENTS
+
+
+class ShiftScreen(TillScreen):
+    BINDINGS = [Binding("f10", "confirm", _("Confirm")), Binding("escape", "back", _("Back"))]
+
+    def __init__(self, *, closing: bool) -> None:
+        super().__init__()
+        self.closing = closing
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="shift"):
+            title = _("Close the shift: count the drawer") if self.closing else _("Open the shift: count the float")
+            yield Label(title, classes="dialog-title")
+            with Grid(id="denominations"):
+                for cents in _DENOMINATIONS:
+                    yield Label(format_amount(cents) + " €")
+                    yield Input(placeholder="0", id=f"d{cents}", restrict=r"[0-9]*")
+            yield Static("", id="counted", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(f"#d{_DENOMINATIONS[0]}", Input).focus()
+        self._total()
+
+    def _count(self) -> dict[int, int]:
+        return {c: int(self.query_one(f"#d{c}", Input).value or 0) for c in _DENOMINATIONS
+                if int(self.query_one(f"#d{c}", Input).value or 0)}
+
+    def _total(self) -> None:
+        total = selling.count_cash(self._count())
+        self.query_one("#counted", Static).update(_("Counted: {total} €  (F10 to confirm)").format(
+            total=format_amount(total)))
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._total()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_confirm(self) -> None:
+        assert self.ctx.operator is not None
+        counted = self._count()
+        if self.closing:
+            self.call(selling.close_shift, self.ctx.db, self.ctx.counter.id, self.ctx.operator.id, counted,
+                      done=self._closed)
+        else:
+            self.call(selling.open_shift, self.ctx.db, self.ctx.counter.id, self.ctx.operator.id, counted,
+                      done=lambda _s: self._to_sale())
+
+    def _to_sale(self) -> None:
+        from pos.tui.screens.sale import SaleScreen
+
+        self.app.switch_screen(SaleScreen())
+
+    def _closed(self, shift: selling.ShiftView) -> None:
+        from pos.tui.screens.login import LoginScreen
+
+        self.notify(_("Shift closed: expected {expected} €, counted {counted} €, difference {difference} €").format(
+            expected=format_amount(shift.expected_cash_cents or 0), counted=format_amount(shift.counted_cash_cents or 0),
+            difference=format_amount(shift.difference_cents or 0)), timeout=15)
+        self.ctx.operator = None
+        self.app.switch_screen(LoginScreen())
+
+    def action_back(self) -> None:
+        if self.closing:
+            from pos.tui.screens.sale import SaleScreen
+
+            self.app.switch_screen(SaleScreen())

@@ -1,0 +1,163 @@
+"""Bar tabs: open, add a round, send to the kitchen, pay (whole, by items, or split evenly), merge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from orto.i18n import gettext as _
+from orto.money import format_amount
+from pos import selling
+from pos.tui.screens.dialogs import TextPrompt
+
+if TYPE_CHECKING:
+    from pos.tui.screens.sale import SaleScreen
+
+
+class TabsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("n", "new", _("New tab")),
+        Binding("r", "round", _("Round")),
+        Binding("k", "kitchen", _("To kitchen")),
+        Binding("p", "pay", _("Pay")),
+        Binding("s", "split", _("Split")),
+        Binding("m", "merge", _("Merge")),
+        Binding("escape", "close", _("Back")),
+    ]
+
+    def __init__(self, sale_screen: SaleScreen) -> None:
+        super().__init__()
+        self.sale_screen = sale_screen
+        self.tabs: list[selling.TabView] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Open tabs"), classes="dialog-title")
+            yield OptionList(id="tabs")
+            yield Static("", id="tab-lines", markup=False)
+        yield Footer()
+
+    @property
+    def ctx(self):  # type: ignore[no-untyped-def]
+        return self.sale_screen.ctx
+
+    def on_mount(self) -> None:
+        self.refresh_tabs()
+
+    def refresh_tabs(self) -> None:
+        self.sale_screen.call(selling.open_tabs, self.ctx.db, self.ctx.counter.id, done=self._show)
+
+    def _show(self, tabs: list[selling.TabView]) -> None:
+        self.tabs = tabs
+        options = self.query_one("#tabs", OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{t.label:<16} {format_amount(t.total_cents):>8}", id=str(t.id)) for t in tabs])
+        if tabs:
+            options.highlighted = 0
+            self._lines(tabs[0])
+        options.focus()
+
+    def _lines(self, tab: selling.TabView) -> None:
+        self.query_one("#tab-lines", Static).update("\n".join(
+            f"{ln.quantity} x {ln.description}  {format_amount(ln.total_cents)}"
+            + ("" if not ln.kitchen_item else (" ✓" if ln.sent_to_kitchen else " " + _("(to kitchen)")))
+            for ln in tab.lines))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.tabs and event.option_index < len(self.tabs):
+            self._lines(self.tabs[event.option_index])
+
+    def _current(self) -> selling.TabView | None:
+        index = self.query_one("#tabs", OptionList).highlighted
+        return self.tabs[index] if self.tabs and index is not None else None
+
+    @property
+    def _user(self) -> int:
+        assert self.ctx.operator is not None
+        return int(self.ctx.operator.id)
+
+    def action_new(self) -> None:
+        def go(label: str | None) -> None:
+            if label:
+                self.sale_screen.call(selling.open_tab, self.ctx.db, self.ctx.counter.id, self._user, label,
+                                      done=lambda _t: self.refresh_tabs())
+
+        self.app.push_screen(TextPrompt(_("Table number or name")), go)
+
+    def action_round(self) -> None:
+        tab = self._current()
+        if tab is None:
+            return
+
+        def go(text: str | None) -> None:
+            if not text:
+                return
+            from pos.tui.screens.manager_actions import _search
+
+            items = []
+            for word in text.split(","):
+                count, _star, what = word.strip().partition("*") if "*" in word else ("1", "", word.strip())
+                hits = _search(self.sale_screen, what)
+                if not hits or not count.strip().isdigit():
+                    self.notify(_("{what!r}: no such product").format(what=what), severity="error")
+                    return
+                items.append((hits[0].product_id, int(count), None))
+            self.sale_screen.call(selling.add_round, self.ctx.db, tab.id, self._user, items,
+                                  done=lambda _t: self.refresh_tabs())
+
+        self.app.push_screen(TextPrompt(_("Round: items separated by commas, e.g. 2*cappuccino, cornetto")), go)
+
+    def action_kitchen(self) -> None:
+        tab = self._current()
+        if tab is not None:
+            self.sale_screen.call(selling.send_to_kitchen, self.ctx.db, self.ctx.settings, tab.id, self._user,
+                                  done=lambda jobs: (self.notify(_("Sent to the kitchen.")), self.refresh_tabs()))
+
+    def action_pay(self) -> None:
+        tab = self._current()
+        if tab is None:
+            return
+
+        def moved(sale: selling.SaleView) -> None:
+            self.dismiss(None)
+            self.sale_screen._show(sale)
+            self.sale_screen.action_pay()
+
+        self.sale_screen.call(selling.tab_to_sale, self.ctx.db, tab.id, self.ctx.counter.id, self._user, done=moved)
+
+    def action_split(self) -> None:
+        tab = self._current()
+        if tab is None:
+            return
+
+        def go(text: str | None) -> None:
+            if text and text.isdigit() and int(text) > 0:
+                parts = selling.split_evenly(tab.total_cents, int(text))
+                self.notify(_("Each pays: {parts}").format(parts=", ".join(format_amount(p) for p in parts)),
+                            timeout=15)
+
+        self.app.push_screen(TextPrompt(_("Split evenly among how many?"), "2"), go)
+
+    def action_merge(self) -> None:
+        tab = self._current()
+        if tab is None:
+            return
+
+        def go(label: str | None) -> None:
+            target = next((t for t in self.tabs if t.label == label), None)
+            if target is None:
+                self.notify(_("no open tab {label}").format(label=label), severity="error")
+                return
+            self.sale_screen.call(selling.merge_tabs, self.ctx.db, tab.id, target.id, self._user,
+                                  done=lambda _t: self.refresh_tabs())
+
+        self.app.push_screen(TextPrompt(_("Merge into which tab?")), go)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

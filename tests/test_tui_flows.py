@@ -1,0 +1,222 @@
+"""The real till, driven by Textual's Pilot; every flow is checked in the database, not only on screen."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from orto.config import PrinterConfig
+from orto.db import Database
+from orto.models import (
+    Counter,
+    PaymentMethod,
+    PrintJob,
+    Sale,
+    SaleKind,
+    SaleLine,
+    SaleStatus,
+    Shift,
+    ShiftStatus,
+)
+from pos import selling
+from pos.tui.app import OrtoTill
+from pos.tui.context import CounterInfo
+from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def _till(db: Database, shop: Shop) -> OrtoTill:
+    with db.read() as session:
+        counter = session.get(Counter, shop.counter)
+        assert counter is not None
+        info = CounterInfo(counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code,
+                           counter.site.name)
+    settings = replace(shop.settings, printers={"banco": PrinterConfig("banco", "none")})
+    return OrtoTill(db, settings, info, start_queue=False)
+
+
+async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+    await pilot.press(*list(text))
+
+
+async def login(pilot: Pilot, user_index: int = 1, pin: str = CASHIER_PIN) -> None:  # type: ignore[type-arg]
+    await settle(pilot)
+    for _ in range(user_index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def scan(pilot: Pilot, code: str) -> None:  # type: ignore[type-arg]
+    await type_text(pilot, code)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def _open_sale(db: Database, shop: Shop) -> Sale:
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.counter_id == shop.counter, Sale.status == SaleStatus.OPEN))
+        assert sale is not None
+        _ = list(sale.lines)
+        return sale
+
+
+@pytest.fixture
+def shop(db: Database) -> Shop:
+    shop = build_shop(db)
+    selling.open_shift(db, shop.counter, shop.cashier, {1000: 5})
+    return shop
+
+
+async def test_scan_weigh_scale_label_and_pay_split(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "8001234567897")  # jam, scanned
+        await scan(pilot, "1,250*POM")  # tomatoes, weight typed before the code
+        await scan(pilot, "2100101005008")  # tomatoes again, from a scale label: 500 g
+        sale = _open_sale(db, shop)
+        assert sorted((ln.description, ln.quantity) for ln in sale.lines) == [
+            ("Confettura di albicocche", 1), ("Pomodori", 500), ("Pomodori", 1250)]
+        assert app.screen.query_one("#cart", DataTable).row_count == 3
+        # 4,90 + 4,38 + 1,75 = 11,03: 5 € by card, then a 20 € note
+        await pilot.press("f10")
+        await settle(pilot)
+        await type_text(pilot, "5")
+        await pilot.press("f6")
+        await pilot.press("f4")
+        await settle(pilot)
+    with db.read() as session:
+        done = session.get(Sale, sale.id)
+        assert done is not None and done.status is SaleStatus.COMPLETED and done.total_cents == 1103
+        assert [(p.method, p.amount_cents, p.change_cents) for p in done.payments] == [
+            (PaymentMethod.CARD, 500, 0), (PaymentMethod.CASH, 603, 1397)]
+        job = session.scalar(select(PrintJob).where(PrintJob.doc_id == sale.id))
+        assert job is not None and job.open_drawer and job.document["total_cents"] == 1103
+
+
+async def test_social_tariff_and_a_discount_needing_a_manager(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        await pilot.press("f9")
+        await type_text(pilot, "T-0042")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f5")
+        await type_text(pilot, "25%")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PinPrompt"  # the approval comes over the sale screen
+        await type_text(pilot, MANAGER_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+    sale = _open_sale(db, shop)
+    assert sale.customer_card == "T-0042"
+    line = sale.lines[0]
+    assert line.unit_price_cents == 441 and line.line_discount_bp == 2500 and line.total_cents == 331
+
+
+async def test_refund_by_slip_number_with_approval(db: Database, shop: Shop) -> None:
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
+    done = selling.complete_sale(db, shop.settings, sale.id, shop.cashier,
+                                 [selling.PaymentInput(PaymentMethod.CASH, 1000)])
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # 2: Refund
+        await settle(pilot)
+        await type_text(pilot, done.sale.number or "")
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, "1x1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_text(pilot, MANAGER_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+    with db.read() as session:
+        refund = session.scalar(select(Sale).where(Sale.kind == SaleKind.REFUND))
+        assert refund is not None and refund.total_cents == -490 and refund.original_sale_id == done.sale.id
+
+
+async def test_park_and_resume(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        parked_id = _open_sale(db, shop).id
+        await pilot.press("f6")
+        await settle(pilot)
+        assert _open_sale(db, shop).id != parked_id
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("enter")  # 1: Parked sales
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    resumed = _open_sale(db, shop)
+    assert resumed.id == parked_id and len(resumed.lines) == 1
+
+
+async def test_a_restart_restores_the_cart(db: Database, shop: Shop) -> None:
+    first = _till(db, shop)
+    async with first.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        await scan(pilot, "2100101012501")
+    # the process is gone; a new till on the same counter
+    second = _till(db, shop)
+    async with second.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        table = second.screen.query_one("#cart", DataTable)
+        assert table.row_count == 2
+    assert len(_open_sale(db, shop).lines) == 2
+
+
+async def test_closing_the_shift_with_the_counted_cash(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        for _ in range(9):  # 10: Close the shift (the bar-only and manager-only entries are not listed)
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # to the 10,00 € field
+        await type_text(pilot, "5")
+        await pilot.press("f10")
+        await settle(pilot)
+    with db.read() as session:
+        shift = session.scalar(select(Shift).where(Shift.counter_id == shop.counter))
+        assert shift is not None and shift.status is ShiftStatus.CLOSED
+        assert (shift.counted_cash_cents, shift.difference_cents) == (5000, 0)
+
+
+async def test_unknown_code_adds_nothing_and_keeps_the_cart(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        await scan(pilot, "8001234567880")
+        assert app.screen.query_one("#cart", DataTable).row_count == 1
+    with db.read() as session:
+        assert len(session.scalars(select(SaleLine)).all()) == 1
