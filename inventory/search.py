@@ -43,7 +43,8 @@ class ProductIndex:
         with db.read() as session:
             rows = session.execute(
                 select(Product.id, Product.code, Product.name, Product.price_cents, Product.sold_by_weight)
-                .where(Product.active.is_(True)).order_by(Product.name)
+                .where(Product.active.is_(True))
+                .order_by(Product.name)
             ).all()
         return cls([Hit(*row) for row in rows])
 
@@ -74,8 +75,9 @@ class ProductIndex:
                 if all(w in name for w in words):
                     take(self._hits[i])
         if len(found) < limit and len(query) >= 3:
-            for _choice, _score, i in process.extract(query, self._folded, scorer=fuzz.WRatio, limit=limit * 2,
-                                                      score_cutoff=75):
+            for _choice, _score, i in process.extract(
+                query, self._folded, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=75
+            ):
                 take(self._hits[i])
         return found
 

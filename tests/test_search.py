@@ -6,8 +6,15 @@ from inventory.search import Hit, ProductIndex, fold
 
 
 def _index() -> ProductIndex:
-    names = ["Caffè espresso", "Caffè macchiato", "Pomodori cuore di bue", "Pomodori ciliegini",
-             "Confettura extra di albicocche 250 g", "Cappuccino", "Pane casereccio"]
+    names = [
+        "Caffè espresso",
+        "Caffè macchiato",
+        "Pomodori cuore di bue",
+        "Pomodori ciliegini",
+        "Confettura extra di albicocche 250 g",
+        "Cappuccino",
+        "Pane casereccio",
+    ]
     return ProductIndex([Hit(i, f"P{i}", n, 100, False) for i, n in enumerate(names)])
 
 

@@ -34,8 +34,9 @@ def _till(db: Database, shop: Shop) -> OrtoTill:
     with db.read() as session:
         counter = session.get(Counter, shop.counter)
         assert counter is not None
-        info = CounterInfo(counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code,
-                           counter.site.name)
+        info = CounterInfo(
+            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
+        )
     settings = replace(shop.settings, printers={"banco": PrinterConfig("banco", "none")})
     return OrtoTill(db, settings, info, start_queue=False)
 
@@ -90,7 +91,10 @@ async def test_scan_weigh_scale_label_and_pay_split(db: Database, shop: Shop) ->
         await scan(pilot, "2100101005008")  # tomatoes again, from a scale label: 500 g
         sale = _open_sale(db, shop)
         assert sorted((ln.description, ln.quantity) for ln in sale.lines) == [
-            ("Confettura di albicocche", 1), ("Pomodori", 500), ("Pomodori", 1250)]
+            ("Confettura di albicocche", 1),
+            ("Pomodori", 500),
+            ("Pomodori", 1250),
+        ]
         assert app.screen.query_one("#cart", DataTable).row_count == 3
         # 4,90 + 4,38 + 1,75 = 11,03: 5 € by card, then a 20 € note
         await pilot.press("f10")
@@ -103,7 +107,9 @@ async def test_scan_weigh_scale_label_and_pay_split(db: Database, shop: Shop) ->
         done = session.get(Sale, sale.id)
         assert done is not None and done.status is SaleStatus.COMPLETED and done.total_cents == 1103
         assert [(p.method, p.amount_cents, p.change_cents) for p in done.payments] == [
-            (PaymentMethod.CARD, 500, 0), (PaymentMethod.CASH, 603, 1397)]
+            (PaymentMethod.CARD, 500, 0),
+            (PaymentMethod.CASH, 603, 1397),
+        ]
         job = session.scalar(select(PrintJob).where(PrintJob.doc_id == sale.id))
         assert job is not None and job.open_drawer and job.document["total_cents"] == 1103
 
@@ -134,8 +140,9 @@ async def test_social_tariff_and_a_discount_needing_a_manager(db: Database, shop
 async def test_refund_by_slip_number_with_approval(db: Database, shop: Shop) -> None:
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
-    done = selling.complete_sale(db, shop.settings, sale.id, shop.cashier,
-                                 [selling.PaymentInput(PaymentMethod.CASH, 1000)])
+    done = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [selling.PaymentInput(PaymentMethod.CASH, 1000)]
+    )
     app = _till(db, shop)
     async with app.run_test(size=(100, 32)) as pilot:
         await login(pilot)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from orto.db import Database
 from pos.cli.app import app, state
 
+if TYPE_CHECKING:
+    from pos.tui.context import CounterInfo
 
-def _counter_info(db: Database, code: str):  # type: ignore[no-untyped-def]
+
+def _counter_info(db: Database, code: str) -> CounterInfo:
     from sqlalchemy import select
 
     from orto.errors import ConfigError
@@ -17,8 +22,9 @@ def _counter_info(db: Database, code: str):  # type: ignore[no-untyped-def]
         counter = session.scalar(select(Counter).where(Counter.code == code))
         if counter is None:
             raise ConfigError(f"orto.toml: counter {code!r} is not in the database (see orto info)")
-        return CounterInfo(counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code,
-                           counter.site.name)
+        return CounterInfo(
+            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
+        )
 
 
 def open_till(database: Database | None = None, demo: bool = False) -> None:

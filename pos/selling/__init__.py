@@ -14,6 +14,7 @@ from pos.selling.auth import (
     may,
 )
 from pos.selling.checkout import complete_sale
+from pos.selling.lookup import PriceCheck, price_check
 from pos.selling.refunds import RefundLine, refund, refundable
 from pos.selling.sales import (
     add_item,
@@ -46,7 +47,6 @@ from pos.selling.shifts import (
     x_report,
     z_report,
 )
-from pos.selling.lookup import PriceCheck, price_check
 from pos.selling.solidarity import donate_to_fund, fund_balance
 from pos.selling.tabs import (
     TabView,
@@ -70,6 +70,7 @@ __all__ = [
     "Operator",
     "PaymentInput",
     "PaymentView",
+    "PriceCheck",
     "RefundLine",
     "SaleResult",
     "SaleView",
@@ -105,6 +106,8 @@ __all__ = [
     "override_price",
     "park_sale",
     "parked_sales",
+    "price_check",
+    "print_x_report",
     "refund",
     "refundable",
     "remove_line",

@@ -36,8 +36,17 @@ def price_check(db: Database, counter_id: int, code: str, *, product_id: int | N
             raise NotFound(_("no product {id}").format(id=product_id))
         levels = lots_fefo(session, product.id, counter.location_id)
         return PriceCheck(
-            product.id, product.code, product.name, list_price(session, product, None), product.unit.value,
-            product.vat_rate_bp, sum(lv.quantity for lv in levels),
-            tuple((lv.lot.code, lv.lot.expiry.isoformat() if lv.lot.expiry else None, lv.quantity) for lv in levels
-                  if lv.quantity), tuple(sorted(a.value for a in product.allergens)),
+            product.id,
+            product.code,
+            product.name,
+            list_price(session, product, None),
+            product.unit.value,
+            product.vat_rate_bp,
+            sum(lv.quantity for lv in levels),
+            tuple(
+                (lv.lot.code, lv.lot.expiry.isoformat() if lv.lot.expiry else None, lv.quantity)
+                for lv in levels
+                if lv.quantity
+            ),
+            tuple(sorted(a.value for a in product.allergens)),
         )

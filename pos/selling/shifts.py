@@ -404,8 +404,13 @@ def print_x_report(db: Database, settings: Settings, counter_id: int, user_id: i
         totals = day_totals(session, counter_id, business_date())
         printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
         if printer:
-            queue_document(session, printer=printer, role=PrinterRole.RECEIPT, doc_type="x_report",
-                           counter_id=counter_id,
-                           document={"kind": "x_report", "counter": counter.name, "number": 0, "totals": totals})
+            queue_document(
+                session,
+                printer=printer,
+                role=PrinterRole.RECEIPT,
+                doc_type="x_report",
+                counter_id=counter_id,
+                document={"kind": "x_report", "counter": counter.name, "number": 0, "totals": totals},
+            )
         audit(session, "x_report", user_id, counter_id=counter_id)
         return totals

@@ -26,8 +26,15 @@ class OrtoTill(App[None]):
     TITLE = "Orto"
     BINDINGS = [Binding("ctrl+q", "quit", _("Quit"), show=False)]
 
-    def __init__(self, db: Database, settings: Settings, counter: CounterInfo | None, *,
-                 demo_pins: list[tuple[str, str, str]] | None = None, start_queue: bool = True) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        counter: CounterInfo | None,
+        *,
+        demo_pins: list[tuple[str, str, str]] | None = None,
+        start_queue: bool = True,
+    ) -> None:
         super().__init__()
         self.db = db
         self.settings = settings
@@ -81,8 +88,15 @@ class TillScreen(Screen[Any]):
         assert self.till.context is not None
         return self.till.context
 
-    def call(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
-             failed: Callable[[OrtoError], None] | None = None, approval: bool = True, **kwargs: Any) -> None:
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[OrtoError], None] | None = None,
+        approval: bool = True,
+        **kwargs: Any,
+    ) -> None:
         """Run ``fn`` in a worker thread; ``done(result)`` back on the UI thread.
 
         A manager approval asked by the service opens a PIN prompt and repeats the call with it.
@@ -95,21 +109,30 @@ class TillScreen(Screen[Any]):
                 self.app.call_from_thread(self._failed, exc, fn, args, kwargs, done, failed, approval)
                 return
             except Exception as exc:  # a bug or the database gone: say it, keep the till alive
-                self.app.call_from_thread(self.notify, str(exc), title=_("Unexpected error"), severity="error",
-                                          timeout=10)
+                self.app.call_from_thread(
+                    self.notify, str(exc), title=_("Unexpected error"), severity="error", timeout=10
+                )
                 return
             if done is not None:
                 try:
                     self.app.call_from_thread(done, result)
                 except Exception as exc:  # a bug in a screen: show it rather than lose it
-                    self.app.call_from_thread(self.notify, repr(exc), title=_("Unexpected error"),
-                                              severity="error", timeout=10)
+                    self.app.call_from_thread(
+                        self.notify, repr(exc), title=_("Unexpected error"), severity="error", timeout=10
+                    )
 
         self.run_worker(work, thread=True, exit_on_error=False, group="db")
 
-    def _failed(self, exc: OrtoError, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-                done: Callable[[Any], None] | None, failed: Callable[[OrtoError], None] | None,
-                approval: bool) -> None:
+    def _failed(
+        self,
+        exc: OrtoError,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        done: Callable[[Any], None] | None,
+        failed: Callable[[OrtoError], None] | None,
+        approval: bool,
+    ) -> None:
         from pos.selling import ApprovalRequired
 
         if isinstance(exc, ApprovalRequired) and approval:

@@ -20,7 +20,9 @@ class Entry:
     @property
     def looks_like_code(self) -> bool:
         """Digits (a scan) or one word without spaces (a product code); anything else is a search."""
-        return bool(self.code) and (self.code.isdigit() or (" " not in self.code and any(c.isdigit() for c in self.code)))
+        return bool(self.code) and (
+            self.code.isdigit() or (" " not in self.code and any(c.isdigit() for c in self.code))
+        )
 
 
 def parse_entry(text: str) -> Entry:
@@ -39,5 +41,6 @@ def parse_entry(text: str) -> Entry:
     from orto.errors import InvalidInput
     from orto.i18n import gettext as _
 
-    raise InvalidInput(_("{prefix!r} is not a quantity: type 3* for three pieces or 1,250* for 1,250 kg").format(
-        prefix=prefix))
+    raise InvalidInput(
+        _("{prefix!r} is not a quantity: type 3* for three pieces or 1,250* for 1,250 kg").format(prefix=prefix)
+    )

@@ -52,8 +52,15 @@ class LoginScreen(TillScreen):
         user = self.users[options.highlighted]
         pin = event.value
         event.input.value = ""
-        self.call(selling.login, self.ctx.db, user.id, pin, counter_id=self.ctx.counter.id, done=self._logged_in,
-                  approval=False)
+        self.call(
+            selling.login,
+            self.ctx.db,
+            user.id,
+            pin,
+            counter_id=self.ctx.counter.id,
+            done=self._logged_in,
+            approval=False,
+        )
 
     def _logged_in(self, operator: Operator) -> None:
         self.ctx.operator = operator

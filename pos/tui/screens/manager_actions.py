@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from inventory.search import Hit
 from orto.errors import InvalidInput
 from orto.i18n import N_, format_date
 from orto.i18n import gettext as _
@@ -58,8 +62,10 @@ def parked(screen: SaleScreen) -> None:
         if not sales:
             screen.notify(_("No parked sales."))
             return
-        options = [(s.id, f"{s.note or '-'}  {len(s.lines)} " + _("items") + f"  {format_amount(s.total_cents)}")
-                   for s in sales]
+        options = [
+            (s.id, f"{s.note or '-'}  {len(s.lines)} " + _("items") + f"  {format_amount(s.total_cents)}")
+            for s in sales
+        ]
 
         def resume(sale_id: int | None) -> None:
             if sale_id:
@@ -86,14 +92,29 @@ def refund(screen: SaleScreen) -> None:
                 except InvalidInput as exc:
                     screen.notify(str(exc), severity="error")
                     return
-                screen.call(selling.refund, screen.ctx.db, screen.ctx.settings, number, screen.ctx.counter.id,
-                            _user(screen), lines=chosen, done=lambda r: screen.notify(
-                                _("Refund {number}: {total}").format(number=r.sale.number,
-                                                                     total=format_amount(r.sale.total_cents))))
+                screen.call(
+                    selling.refund,
+                    screen.ctx.db,
+                    screen.ctx.settings,
+                    number,
+                    screen.ctx.counter.id,
+                    _user(screen),
+                    lines=chosen,
+                    done=lambda r: screen.notify(
+                        _("Refund {number}: {total}").format(
+                            number=r.sale.number, total=format_amount(r.sale.total_cents)
+                        )
+                    ),
+                )
 
-            screen.app.push_screen(TextPrompt(
-                _("Refund what? Enter = everything; or 1, 1x2, 2d (d = not resellable). {lines}").format(
-                    lines=listing)), confirm)
+            screen.app.push_screen(
+                TextPrompt(
+                    _("Refund what? Enter = everything; or 1, 1x2, 2d (d = not resellable). {lines}").format(
+                        lines=listing
+                    )
+                ),
+                confirm,
+            )
 
         screen.call(selling.refundable, screen.ctx.db, number, done=choose)
 
@@ -146,11 +167,20 @@ def price_check(screen: SaleScreen) -> None:
         def show(check: selling.PriceCheck) -> None:
             unit = "/kg" if check.unit == "kg" else ""
             quantity = f"{format_kg(check.on_hand)} kg" if check.unit == "kg" else str(check.on_hand)
-            lots = "\n".join(f"  {code}  {format_date(_iso(expiry)) if expiry else '-'}  {q}"
-                             for code, expiry, q in check.lots)
-            screen.app.push_screen(TextPreview(check.name, _(
-                "Price: {price} €{unit}\nOn hand here: {quantity}\nLots:\n{lots}").format(
-                price=format_amount(check.price_cents), unit=unit, quantity=quantity, lots=lots or "  -")))
+            lots = "\n".join(
+                f"  {code}  {format_date(_iso(expiry)) if expiry else '-'}  {q}" for code, expiry, q in check.lots
+            )
+            screen.app.push_screen(
+                TextPreview(
+                    check.name,
+                    "\n".join([
+                        _("Price: {price} €{unit}").format(price=format_amount(check.price_cents), unit=unit),
+                        _("On hand here: {quantity}").format(quantity=quantity),
+                        _("Lots:"),
+                        lots or "  -",
+                    ]),
+                )
+            )
 
         hits = _search(screen, code)
         product_id = hits[0].product_id if hits and not code.isdigit() else None
@@ -159,13 +189,11 @@ def price_check(screen: SaleScreen) -> None:
     screen.app.push_screen(TextPrompt(_("Price check: scan or type a product")), go)
 
 
-def _iso(text: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
+def _iso(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _search(screen: SaleScreen, text: str) -> list:  # type: ignore[type-arg]
+def _search(screen: SaleScreen, text: str) -> list[Hit]:
     from pos.tui.screens.sale import _INDEX
 
     index = _INDEX.get(screen.ctx.db.url)
@@ -184,8 +212,15 @@ def _cash(screen: SaleScreen, sign: int) -> None:
 
         def with_reason(reason: str | None) -> None:
             if reason:
-                screen.call(selling.cash_movement, screen.ctx.db, screen.ctx.counter.id, _user(screen), sign * cents,
-                            reason, done=lambda _r: screen.notify(_("Recorded.")))
+                screen.call(
+                    selling.cash_movement,
+                    screen.ctx.db,
+                    screen.ctx.counter.id,
+                    _user(screen),
+                    sign * cents,
+                    reason,
+                    done=lambda _r: screen.notify(_("Recorded.")),
+                )
 
         screen.app.push_screen(TextPrompt(_("Reason")), with_reason)
 
@@ -201,30 +236,41 @@ def donation(screen: SaleScreen) -> None:
         except InvalidInput as exc:
             screen.notify(str(exc), severity="error")
             return
-        screen.call(selling.donate_to_fund, screen.ctx.db, screen.ctx.counter.id, _user(screen), cents,
-                    done=lambda balance: screen.notify(_("Thank you! The fund now holds {balance} €").format(
-                        balance=format_amount(balance))))
+        screen.call(
+            selling.donate_to_fund,
+            screen.ctx.db,
+            screen.ctx.counter.id,
+            _user(screen),
+            cents,
+            done=lambda balance: screen.notify(
+                _("Thank you! The fund now holds {balance} €").format(balance=format_amount(balance))
+            ),
+        )
 
     screen.app.push_screen(TextPrompt(_("Spesa sospesa donation (cash)"), "5,00"), go)
 
 
 def x_report(screen: SaleScreen) -> None:
-    def show(totals: dict) -> None:  # type: ignore[type-arg]
+    def show(totals: dict[str, Any]) -> None:
         doc = {"kind": "x_report", "counter": screen.ctx.counter.name, "number": 0, "totals": totals}
         screen.app.push_screen(TextPreview(_("X report"), render_text(shift_report(doc))))
 
-    screen.call(selling.print_x_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen),
-                done=show)
+    screen.call(
+        selling.print_x_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show
+    )
 
 
 def z_report(screen: SaleScreen) -> None:
     def show(report: object) -> None:
-        doc = {"kind": "z_report", "counter": screen.ctx.counter.name, "number": getattr(report, "number", 0),
-               "totals": getattr(report, "totals", {})}
+        doc = {
+            "kind": "z_report",
+            "counter": screen.ctx.counter.name,
+            "number": getattr(report, "number", 0),
+            "totals": getattr(report, "totals", {}),
+        }
         screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
 
-    screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen),
-                done=show)
+    screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show)
 
 
 def close_shift(screen: SaleScreen) -> None:

@@ -31,8 +31,9 @@ class MenuScreen(ModalScreen[MenuEntry | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(_("Menu"), classes="dialog-title")
-            yield OptionList(*[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self.entries, 1)],
-                             id="menu")
+            yield OptionList(
+                *[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self.entries, 1)], id="menu"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()

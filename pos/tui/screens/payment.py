@@ -53,8 +53,10 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
 
     def _refresh(self) -> None:
         self.query_one("#due", Digits).update(format_amount(max(self.remaining, 0)))
-        lines = [f"{_(p.method.value)}: {format_amount(p.amount_cents)}" + (f" ({p.reference})" if p.reference else "")
-                 for p in self.payments]
+        lines = [
+            f"{_(p.method.value)}: {format_amount(p.amount_cents)}" + (f" ({p.reference})" if p.reference else "")
+            for p in self.payments
+        ]
         self.query_one("#paid", Static).update("\n".join(lines))
 
     def _typed(self) -> int | None:
@@ -94,9 +96,11 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         if chosen in (PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER):
             from pos.tui.screens.dialogs import TextPrompt
 
-            title = {PaymentMethod.GIFT_CARD: _("Gift card code"),
-                     PaymentMethod.SOLIDARITY: _("Social services' referral number"),
-                     PaymentMethod.VOUCHER: _("Voucher number (optional)")}[chosen]
+            title = {
+                PaymentMethod.GIFT_CARD: _("Gift card code"),
+                PaymentMethod.SOLIDARITY: _("Social services' referral number"),
+                PaymentMethod.VOUCHER: _("Voucher number (optional)"),
+            }[chosen]
 
             def with_reference(reference: str | None) -> None:
                 if reference or chosen is PaymentMethod.VOUCHER:

@@ -21,7 +21,7 @@ def quick_products(db: Database) -> list[tuple[str, list[tuple[int, str]]]]:
         ).all()
     groups: dict[str, list[tuple[int, str]]] = {}
     for group, product_id, name in rows:
-        groups.setdefault(group, []).append((product_id, name))
+        groups.setdefault(group or "", []).append((product_id, name))
     return list(groups.items())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from textual.app import ComposeResult
@@ -71,8 +72,9 @@ class SaleScreen(TillScreen):
         self.query_one("#results", OptionList).display = False
         self.query_one("#entry", Input).focus()
         self._status()
-        self.call(selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show,
-                  failed=self._no_sale)
+        self.call(
+            selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show, failed=self._no_sale
+        )
         key = self.ctx.db.url
         if key not in _INDEX:
             self.call(ProductIndex.load, self.ctx.db, done=lambda index: _INDEX.__setitem__(key, index))
@@ -105,9 +107,15 @@ class SaleScreen(TillScreen):
                 mark = " " + _("(near date)")
             elif line.lot_expiry and date.fromisoformat(line.lot_expiry) <= soon:
                 mark = " !"
-            table.add_row(line.description[:24] + mark, quantity, format_amount(line.unit_price_cents),
-                          format_amount(reduction) if reduction else "", format_amount(line.total_cents),
-                          format_percent_bp(line.vat_rate_bp), key=str(line.id))
+            table.add_row(
+                line.description[:24] + mark,
+                quantity,
+                format_amount(line.unit_price_cents),
+                format_amount(reduction) if reduction else "",
+                format_amount(line.total_cents),
+                format_percent_bp(line.vat_rate_bp),
+                key=str(line.id),
+            )
         if sale.lines:
             table.move_cursor(row=min(max(keep, 0), len(sale.lines) - 1) if keep >= 0 else len(sale.lines) - 1)
         if not self.change_shown or sale.lines:
@@ -127,7 +135,9 @@ class SaleScreen(TillScreen):
         printer_state = printer or "…"
         self.query_one("#status", Static).update(
             _("{user} | shift open | {site} | {counter} | sale {sale} | printer: {printer}").format(
-                user=user, site=ctx.counter.site_name, counter=ctx.counter.name, sale=number, printer=printer_state))
+                user=user, site=ctx.counter.site_name, counter=ctx.counter.name, sale=number, printer=printer_state
+            )
+        )
 
     def _refresh_printer(self) -> None:
         queue, name = self.till.queue, self.ctx.receipt_printer
@@ -157,8 +167,14 @@ class SaleScreen(TillScreen):
             return
         self.hits = index.search(query, limit=6)
         results.clear_options()
-        results.add_options([Option(f"{h.name}  {format_amount(h.price_cents)}{'/kg' if h.sold_by_weight else ''}",
-                                    id=str(h.product_id)) for h in self.hits])
+        results.add_options(
+            [
+                Option(
+                    f"{h.name}  {format_amount(h.price_cents)}{'/kg' if h.sold_by_weight else ''}", id=str(h.product_id)
+                )
+                for h in self.hits
+            ]
+        )
         results.display = bool(self.hits)
         if self.hits:
             results.highlighted = 0
@@ -176,8 +192,9 @@ class SaleScreen(TillScreen):
         if not entry.code:
             if entry.grams:
                 self.pending_grams = entry.grams
-                self.query_one("#hint", Static).update(_("weight {kg} kg: now scan or choose the product").format(
-                    kg=format_kg(entry.grams)))
+                self.query_one("#hint", Static).update(
+                    _("weight {kg} kg: now scan or choose the product").format(kg=format_kg(entry.grams))
+                )
             return
         quantity = entry.grams or entry.pieces or self.pending_grams
         self.pending_grams = None
@@ -195,8 +212,16 @@ class SaleScreen(TillScreen):
             else:
                 self.notify(str(exc), severity="error", timeout=6)
 
-        self.call(selling.add_item, self.ctx.db, self.sale.id, self._user, entry.code, quantity=quantity,
-                  done=self._show, failed=not_found)
+        self.call(
+            selling.add_item,
+            self.ctx.db,
+            self.sale.id,
+            self._user,
+            entry.code,
+            quantity=quantity,
+            done=self._show,
+            failed=not_found,
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "results" and self.hits:
@@ -218,14 +243,21 @@ class SaleScreen(TillScreen):
                     except InvalidInput as exc:
                         self.notify(str(exc), severity="error")
                         return
-                    self.call(selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=grams,
-                              done=self._show)
+                    self.call(
+                        selling.add_product,
+                        self.ctx.db,
+                        sale_id,
+                        self._user,
+                        hit.product_id,
+                        quantity=grams,
+                        done=self._show,
+                    )
 
-            self.app.push_screen(TextPrompt(_("Weight of {product} in kg").format(product=hit.name), "1,250"),
-                                 weighed)
+            self.app.push_screen(TextPrompt(_("Weight of {product} in kg").format(product=hit.name), "1,250"), weighed)
             return
-        self.call(selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=quantity,
-                  done=self._show)
+        self.call(
+            selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=quantity, done=self._show
+        )
 
     def add_quick(self, product_id: int) -> None:
         """From the bar's quick keys."""
@@ -258,10 +290,10 @@ class SaleScreen(TillScreen):
     def action_search(self) -> None:
         self.query_one("#entry", Input).focus()
 
-    def _prompt(self, title: str, placeholder: str, then: object) -> None:
+    def _prompt(self, title: str, placeholder: str, then: Callable[[str | None], None]) -> None:
         from pos.tui.screens.dialogs import TextPrompt
 
-        self.app.push_screen(TextPrompt(title, placeholder), then)  # type: ignore[arg-type]
+        self.app.push_screen(TextPrompt(title, placeholder), then)
 
     def action_quantity(self) -> None:
         line = self._selected_line()
@@ -300,11 +332,28 @@ class SaleScreen(TillScreen):
                 self.notify(str(exc), severity="error")
                 return
             if whole:
-                self.call(selling.discount_sale, self.ctx.db, self.ctx.settings, sale_id, self._user,
-                          percent_bp=percent, amount_cents=amount, done=self._show)
+                self.call(
+                    selling.discount_sale,
+                    self.ctx.db,
+                    self.ctx.settings,
+                    sale_id,
+                    self._user,
+                    percent_bp=percent,
+                    amount_cents=amount,
+                    done=self._show,
+                )
             elif line is not None:
-                self.call(selling.discount_line, self.ctx.db, self.ctx.settings, sale_id, self._user, line,
-                          percent_bp=percent, amount_cents=amount, done=self._show)
+                self.call(
+                    selling.discount_line,
+                    self.ctx.db,
+                    self.ctx.settings,
+                    sale_id,
+                    self._user,
+                    line,
+                    percent_bp=percent,
+                    amount_cents=amount,
+                    done=self._show,
+                )
 
         self._prompt(_("Discount on the line: 10% or 1,50 (T10% for the whole sale)"), "10%", apply)
 
@@ -322,8 +371,9 @@ class SaleScreen(TillScreen):
             if card == "-":
                 self.call(selling.set_price_list, self.ctx.db, sale_id, self._user, None, done=self._show)
             elif card:
-                self.call(selling.set_price_list, self.ctx.db, sale_id, self._user, "tessera", card=card,
-                          done=self._show)
+                self.call(
+                    selling.set_price_list, self.ctx.db, sale_id, self._user, "tessera", card=card, done=self._show
+                )
 
         self._prompt(_("Neighbourhood card number (- to remove)"), "T-0000", apply)
 
@@ -333,8 +383,9 @@ class SaleScreen(TillScreen):
         self.call(selling.park_sale, self.ctx.db, self.sale.id, self._user, done=lambda _s: self._next_sale())
 
     def _next_sale(self) -> None:
-        self.call(selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show,
-                  failed=self._no_sale)
+        self.call(
+            selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show, failed=self._no_sale
+        )
 
     def action_pay(self) -> None:
         if self.sale is None or not self.sale.lines:
@@ -351,8 +402,9 @@ class SaleScreen(TillScreen):
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("CHANGE"))
         self.query_one("#total", Digits).update(format_amount(result.change_cents))
-        self.query_one("#hint", Static).update(_("Sale {number}: {total}").format(
-            number=result.sale.number, total=format_amount(result.sale.total_cents)))
+        self.query_one("#hint", Static).update(
+            _("Sale {number}: {total}").format(number=result.sale.number, total=format_amount(result.sale.total_cents))
+        )
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self._next_sale()

@@ -39,13 +39,17 @@ class ShiftScreen(TillScreen):
         self._total()
 
     def _count(self) -> dict[int, int]:
-        return {c: int(self.query_one(f"#d{c}", Input).value or 0) for c in _DENOMINATIONS
-                if int(self.query_one(f"#d{c}", Input).value or 0)}
+        return {
+            c: int(self.query_one(f"#d{c}", Input).value or 0)
+            for c in _DENOMINATIONS
+            if int(self.query_one(f"#d{c}", Input).value or 0)
+        }
 
     def _total(self) -> None:
         total = selling.count_cash(self._count())
-        self.query_one("#counted", Static).update(_("Counted: {total} €  (F10 to confirm)").format(
-            total=format_amount(total)))
+        self.query_one("#counted", Static).update(
+            _("Counted: {total} €  (F10 to confirm)").format(total=format_amount(total))
+        )
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._total()
@@ -57,23 +61,40 @@ class ShiftScreen(TillScreen):
         assert self.ctx.operator is not None
         counted = self._count()
         if self.closing:
-            self.call(selling.close_shift, self.ctx.db, self.ctx.counter.id, self.ctx.operator.id, counted,
-                      done=self._closed)
+            self.call(
+                selling.close_shift,
+                self.ctx.db,
+                self.ctx.counter.id,
+                self.ctx.operator.id,
+                counted,
+                done=self._shift_closed,
+            )
         else:
-            self.call(selling.open_shift, self.ctx.db, self.ctx.counter.id, self.ctx.operator.id, counted,
-                      done=lambda _s: self._to_sale())
+            self.call(
+                selling.open_shift,
+                self.ctx.db,
+                self.ctx.counter.id,
+                self.ctx.operator.id,
+                counted,
+                done=lambda _s: self._to_sale(),
+            )
 
     def _to_sale(self) -> None:
         from pos.tui.screens.sale import SaleScreen
 
         self.app.switch_screen(SaleScreen())
 
-    def _closed(self, shift: selling.ShiftView) -> None:
+    def _shift_closed(self, shift: selling.ShiftView) -> None:
         from pos.tui.screens.login import LoginScreen
 
-        self.notify(_("Shift closed: expected {expected} €, counted {counted} €, difference {difference} €").format(
-            expected=format_amount(shift.expected_cash_cents or 0), counted=format_amount(shift.counted_cash_cents or 0),
-            difference=format_amount(shift.difference_cents or 0)), timeout=15)
+        self.notify(
+            _("Shift closed: expected {expected} €, counted {counted} €, difference {difference} €").format(
+                expected=format_amount(shift.expected_cash_cents or 0),
+                counted=format_amount(shift.counted_cash_cents or 0),
+                difference=format_amount(shift.difference_cents or 0),
+            ),
+            timeout=15,
+        )
         self.ctx.operator = None
         self.app.switch_screen(LoginScreen())
 

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
+from pos.tui.context import TillContext
 from pos.tui.screens.dialogs import TextPrompt
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class TabsScreen(ModalScreen[None]):
         yield Footer()
 
     @property
-    def ctx(self):  # type: ignore[no-untyped-def]
+    def ctx(self) -> TillContext:
         return self.sale_screen.ctx
 
     def on_mount(self) -> None:
@@ -64,10 +65,13 @@ class TabsScreen(ModalScreen[None]):
         options.focus()
 
     def _lines(self, tab: selling.TabView) -> None:
-        self.query_one("#tab-lines", Static).update("\n".join(
-            f"{ln.quantity} x {ln.description}  {format_amount(ln.total_cents)}"
-            + ("" if not ln.kitchen_item else (" ✓" if ln.sent_to_kitchen else " " + _("(to kitchen)")))
-            for ln in tab.lines))
+        self.query_one("#tab-lines", Static).update(
+            "\n".join(
+                f"{ln.quantity} x {ln.description}  {format_amount(ln.total_cents)}"
+                + ("" if not ln.kitchen_item else (" ✓" if ln.sent_to_kitchen else " " + _("(to kitchen)")))
+                for ln in tab.lines
+            )
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self.tabs and event.option_index < len(self.tabs):
@@ -85,8 +89,14 @@ class TabsScreen(ModalScreen[None]):
     def action_new(self) -> None:
         def go(label: str | None) -> None:
             if label:
-                self.sale_screen.call(selling.open_tab, self.ctx.db, self.ctx.counter.id, self._user, label,
-                                      done=lambda _t: self.refresh_tabs())
+                self.sale_screen.call(
+                    selling.open_tab,
+                    self.ctx.db,
+                    self.ctx.counter.id,
+                    self._user,
+                    label,
+                    done=lambda _t: self.refresh_tabs(),
+                )
 
         self.app.push_screen(TextPrompt(_("Table number or name")), go)
 
@@ -108,16 +118,27 @@ class TabsScreen(ModalScreen[None]):
                     self.notify(_("{what!r}: no such product").format(what=what), severity="error")
                     return
                 items.append((hits[0].product_id, int(count), None))
-            self.sale_screen.call(selling.add_round, self.ctx.db, tab.id, self._user, items,
-                                  done=lambda _t: self.refresh_tabs())
+            self.sale_screen.call(
+                selling.add_round, self.ctx.db, tab.id, self._user, items, done=lambda _t: self.refresh_tabs()
+            )
 
         self.app.push_screen(TextPrompt(_("Round: items separated by commas, e.g. 2*cappuccino, cornetto")), go)
 
     def action_kitchen(self) -> None:
         tab = self._current()
         if tab is not None:
-            self.sale_screen.call(selling.send_to_kitchen, self.ctx.db, self.ctx.settings, tab.id, self._user,
-                                  done=lambda jobs: (self.notify(_("Sent to the kitchen.")), self.refresh_tabs()))
+            self.sale_screen.call(
+                selling.send_to_kitchen,
+                self.ctx.db,
+                self.ctx.settings,
+                tab.id,
+                self._user,
+                done=self._sent,
+            )
+
+    def _sent(self, _jobs: list[int]) -> None:
+        self.notify(_("Sent to the kitchen."))
+        self.refresh_tabs()
 
     def action_pay(self) -> None:
         tab = self._current()
@@ -139,8 +160,9 @@ class TabsScreen(ModalScreen[None]):
         def go(text: str | None) -> None:
             if text and text.isdigit() and int(text) > 0:
                 parts = selling.split_evenly(tab.total_cents, int(text))
-                self.notify(_("Each pays: {parts}").format(parts=", ".join(format_amount(p) for p in parts)),
-                            timeout=15)
+                self.notify(
+                    _("Each pays: {parts}").format(parts=", ".join(format_amount(p) for p in parts)), timeout=15
+                )
 
         self.app.push_screen(TextPrompt(_("Split evenly among how many?"), "2"), go)
 
@@ -154,8 +176,9 @@ class TabsScreen(ModalScreen[None]):
             if target is None:
                 self.notify(_("no open tab {label}").format(label=label), severity="error")
                 return
-            self.sale_screen.call(selling.merge_tabs, self.ctx.db, tab.id, target.id, self._user,
-                                  done=lambda _t: self.refresh_tabs())
+            self.sale_screen.call(
+                selling.merge_tabs, self.ctx.db, tab.id, target.id, self._user, done=lambda _t: self.refresh_tabs()
+            )
 
         self.app.push_screen(TextPrompt(_("Merge into which tab?")), go)
 
