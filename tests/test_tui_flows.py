@@ -227,3 +227,17 @@ async def test_unknown_code_adds_nothing_and_keeps_the_cart(db: Database, shop: 
         assert app.screen.query_one("#cart", DataTable).row_count == 1
     with db.read() as session:
         assert len(session.scalars(select(SaleLine)).all()) == 1
+
+
+async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    app.settings = replace(app.settings, idle_lock_seconds=1)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        screen = app.screen
+        screen._last_activity -= 5  # type: ignore[attr-defined]  # as if nobody touched it for a while
+        screen._lock_when_idle()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LoginScreen"
+    assert len(_open_sale(db, shop).lines) == 1
