@@ -423,8 +423,27 @@ def remove_line(db: Database, sale_id: int, user_id: int, line_id: int) -> SaleV
         return view(session, sale)
 
 
-def _needs_approval(amount: int, base: int, threshold_bp: int) -> bool:
-    return base > 0 and amount * 10_000 > base * threshold_bp
+def _check_discount(percent_bp: int | None, amount_cents: int | None) -> None:
+    if (percent_bp is None) == (amount_cents is None):
+        raise InvalidInput(_("give either a percentage or an amount"))
+    if (percent_bp or 0) < 0 or (amount_cents or 0) < 0 or (percent_bp or 0) > 10_000:
+        raise InvalidInput(_("a discount is between 0 and 100%"))
+
+
+def _approve_discount(
+    session: Session,
+    settings: Settings | None,
+    user_id: int,
+    base: int,
+    percent_bp: int | None,
+    amount_cents: int | None,
+    approver_pin: str | None,
+) -> int | None:
+    """A discount above the threshold needs a manager; returns the approver (None when not needed)."""
+    amount = percent_of(base, percent_bp) if percent_bp is not None else min(amount_cents or 0, base)
+    if base > 0 and amount * 10_000 > base * discount_threshold_bp(settings):
+        return authorise(session, user_id, "discount_over_threshold", approver_pin)
+    return None
 
 
 def discount_line(
@@ -439,19 +458,13 @@ def discount_line(
     approver_pin: str | None = None,
 ) -> SaleView:
     """A discount on one line, by percent (basis points) or amount; a big one needs a manager."""
-    if (percent_bp is None) == (amount_cents is None):
-        raise InvalidInput(_("give either a percentage or an amount"))
-    if (percent_bp or 0) < 0 or (amount_cents or 0) < 0 or (percent_bp or 0) > 10_000:
-        raise InvalidInput(_("a discount is between 0 and 100%"))
+    _check_discount(percent_bp, amount_cents)
     day = business_date()
     with db.write() as session:
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
         base = line.total_cents + line.discount_cents
-        amount = percent_of(base, percent_bp) if percent_bp is not None else min(amount_cents or 0, base)
-        approver = None
-        if _needs_approval(amount, base, discount_threshold_bp(settings)):
-            approver = authorise(session, user_id, "discount_over_threshold", approver_pin)
+        approver = _approve_discount(session, settings, user_id, base, percent_bp, amount_cents, approver_pin)
         line.line_discount_bp, line.line_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
         audit(
@@ -478,20 +491,14 @@ def discount_sale(
     approver_pin: str | None = None,
 ) -> SaleView:
     """A discount on the whole sale, spread over the lines so VAT stays exact per rate."""
-    if (percent_bp is None) == (amount_cents is None):
-        raise InvalidInput(_("give either a percentage or an amount"))
-    if (percent_bp or 0) < 0 or (amount_cents or 0) < 0 or (percent_bp or 0) > 10_000:
-        raise InvalidInput(_("a discount is between 0 and 100%"))
+    _check_discount(percent_bp, amount_cents)
     day = business_date()
     with db.write() as session:
         sale = _open_sale(session, sale_id)
         sale.sale_discount_bp, sale.sale_discount_cents = None, None
         recompute(session, sale, day)
         base = sale.total_cents
-        amount = percent_of(base, percent_bp) if percent_bp is not None else min(amount_cents or 0, base)
-        approver = None
-        if _needs_approval(amount, base, discount_threshold_bp(settings)):
-            approver = authorise(session, user_id, "discount_over_threshold", approver_pin)
+        approver = _approve_discount(session, settings, user_id, base, percent_bp, amount_cents, approver_pin)
         sale.sale_discount_bp, sale.sale_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
         audit(

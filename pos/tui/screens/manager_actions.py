@@ -200,14 +200,21 @@ def _search(screen: SaleScreen, text: str) -> list[Hit]:
     return index.search(text, limit=1) if index else []
 
 
+def _amount(screen: SaleScreen, text: str | None) -> int | None:
+    """Cents from what was typed in a prompt, or None (nothing typed, or malformed: said on screen)."""
+    if not text:
+        return None
+    try:
+        return parse_money(text)
+    except InvalidInput as exc:
+        screen.notify(str(exc), severity="error")
+        return None
+
+
 def _cash(screen: SaleScreen, sign: int) -> None:
     def amount_then_reason(text: str | None) -> None:
-        if not text:
-            return
-        try:
-            cents = parse_money(text)
-        except InvalidInput as exc:
-            screen.notify(str(exc), severity="error")
+        cents = _amount(screen, text)
+        if cents is None:
             return
 
         def with_reason(reason: str | None) -> None:
@@ -229,12 +236,8 @@ def _cash(screen: SaleScreen, sign: int) -> None:
 
 def donation(screen: SaleScreen) -> None:
     def go(text: str | None) -> None:
-        if not text:
-            return
-        try:
-            cents = parse_money(text)
-        except InvalidInput as exc:
-            screen.notify(str(exc), severity="error")
+        cents = _amount(screen, text)
+        if cents is None:
             return
         screen.call(
             selling.donate_to_fund,
