@@ -70,19 +70,21 @@ asyncio.run(main())
 
 
 def _timed(script: str, *args: str) -> float:
-    out = subprocess.run([sys.executable, "-c", script, str(time.time()), *args], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(time.time()), *args], capture_output=True, text=True, check=True
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
 async def _scan_latency(db: Database) -> list[float]:
-    from tests.test_tui_flows import _till, login, settle, type_text
-    from tests.shop import shop_settings
+    from sqlalchemy import select
+    from textual.widgets import DataTable
+
+    from orto.models import Counter
     from pos.tui.app import OrtoTill
     from pos.tui.context import CounterInfo
-    from sqlalchemy import select
-    from orto.models import Counter
-    from textual.widgets import DataTable
+    from tests.shop import shop_settings
+    from tests.test_tui_flows import login, type_text
 
     with db.read() as s:
         c = s.scalar(select(Counter).where(Counter.code == "PAL-1"))
@@ -93,7 +95,7 @@ async def _scan_latency(db: Database) -> list[float]:
         await login(pilot)
         table = app.screen.query_one("#cart", DataTable)
         rng = random.Random(3)
-        for i in range(60):
+        for _ in range(60):
             code = with_check_digit(f"80{rng.randrange(N):010d}")
             before = table.row_count
             await type_text(pilot, code)
@@ -115,7 +117,9 @@ def main() -> None:
     lines = ["codice;nome;iva;prezzo;barcode"]
     names = ["Pomodori", "Zucchine", "Caffè", "Confettura", "Pane", "Miele", "Formaggio", "Birra", "Succo"]
     for i in range(N):
-        lines.append(f"B{i:06d};{names[i % len(names)]} varietà {i};10;{1 + i % 40},50;{with_check_digit(f'80{i:010d}')}")
+        lines.append(
+            f"B{i:06d};{names[i % len(names)]} varietà {i};10;{1 + i % 40},50;{with_check_digit(f'80{i:010d}')}"
+        )
     csv.write_text("\n".join(lines), encoding="utf-8")
     import_products(db, csv)
     selling.open_shift(db, shop.counter, shop.cashier, {})
@@ -134,12 +138,18 @@ def main() -> None:
         searches.append((time.perf_counter() - started) * 1000)
     scans = asyncio.run(_scan_latency(db))
     print(f"machine: {machine()}")
-    print(f"start to a usable sale screen ({N} products): {till:.2f} s (target ≤ 1.0 s: {verdict(till <= 1.0)}); "
-          f"empty Textual app: {empty:.2f} s; ratio {till / empty:.1f}x (target ≤ 1.5x: {verdict(till <= 1.5 * empty)})")
-    print(f"scan to line on screen: p50 {percentile(scans, 50):.1f} ms, p95 {percentile(scans, 95):.1f} ms "
-          f"(target p95 ≤ 50 ms: {verdict(percentile(scans, 95) <= 50)})")
-    print(f"results as you type over {len(index)} names: p50 {percentile(searches, 50):.1f} ms, "
-          f"p95 {percentile(searches, 95):.1f} ms (target ≤ 50 ms: {verdict(percentile(searches, 95) <= 50)})")
+    print(
+        f"start to a usable sale screen ({N} products): {till:.2f} s (target ≤ 1.0 s: {verdict(till <= 1.0)}); "
+        f"empty Textual app: {empty:.2f} s; ratio {till / empty:.1f}x (target ≤ 1.5x: {verdict(till <= 1.5 * empty)})"
+    )
+    print(
+        f"scan to line on screen: p50 {percentile(scans, 50):.1f} ms, p95 {percentile(scans, 95):.1f} ms "
+        f"(target p95 ≤ 50 ms: {verdict(percentile(scans, 95) <= 50)})"
+    )
+    print(
+        f"results as you type over {len(index)} names: p50 {percentile(searches, 50):.1f} ms, "
+        f"p95 {percentile(searches, 95):.1f} ms (target ≤ 50 ms: {verdict(percentile(searches, 95) <= 50)})"
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from orto.db import Database
-from orto.models import Barcode, Product
+from orto.models import Product
 
 
 def fold(text: str) -> str:
@@ -81,7 +81,3 @@ class ProductIndex:
                 take(self._hits[i])
         return found
 
-
-def barcodes_of(db: Database, product_id: int) -> list[str]:
-    with db.read() as session:
-        return list(session.scalars(select(Barcode.code).where(Barcode.product_id == product_id)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -93,6 +92,3 @@ def upgrade(db: Database) -> tuple[bool, Path | None]:
         command.upgrade(config, "heads")
     return True, backup
 
-
-def copy_file(source: Path, target: Path) -> None:
-    shutil.copyfile(source, target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +9,6 @@ import pytest
 
 from orto.db import Database
 from tests.engines import ENGINES, REQUIRE_PG, PostgresTemplate, SqliteTemplate, postgres_problem
-
-# Keep every test away from the user's real data and config.
-os.environ.setdefault("ORTO_CONFIG", "")
 
 
 @pytest.fixture(autouse=True)
