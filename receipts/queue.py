@@ -28,6 +28,8 @@ from receipts.documents import layout_for
 from receipts.escpos_render import PrinterProfile, render
 from receipts.transports import PrinterFault, Transport, transport_for
 
+PRINTING_LEASE = timedelta(seconds=60)  # far longer than a send's time-outs
+
 
 @dataclass
 class PrinterState:
@@ -54,12 +56,26 @@ class PrintQueue:
 
     # ------------------------------------------------------------ lifecycle
 
-    def recover(self) -> int:
-        """Jobs left 'printing' by a process that died go back to 'pending'."""
+    def recover(self, now: datetime | None = None) -> int:
+        """Jobs left 'printing' by a process that died (their lease ran out) go back to 'pending'.
+
+        A job being printed holds a lease (``next_attempt_at``); another till sharing the database
+        leaves it alone until the lease expires, so a slip is never sent twice by two workers.
+        """
+        moment = now or utcnow()
         with self.db.write() as session:
-            stuck = list(session.scalars(select(PrintJob).where(PrintJob.status == PrintStatus.PRINTING)))
+            stuck = list(
+                session.scalars(
+                    select(PrintJob).where(
+                        PrintJob.status == PrintStatus.PRINTING,
+                        PrintJob.printer.in_(list(self.settings.printers)),
+                        (PrintJob.next_attempt_at.is_(None)) | (PrintJob.next_attempt_at < moment),
+                    )
+                )
+            )
             for job in stuck:
                 job.status = PrintStatus.PENDING
+                job.next_attempt_at = None
             return len(stuck)
 
     def start(self) -> None:
@@ -99,9 +115,15 @@ class PrintQueue:
     def run_once(self, now: datetime | None = None) -> int:
         """Send every job that is due, printer by printer, in order; returns how many were printed."""
         printed = 0
+        self.recover(now)
         with self.db.read() as session:
+            # only the printers this terminal knows: other sites' tills print their own jobs
             printers = list(
-                session.scalars(select(PrintJob.printer).where(PrintJob.status == PrintStatus.PENDING).distinct())
+                session.scalars(
+                    select(PrintJob.printer)
+                    .where(PrintJob.status == PrintStatus.PENDING, PrintJob.printer.in_(list(self.settings.printers)))
+                    .distinct()
+                )
             )
         for printer in printers:
             while True:
@@ -125,12 +147,11 @@ class PrintQueue:
             if job is None or (job.next_attempt_at is not None and job.next_attempt_at > moment):
                 return None
             job.status = PrintStatus.PRINTING
+            job.next_attempt_at = moment + PRINTING_LEASE
             job.attempts += 1
             job_id, attempts, document, drawer = job.id, job.attempts, job.document, job.open_drawer
-        config = self.settings.printers.get(printer)
+        config = self.settings.printers[printer]
         try:
-            if config is None:
-                raise PrinterFault("error", _("printer {name} is not in orto.toml").format(name=printer))
             profile = PrinterProfile.from_options(config.options)
             try:
                 data = render(layout_for(document, profile.width), profile, open_drawer=drawer)

@@ -166,3 +166,23 @@ def test_the_worker_thread_prints_in_order(db: Database, printer: PrinterServer)
     with db.read() as session:
         statuses = session.scalars(select(PrintJob.status).where(PrintJob.id.in_([first, second]))).all()
     assert set(statuses) == {PrintStatus.DONE}
+
+
+def test_a_till_leaves_alone_printers_it_does_not_know_and_jobs_another_is_printing(
+    db: Database, printer: PrinterServer
+) -> None:
+    shop = _shop_with_printer(db, printer.port)
+    job_id = _sell(db, shop)
+    elsewhere = replace(shop.settings, printers={"bar": PrinterConfig("bar", "none")})
+    other_till = PrintQueue(db, elsewhere)
+    assert other_till.run_once() == 0
+    job = _job(db, job_id)
+    assert job.status is PrintStatus.PENDING and job.attempts == 0  # untouched
+    with db.write() as session:
+        leased = session.get(PrintJob, job_id)
+        assert leased is not None
+        leased.status, leased.next_attempt_at = PrintStatus.PRINTING, utcnow() + timedelta(seconds=30)
+    queue = PrintQueue(db, shop.settings)
+    assert queue.recover() == 0 and queue.run_once() == 0  # another worker holds it: not sent twice
+    assert queue.run_once(now=_later()) == 1  # its lease ran out: that worker died; the job resumes
+    assert len(printer.jobs) == 1
