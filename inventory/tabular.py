@@ -116,7 +116,7 @@ def _read_xlsx(path: Path) -> Sheet:
     return Sheet(header, rows, "xlsx")
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[str]], *, italian_excel: bool) -> None:
+def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], *, italian_excel: bool) -> None:
     """Italian Excel: ``;`` and UTF-8 with BOM (so Excel picks the encoding); plain: comma, no BOM."""
     encoding = "utf-8-sig" if italian_excel else "utf-8"
     with path.open("w", encoding=encoding, newline="") as fh:

@@ -1,0 +1,234 @@
+"""Receiving goods from a supplier, with the reception checks, and returning goods to them.
+
+A delivery is one transaction: the delivery note (DDT) number, each line with its reception
+checks (temperature of cold goods, packaging intact) and accepted or rejected; every accepted
+line becomes a lot (our code, the supplier's lot code, the expiry typed or computed from the
+product's shelf life) and a DELIVERY movement into the location. A rejected line is recorded
+(for the HACCP register and the supplier) but creates no stock. A temperature over the limit
+for chilled goods (``[supply] max_chilled_temperature_dc``, default 80 = 8,0 °C) may only be
+accepted with a note saying why: the check is the point of recording it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inventory.ledger import lot_on_hand, post_movement
+from orto.config import Settings
+from orto.db import Database
+from orto.errors import InvalidInput, NotAllowed, NotFound
+from orto.i18n import gettext as _
+from orto.models import (
+    AuditEntry,
+    Delivery,
+    DeliveryLine,
+    Location,
+    Lot,
+    LotOrigin,
+    MovementKind,
+    Product,
+    Site,
+    Supplier,
+    SupplierReturn,
+    SupplierReturnLine,
+    utcnow,
+)
+
+DEFAULT_MAX_CHILLED_DC = 80
+
+
+@dataclass(frozen=True)
+class DeliveryLineInput:
+    product_id: int
+    quantity: int  # base units: pieces, grams, millilitres
+    unit_cost_cents: int  # per piece, kg or litre
+    supplier_lot_code: str | None = None
+    expiry: date | None = None  # None: from the product's shelf life
+    temperature_dc: int | None = None  # tenths of °C, for cold goods
+    packaging_ok: bool = True
+    accepted: bool = True
+    note: str | None = None  # why rejected, or why accepted despite a check
+
+
+@dataclass(frozen=True)
+class ReceivedLine:
+    line_id: int
+    product_id: int
+    accepted: bool
+    lot_code: str | None
+    expiry: date | None
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    delivery_id: int
+    lines: tuple[ReceivedLine, ...]
+
+
+def next_lot_code(session: Session, site: Site, day: date) -> str:
+    """SITE-YYMMDD-NNN, numbered per site and day (the site row is locked while numbering)."""
+    session.get(Site, site.id, with_for_update=True)
+    prefix = f"{site.code}-{day:%y%m%d}-"
+    used = session.scalar(select(func.count()).select_from(Lot).where(Lot.code.like(prefix + "%"))) or 0
+    return f"{prefix}{used + 1:03d}"
+
+
+def receive_delivery(
+    db: Database,
+    settings: Settings,
+    *,
+    supplier_id: int,
+    location_id: int,
+    note_number: str,
+    lines: Sequence[DeliveryLineInput],
+    user_id: int | None,
+    today: date | None = None,
+) -> DeliveryResult:
+    day = today or date.today()
+    limit = int(settings.section("supply").get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
+    if not lines:
+        raise InvalidInput(_("a delivery needs at least one line"))
+    with db.write() as session:
+        supplier = session.get(Supplier, supplier_id)
+        location = session.get(Location, location_id)
+        if supplier is None or location is None:
+            raise NotFound(_("no such supplier or location"))
+        delivery = Delivery(
+            supplier_id=supplier.id,
+            site_id=location.site_id,
+            location_id=location.id,
+            note_number=note_number.strip(),
+            received_by=user_id,
+        )
+        session.add(delivery)
+        session.flush()
+        received = []
+        for number, item in enumerate(lines, start=1):
+            product = session.get(Product, item.product_id)
+            if product is None:
+                raise NotFound(_("line {n}: no product {id}").format(n=number, id=item.product_id))
+            if item.quantity <= 0 or item.unit_cost_cents < 0:
+                raise InvalidInput(
+                    _("line {n} ({product}): quantity and cost must be positive").format(n=number, product=product.name)
+                )
+            if not item.accepted and not item.note:
+                raise InvalidInput(
+                    _("line {n} ({product}): say why it is rejected").format(n=number, product=product.name)
+                )
+            too_warm = item.temperature_dc is not None and item.temperature_dc > limit
+            if item.accepted and (too_warm or not item.packaging_ok) and not item.note:
+                raise NotAllowed(
+                    _(
+                        "line {n} ({product}): the reception check failed; reject it, or write why it is accepted"
+                    ).format(n=number, product=product.name)
+                )
+            expiry = item.expiry
+            if expiry is None and product.shelf_life_days:
+                expiry = day + timedelta(days=product.shelf_life_days)
+            line = DeliveryLine(
+                delivery_id=delivery.id,
+                product_id=product.id,
+                quantity=item.quantity,
+                unit_cost_cents=item.unit_cost_cents,
+                supplier_lot_code=item.supplier_lot_code,
+                expiry=expiry,
+                date_type=product.date_type,
+                temperature_dc=item.temperature_dc,
+                packaging_ok=item.packaging_ok,
+                accepted=item.accepted,
+                reject_reason=item.note,
+            )
+            session.add(line)
+            session.flush()
+            lot_code = None
+            if item.accepted:
+                lot = Lot(
+                    code=next_lot_code(session, location.site, day),
+                    product_id=product.id,
+                    expiry=expiry,
+                    date_type=product.date_type,
+                    origin=LotOrigin.DELIVERY,
+                    supplier_id=supplier.id,
+                    supplier_lot_code=item.supplier_lot_code,
+                    delivery_line_id=line.id,
+                    received_on=day,
+                    unit_cost_cents=item.unit_cost_cents,
+                )
+                session.add(lot)
+                session.flush()
+                line.lot_id = lot.id
+                post_movement(
+                    session,
+                    kind=MovementKind.DELIVERY,
+                    location_id=location.id,
+                    lot=lot,
+                    quantity=item.quantity,
+                    user_id=user_id,
+                    doc_type="delivery_line",
+                    doc_id=line.id,
+                    reason=delivery.note_number,
+                )
+                lot_code = lot.code
+            received.append(ReceivedLine(line.id, product.id, item.accepted, lot_code, expiry))
+        session.add(
+            AuditEntry(
+                action="delivery",
+                user_id=user_id,
+                site_id=location.site_id,
+                entity="delivery",
+                entity_id=delivery.id,
+                details={"supplier": supplier.code, "ddt": note_number, "lines": len(lines)},
+            )
+        )
+        return DeliveryResult(delivery.id, tuple(received))
+
+
+def return_to_supplier(
+    db: Database,
+    *,
+    lot_id: int,
+    location_id: int,
+    quantity: int,
+    reason: str,
+    user_id: int | None,
+) -> int:
+    """Send goods back: a return document and a SUPPLIER_RETURN movement; returns the document id."""
+    if quantity <= 0 or not reason.strip():
+        raise InvalidInput(_("give a quantity and a reason"))
+    with db.write() as session:
+        lot = session.get(Lot, lot_id)
+        if lot is None or lot.supplier_id is None:
+            raise NotFound(_("no lot {id} from a supplier").format(id=lot_id))
+        if lot_on_hand(session, lot.id, location_id) < quantity:
+            raise NotAllowed(
+                _("only {left} of lot {lot} here").format(left=lot_on_hand(session, lot.id, location_id), lot=lot.code)
+            )
+        delivery_id = session.scalar(select(DeliveryLine.delivery_id).where(DeliveryLine.id == lot.delivery_line_id))
+        document = SupplierReturn(
+            supplier_id=lot.supplier_id,
+            delivery_id=delivery_id,
+            location_id=location_id,
+            reason=reason.strip(),
+            user_id=user_id,
+            at=utcnow(),
+        )
+        session.add(document)
+        session.flush()
+        session.add(SupplierReturnLine(return_id=document.id, lot_id=lot.id, quantity=quantity))
+        post_movement(
+            session,
+            kind=MovementKind.SUPPLIER_RETURN,
+            location_id=location_id,
+            lot=lot,
+            quantity=-quantity,
+            user_id=user_id,
+            doc_type="supplier_return",
+            doc_id=document.id,
+            reason=reason.strip(),
+        )
+        return document.id
