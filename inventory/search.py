@@ -80,4 +80,3 @@ class ProductIndex:
             ):
                 take(self._hits[i])
         return found
-

@@ -173,12 +173,14 @@ def price_check(screen: SaleScreen) -> None:
             screen.app.push_screen(
                 TextPreview(
                     check.name,
-                    "\n".join([
-                        _("Price: {price} €{unit}").format(price=format_amount(check.price_cents), unit=unit),
-                        _("On hand here: {quantity}").format(quantity=quantity),
-                        _("Lots:"),
-                        lots or "  -",
-                    ]),
+                    "\n".join(
+                        [
+                            _("Price: {price} €{unit}").format(price=format_amount(check.price_cents), unit=unit),
+                            _("On hand here: {quantity}").format(quantity=quantity),
+                            _("Lots:"),
+                            lots or "  -",
+                        ]
+                    ),
                 )
             )
 
@@ -282,6 +284,23 @@ def close_shift(screen: SaleScreen) -> None:
     screen.app.switch_screen(ShiftScreen(closing=True))
 
 
+def near_expiry_list(screen: SaleScreen) -> None:
+    from inventory.near_expiry import NearExpiry, near_expiry
+
+    days = screen.ctx.settings.near_expiry_days
+
+    def show(found: list[NearExpiry]) -> None:
+        lines = [
+            f"{n.expiry:%d/%m} {n.product[:26]:<26} {n.lot_code:<16} {n.quantity:>6}  "
+            + _(n.action).format(**n.action_args)
+            for n in found
+        ]
+        title = _("Lots within {days} days of their date").format(days=days)
+        screen.app.push_screen(TextPreview(title, "\n".join(lines) or _("Nothing near its date.")))
+
+    screen.call(near_expiry, screen.ctx.db, screen.ctx.counter.site_id, days=days, done=show)
+
+
 def tabs(screen: SaleScreen) -> None:
     from pos.tui.screens.tabs import TabsScreen
 
@@ -293,6 +312,7 @@ register(MenuEntry("refund", N_("Refund"), refund))
 register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last))
 register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any))
 register(MenuEntry("price", N_("Price check and stock"), price_check))
+register(MenuEntry("near_expiry", N_("Near-expiry list"), near_expiry_list))
 register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
 register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
 register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1)))
