@@ -241,3 +241,46 @@ async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: 
         await settle(pilot)
         assert type(app.screen).__name__ == "LoginScreen"
     assert len(_open_sale(db, shop).lines) == 1
+
+
+async def test_bar_tab_round_kitchen_and_pay(db: Database, shop: Shop) -> None:
+    selling.open_shift(db, shop.bar, shop.cashier, {})
+    with db.read() as session:
+        counter = session.get(Counter, shop.bar)
+        assert counter is not None
+        info = CounterInfo(
+            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
+        )
+    app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot)  # the sale screen loads the search index the tab screen uses
+        await pilot.press("f12")
+        await settle(pilot)
+        entries = app.screen.entries  # type: ignore[attr-defined]
+        for _ in range(next(i for i, e in enumerate(entries) if e.key == "tabs")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "Tavolo 4")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await type_text(pilot, "2*acqua, toast")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("p")  # the tab's lines go to the sale, then the payment screen opens
+        await settle(pilot)
+        await pilot.press("f6")  # card for the whole amount
+        await settle(pilot)
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.counter_id == shop.bar, Sale.status == SaleStatus.COMPLETED))
+        assert sale is not None and sale.total_cents == 2 * 100 + 400
+        assert sorted((ln.description, ln.quantity, ln.vat_rate_bp) for ln in sale.lines) == [
+            ("Acqua 0,5 l", 2, 1000),
+            ("Toast", 1, 1000),
+        ]  # served at the bar: the on-site rate
+        kitchen = session.scalar(select(PrintJob).where(PrintJob.doc_type == "kitchen"))
+        assert kitchen is not None and kitchen.document["label"] == "Tavolo 4"
