@@ -100,12 +100,12 @@ def load_settings(database_url: str | None = None, language: str | None = None) 
     raw: dict[str, Any] = {}
     source: Path | None = None
     for candidate in config_candidates():
+        # a file named by ORTO_CONFIG that does not exist yet is "not configured": the till's
+        # first-run wizard writes it there
         if candidate.is_file():
             raw = _read_toml(candidate)
             source = candidate
             break
-        if os.environ.get("ORTO_CONFIG"):
-            raise ConfigError(f"ORTO_CONFIG names {candidate}, which does not exist")
     where = str(source) if source else "orto.toml"
 
     db_section = raw.get("database", {})

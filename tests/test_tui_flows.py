@@ -284,3 +284,26 @@ async def test_bar_tab_round_kitchen_and_pay(db: Database, shop: Shop) -> None:
         ]  # served at the bar: the on-site rate
         kitchen = session.scalar(select(PrintJob).where(PrintJob.doc_type == "kitchen"))
         assert kitchen is not None and kitchen.document["label"] == "Tavolo 4"
+
+
+async def test_first_run_wizard_sets_up_the_terminal(db: Database, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "orto.toml"
+    monkeypatch.setenv("ORTO_CONFIG", str(config))
+    from orto.config import load_settings
+    from orto.models import Role, User
+
+    app = OrtoTill(db, load_settings(database_url=db.url), None, start_queue=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # the third counter: PAL-1, the emporio
+        await type_text(pilot, "Giulia")
+        await pilot.press("enter")
+        await type_text(pilot, "1357")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LoginScreen"
+    assert 'counter = "PAL-1"' in config.read_text(encoding="utf-8")
+    with db.read() as session:
+        manager = session.scalar(select(User))
+        assert manager is not None and (manager.name, manager.role) == ("Giulia", Role.MANAGER)
+        assert session.scalar(select(Counter).where(Counter.code == "PAL-1")) is not None
