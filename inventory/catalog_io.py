@@ -175,8 +175,8 @@ class _Checker:
                 it_name = next(it for f, it, _en in COLUMNS if f == required)
                 self.errors.append(RowError(1, it_name, _("required column missing")))
         self.header = sheet.header
-        self.suppliers = {s.code.lower(): s.id for s in session.scalars(select(Supplier))}
-        self.suppliers.update({s.name.lower(): s.id for s in session.scalars(select(Supplier))})
+        suppliers = list(session.scalars(select(Supplier)))
+        self.suppliers = {s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers}
         # barcode -> product code, to refuse a barcode that already belongs to another product
         self.db_barcodes = dict(session.execute(select(Barcode.code, Product.code).join(Product)).all())
         self.db_plus = dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).all())

@@ -52,11 +52,8 @@ class _Applied:
 
 
 def gift_card(session: Session, code: str | None, *, lock: bool = True) -> GiftCard:
-    card = session.scalar(
-        select(GiftCard).where(GiftCard.code == (code or "").strip()).with_for_update()
-        if lock
-        else select(GiftCard).where(GiftCard.code == (code or "").strip())
-    )
+    stmt = select(GiftCard).where(GiftCard.code == (code or "").strip())
+    card = session.scalar(stmt.with_for_update() if lock else stmt)
     if card is None or not card.active:
         raise NotFound(_("no active gift card {code}").format(code=code))
     return card
