@@ -3,6 +3,7 @@ and two processes decrementing the same stock on one SQLite file lose no update.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,8 @@ from orto.db import Database
 from orto.models import Location, Lot, MovementKind, StockLevel
 from tests import factories
 
+_EXAMPLES = itertools.count(1)
+
 
 class LedgerMachine(RuleBasedStateMachine):
     """Random deliveries, sales, transfers, waste and counts; checked against an independent model."""
@@ -30,7 +33,9 @@ class LedgerMachine(RuleBasedStateMachine):
             sites = factories.sites(session)
             self.locations = [loc.id for site in sites.values() for loc in site.locations][:4]
             product = factories.product(session, "Zucchine", by_weight=True)
-            self.lots = [factories.lot(session, product, code=f"Z{i}-{id(self)}").id for i in range(3)]
+            # examples share one database: each gets lot codes of its own (id() can be reused)
+            example = next(_EXAMPLES)
+            self.lots = [factories.lot(session, product, code=f"Z{i}-{example}").id for i in range(3)]
             self.product_id = product.id
         self.expected: dict[tuple[int, int], int] = {}
 
