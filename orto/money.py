@@ -110,6 +110,16 @@ def format_kg(grams: int, language: str = "it") -> str:
     return format_decimal(Decimal(grams).scaleb(-3), format="#,##0.000", locale=babel_locale(language))
 
 
+def format_quantity(quantity: int, unit: str, language: str | None = None) -> str:
+    """A stock quantity in its unit: 1250 g -> '1,250 kg', 500 ml -> '0,500 l', 3 -> '3 pz'."""
+    from orto.i18n import current_language
+
+    lang = language or current_language()
+    if unit == "pz":
+        return f"{format_decimal(quantity, format='#,##0', locale=babel_locale(lang))} pz"
+    return f"{format_kg(quantity, lang)} {unit}"
+
+
 def format_percent_bp(bp: int, language: str = "it") -> str:
     """1000 -> '10%', 1250 -> '12,5%'."""
     return format_decimal(Decimal(bp).scaleb(-2), format="#,##0.##", locale=babel_locale(language)) + "%"

@@ -22,8 +22,8 @@ def label_snapshot(
     return {
         "kind": "label",
         "name": product.name,
-        "ingredients": product.ingredients,
-        "allergens": sorted(a.value for a in product.allergens),
+        "ingredients": lot.ingredients or product.ingredients,
+        "allergens": sorted(a.value for a in product.allergens | lot.allergens),
         "lot_code": lot.code,
         "produced_on": lot.received_on.isoformat(),
         "expiry": lot.expiry.isoformat() if lot.expiry else None,

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from inventory.ledger import lot_on_hand, post_movement
+from inventory.lot_codes import next_lot_code
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -32,7 +32,6 @@ from orto.models import (
     LotOrigin,
     MovementKind,
     Product,
-    Site,
     Supplier,
     SupplierReturn,
     SupplierReturnLine,
@@ -68,14 +67,6 @@ class ReceivedLine:
 class DeliveryResult:
     delivery_id: int
     lines: tuple[ReceivedLine, ...]
-
-
-def next_lot_code(session: Session, site: Site, day: date) -> str:
-    """SITE-YYMMDD-NNN, numbered per site and day (the site row is locked while numbering)."""
-    session.get(Site, site.id, with_for_update=True)
-    prefix = f"{site.code}-{day:%y%m%d}-"
-    used = session.scalar(select(func.count()).select_from(Lot).where(Lot.code.like(prefix + "%"))) or 0
-    return f"{prefix}{used + 1:03d}"
 
 
 def receive_delivery(

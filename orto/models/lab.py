@@ -85,6 +85,7 @@ class BatchInput(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), default=None)  # taken from
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     rescued: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orto.models.base import Base, UtcDateTime, str_enum, utcnow
+from orto.allergens import Allergen
+from orto.models.base import AllergenSet, Base, UtcDateTime, str_enum, utcnow
 from orto.models.catalog import Product
 from orto.models.enums import DateType, LotOrigin, MovementKind
 
@@ -29,6 +30,10 @@ class Lot(Base):
     unit_cost_cents: Mapped[int] = mapped_column(Integer, default=0)  # per sale unit, like prices
     # Set while a lab batch waits for a manager's release: the lot cannot be sold.
     hold_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # A lab lot carries what went into it: the union of its inputs' allergens (added to the
+    # product's on the label, never instead of them) and its ingredients by descending weight.
+    allergens: Mapped[frozenset[Allergen]] = mapped_column(AllergenSet, default=frozenset, server_default="0")
+    ingredients: Mapped[str | None] = mapped_column(Text, default=None)
 
     product: Mapped[Product] = relationship()
 
