@@ -152,7 +152,9 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
         lab.InputLine(basil_lot, ids["cap_cold"], 60),  # type: ignore[arg-type]
     ]
     with pytest.raises(NotAllowed, match="Pastorizzare"):
-        lab.finish_batch(db, shop.settings, batch_id, inputs=inputs, yield_quantity=18, user_id=shop.manager, today=TODAY)
+        lab.finish_batch(
+            db, shop.settings, batch_id, inputs=inputs, yield_quantity=18, user_id=shop.manager, today=TODAY
+        )
 
     # 82 °C is below the limit: refused without a corrective action, then holds the batch.
     with pytest.raises(InvalidInput, match="corrective action"):
@@ -230,11 +232,18 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
     )
     sale = selling.add_item(db, sale.id, shop.cashier, "8001234567880", today=TODAY)
     sale = selling.add_item(db, sale.id, shop.cashier, "8001234567880", today=TODAY)
-    selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 900)], today=TODAY)
+    selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 900)], today=TODAY
+    )
 
     # A jar broken at the emporio.
     record_waste(
-        db, lot_id=done.lot_id, location_id=ids["pal_shop"], quantity=1, reason=WasteReason.DAMAGED, user_id=shop.cashier
+        db,
+        lot_id=done.lot_id,
+        location_id=ids["pal_shop"],
+        quantity=1,
+        reason=WasteReason.DAMAGED,
+        user_id=shop.cashier,
     )
 
     with db.read() as session:
@@ -433,7 +442,9 @@ def test_waste_site_and_counter_of_the_sale_come_from_the_counter(db: Database) 
     selling.open_shift(db, shop.bar, shop.cashier, {})
     sale = selling.start_sale(db, shop.bar, shop.cashier)
     sale = selling.add_item(db, sale.id, shop.cashier, "8000000000017", today=TODAY)
-    selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 100)], today=TODAY)
+    selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 100)], today=TODAY
+    )
     with db.read() as session:
         water_lot = session.scalar(select(Lot.code).where(Lot.product_id == shop.water))
         trace = trace_lot(session, water_lot)  # type: ignore[arg-type]
