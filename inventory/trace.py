@@ -310,7 +310,7 @@ def _back_lines(node: BackNode, lines: list[str], depth: int) -> None:
     used = (
         ""
         if node.quantity is None
-        else _("{quantity} used of ").format(quantity=format_quantity(node.quantity, node.lot.unit))
+        else _("{quantity} used of").format(quantity=format_quantity(node.quantity, node.lot.unit)) + " "
     )
     lines.append(f"{pad}{used}{_describe(node.lot)}")
     for child in node.inputs:

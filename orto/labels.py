@@ -13,6 +13,10 @@ LABELS = (
     N_("expired"), N_("spoiled"), N_("damaged"), N_("unsold_prepared"), N_("production_loss"), N_("quality"),
     N_("donated"),
     N_("use_by"), N_("best_before"),
+    # where a lot came from, lab batches, transfers
+    N_("delivery"), N_("batch"), N_("opening"), N_("untracked"),
+    N_("held"), N_("released"), N_("reworked"), N_("discarded"),
+    N_("in_transit"), N_("received"),
     # printer states and print job statuses
     N_("ok"), N_("offline"), N_("paper_out"), N_("paper_low"), N_("unknown"), N_("error"),
     N_("pending"), N_("printing"), N_("done"), N_("failed"),

@@ -449,3 +449,55 @@ def test_waste_site_and_counter_of_the_sale_come_from_the_counter(db: Database) 
         water_lot = session.scalar(select(Lot.code).where(Lot.product_id == shop.water))
         trace = trace_lot(session, water_lot)  # type: ignore[arg-type]
     assert [(s.site, s.counter, s.quantity) for s in trace.forward.sales] == [("MON", "MON-1", 1)]
+
+
+def test_a_donation_leaves_stock_as_valued_waste_with_its_document(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pypdf
+
+    from inventory.donations import DonationItem, donate, donation_document
+
+    shop = build_shop(db, today=TODAY)
+    with db.write() as session:
+        site_id = session.scalar(select(Site.id).where(Site.code == "PAL"))
+        milk = factories.product(session, "Latte fresco", code="MILK", cost_cents=90)
+        old_milk = factories.lot(
+            session, milk, location_id=shop.location, quantity=5, expiry=TODAY - timedelta(1), date_type=DateType.USE_BY
+        )
+        old_milk_id = old_milk.id
+        # best-before passed yesterday: may be donated
+        session.get(Lot, shop.tomato_lot).expiry = TODAY - timedelta(1)  # type: ignore[union-attr]
+    assert site_id is not None
+    with pytest.raises(NotAllowed, match="use-by"):
+        donate(
+            db,
+            site_id=site_id,
+            organisation="Banco di quartiere",
+            items=[DonationItem(old_milk_id, shop.location, 5)],
+            user_id=shop.manager,
+            today=TODAY,
+        )
+    result = donate(
+        db,
+        site_id=site_id,
+        organisation="Banco di quartiere ODV",
+        address="Via Padova 1, Milano",
+        tax_code="97000000000",
+        items=[DonationItem(shop.tomato_lot, shop.location, 4_000), DonationItem(shop.jam_lot, shop.location, 3)],
+        user_id=shop.manager,
+        today=TODAY,
+    )
+    assert result.number == "DON-PAL-2026-0001"
+    assert result.value_cents == 720 + 600  # 4 kg × 1,80 + 3 × 2,00
+    assert result.weight_g == 4_000
+    with db.read() as session:
+        records = session.scalars(select(WasteRecord).where(WasteRecord.donation_id == result.id)).all()
+        assert sorted((r.lot_id, r.quantity, r.reason) for r in records) == sorted(
+            [(shop.tomato_lot, 4_000, WasteReason.DONATED), (shop.jam_lot, 3, WasteReason.DONATED)]
+        )
+        assert lot_on_hand(session, shop.tomato_lot, shop.location) == 16_000
+        assert ledger_sum(session, shop.location, shop.jam_lot) == 27
+    pdf = tmp_path / "donation.pdf"
+    donation_document(db, shop.settings, result.id, pdf)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    for expected in ("DON-PAL-2026-0001", "Banco di quartiere ODV", "97000000000", "13.20", "4.000 kg", "166/2016"):
+        assert expected in text
