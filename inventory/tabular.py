@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -118,29 +119,75 @@ def _read_xlsx(path: Path) -> Sheet:
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], *, italian_excel: bool) -> None:
     """Italian Excel: ``;`` and UTF-8 with BOM (so Excel picks the encoding); plain: comma, no BOM."""
+    write_csv_rows(path, itertools.chain([header], rows), italian_excel=italian_excel)
+
+
+def write_csv_rows(path: Path, rows: Iterable[Sequence[Any]], *, italian_excel: bool) -> None:
+    """Rows as given (titles, headers, blank lines between tables), in either dialect."""
     encoding = "utf-8-sig" if italian_excel else "utf-8"
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=";" if italian_excel else ",", lineterminator="\r\n")
-        writer.writerow(header)
         writer.writerows(rows)
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], formats: dict[int, str]) -> None:
     """Numbers stay numbers (with a number format per column index), header bold and frozen."""
+    write_xlsx_book(path, [XlsxSheet("", header, rows, formats)])
+
+
+@dataclass
+class XlsxSheet:
+    title: str  # "" keeps the workbook's default
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    formats: dict[int, str]  # column index -> number format
+    row_formats: dict[int, str] | None = None  # row index (0 = first data row) -> format of its numbers
+    widths: dict[int, float] | None = None
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31] or "Foglio"
+    candidate, n = clean, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{clean[:27]} ({n})"
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx_book(path: Path, sheets: Sequence[XlsxSheet]) -> None:
+    """One sheet per table: header bold, filled and frozen; numbers as numbers with their formats."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBCF")
-    for row in rows:
-        sheet.append(list(row))
-    for column, number_format in formats.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
-            cell.number_format = number_format
-    sheet.freeze_panes = "A2"
+    taken: set[str] = set()
+    for index, spec in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        assert sheet is not None
+        if spec.title:
+            sheet.title = _sheet_title(spec.title, taken)
+        sheet.append(list(spec.header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBCF")
+        for row in spec.rows:
+            sheet.append(list(row))
+        for column, number_format in spec.formats.items():
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+                cell.number_format = number_format
+        for row_index, number_format in (spec.row_formats or {}).items():
+            for cell in sheet[row_index + 2]:
+                if isinstance(cell.value, int | Decimal) and not isinstance(cell.value, bool):
+                    cell.number_format = number_format
+        for column, width in (spec.widths or {}).items():
+            sheet.column_dimensions[_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
     workbook.save(path)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

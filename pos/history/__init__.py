@@ -30,7 +30,7 @@ from pos.history.stock import Stock, local
 from pos.history.writer import Rows
 
 CHUNK_DAYS = 7
-WASTE_PER_SITE_DAY = 10  # breakage, spoilage and quality rejects, at scale 1
+WASTE_PER_SITE_DAY = 12  # breakage, spoilage and quality rejects, at scale 1
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,146 @@
-"""pos.reports"""
+"""Manager reports: stock, waste, sales, Z reports, km0 and impact, HACCP register, lot trace.
+
+Each report family is a module returning a ``Report`` (typed tables computed by SQL
+aggregates); ``render_*`` modules write it as PDF, CSV or XLSX. ``make_report`` is the one
+entry point the CLI and the till use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from orto.db import Database
+from orto.errors import InvalidInput
+from orto.i18n import N_
+from orto.i18n import gettext as _
+from pos.reports.filters import Scope, resolve_scope
+from pos.reports.model import Report
+
+FORMATS = ("pdf", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    label: str  # English message id
+    build: Callable[[Session, Scope, str | None], Report]
+    needs_lot: bool = False
+
+
+def _sales(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.sales import sales_report
+
+    return sales_report(session, scope)
+
+
+def _waste(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.waste import waste_report
+
+    return waste_report(session, scope)
+
+
+def _stock(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.stock import stock_report
+
+    return stock_report(session, scope)
+
+
+def _z(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.z import z_report_archive
+
+    return z_report_archive(session, scope)
+
+
+def _impact(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.impact import impact_report
+
+    return impact_report(session, scope)
+
+
+def _haccp(session: Session, scope: Scope, _lot: str | None) -> Report:
+    from pos.reports.haccp import haccp_report
+
+    return haccp_report(session, scope)
+
+
+def _trace(session: Session, scope: Scope, lot: str | None) -> Report:
+    from pos.reports.trace import trace_report
+
+    if not lot:
+        raise InvalidInput(_("the trace report needs a lot code (--lot CODE)"))
+    return trace_report(session, scope, lot)
+
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in (
+        ReportSpec("sales", N_("Sales"), _sales),
+        ReportSpec("waste", N_("Waste"), _waste),
+        ReportSpec("stock", N_("Stock on hand"), _stock),
+        ReportSpec("z", N_("Z reports"), _z),
+        ReportSpec("impact", N_("km0 and social impact"), _impact),
+        ReportSpec("haccp", N_("HACCP register"), _haccp),
+        ReportSpec("trace", N_("Lot traceability"), _trace, needs_lot=True),
+    )
+}
+
+
+def make_report(
+    db: Database,
+    name: str,
+    *,
+    site: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    lot: str | None = None,
+    km0_radius_km: int = 70,
+) -> Report:
+    """Build a report by name over a site (None: all) and a period of local days (checked)."""
+    spec = REPORTS.get(name)
+    if spec is None:
+        raise InvalidInput(
+            _("no report {name!r} (the reports are {names})").format(name=name, names=", ".join(REPORTS))
+        )
+    with db.read() as session:
+        scope = resolve_scope(session, site, first, last, km0_radius_km)
+        return spec.build(session, scope, lot)
+
+
+def write_report(report: Report, path: Path, fmt: str, *, plain: bool = False, company_name: str | None = None) -> Path:
+    """Write the report in a format (pdf, csv, xlsx); an unwritable path is one clear error."""
+    if fmt not in FORMATS:
+        raise InvalidInput(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=fmt))
+    _check_writable(path)
+    if fmt == "pdf":
+        from pos.reports.render_pdf import write_pdf_report
+
+        write_pdf_report(report, path, company_name=company_name or "Fuori e Dentro")
+    elif fmt == "csv":
+        from pos.reports.render_sheets import write_csv_report
+
+        write_csv_report(report, path, plain=plain)
+    else:
+        from pos.reports.render_sheets import write_xlsx_report
+
+        write_xlsx_report(report, path)
+    return path
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InvalidInput(_("{path} is a folder: give a file name").format(path=path))
+    if not folder.is_dir():
+        raise InvalidInput(
+            _("cannot write {path}: the folder {folder} does not exist").format(path=path, folder=folder)
+        )
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise InvalidInput(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc

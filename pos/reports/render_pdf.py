@@ -1,0 +1,149 @@
+"""A report as an A4 PDF: the cooperative's header and "pagina N di M" (``orto.pdf``), the
+summary, the charts where a trend matters, then each table with its total in bold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from orto.i18n import current_language
+from orto.i18n import gettext as _
+from pos.reports.model import Chart, Kind, Report, Table
+from pos.reports.values import as_text
+
+_NUMERIC = {Kind.COUNT, Kind.CENTS, Kind.GRAMS, Kind.PERCENT_BP, Kind.DECIMAL1, Kind.DECIMAL2}
+_CHART_COLOURS = ("#4e7d2f", "#c8742c", "#3b6aa0", "#9b3b3b")
+
+
+def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e Dentro") -> None:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
+
+    from orto.pdf import build_pdf, styles
+    from orto.pdf import table as pdf_table
+    from pos.reports.render_sheets import period_text
+
+    language = current_language()
+    style = styles()
+    story: list = [Paragraph(escape(report.title), style["title"])]
+    story.append(Paragraph(escape(f"{_('Site')}: {report.site}"), style["body"]))
+    if report.period:
+        story.append(Paragraph(escape(f"{_('Period')}: {period_text(report, language)}"), style["body"]))
+    story.append(Spacer(1, 4 * mm))
+    if report.summary:
+        rows = [[Paragraph(escape(f.label), style["cell"]), as_text(f.value, f.kind, language)] for f in report.summary]
+        story.append(pdf_table(rows, [120 * mm, 45 * mm], header_rows=0, numeric_cols=[1]))
+        story.append(Spacer(1, 4 * mm))
+    if report.empty:
+        story.append(Paragraph(escape(_("No data for this period.")), style["h2"]))
+    width = (297 if report.landscape else 210) * mm - 30 * mm
+    for chart in report.charts:
+        story.append(KeepTogether([Paragraph(escape(chart.title), style["h2"]), _drawing(chart, width, language)]))
+    if report.summary_page and not report.empty:
+        story.append(PageBreak())
+    for table in report.tables:
+        if table.empty:
+            continue
+        heading = [Paragraph(escape(table.title), style["h2"])]
+        if table.note:
+            heading.append(Paragraph(escape(table.note), style["small"]))
+        story.append(KeepTogether([*heading, _table(table, width, style, language, pdf_table)]))
+        story.append(Spacer(1, 3 * mm))
+    for note in report.notes:
+        story.append(Paragraph(escape(note), style["small"]))
+    build_pdf(
+        path,
+        title=report.title,
+        site_label=report.site,
+        story=story,
+        company_name=company_name,
+        landscape_page=report.landscape,
+    )
+
+
+def _table(table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any) -> Any:
+    numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
+    fixed = {Kind.DATE: 22.0, Kind.DATETIME: 28.0}
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    widths: list[float | None] = []
+    for column in table.columns:
+        if column.kind in _NUMERIC:
+            widths.append(max(24.0, min(34.0, len(column.title) * 2.1 + 4)) * mm)
+        elif column.kind in fixed:
+            widths.append(fixed[column.kind] * mm)
+        else:
+            widths.append(None)
+    free = width - sum(w for w in widths if w is not None)
+    text_columns = [i for i, w in enumerate(widths) if w is None]
+    for i in text_columns:
+        widths[i] = max(18 * mm, free / len(text_columns))
+    header = [Paragraph(escape(c.title), style["cell_bold"]) for c in table.columns]
+    rows: list[list[object]] = [header]
+    body = list(table.rows) + ([table.total] if table.total is not None else [])
+    for row in body:
+        cells: list[object] = []
+        for value, column in zip(row, table.columns, strict=True):
+            text = as_text(value, column.kind, language)
+            cells.append(Paragraph(escape(text), style["cell"]) if column.kind is Kind.TEXT and text else text)
+        rows.append(cells)
+    return pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
+
+
+def _drawing(chart: Chart, width: float, language: str) -> Any:
+    """A line or bar chart; floats only here, for drawing."""
+    from babel.numbers import format_decimal
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
+    from orto.locales import babel_locale
+    from orto.pdf import register_fonts
+
+    regular, _bold = register_fonts()
+    scale = 100 if chart.unit is Kind.CENTS else 1000 if chart.unit is Kind.GRAMS else 1
+    height = 150.0
+    drawing = Drawing(width, height + 20)
+    plot = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
+    plot.x, plot.y = 45, 30
+    plot.width, plot.height = width - 60, height - 40
+    plot.data = [[v / scale for v in values] for _name, values in chart.series] or [[0]]
+    plot.categoryAxis.categoryNames = chart.labels
+    step = max(1, len(chart.labels) // 12)
+    plot.categoryAxis.categoryNames = [label if i % step == 0 else "" for i, label in enumerate(chart.labels)]
+    plot.categoryAxis.labels.fontName = regular
+    plot.categoryAxis.labels.fontSize = 7
+    plot.categoryAxis.labels.angle = 30 if len(chart.labels) > 8 else 0
+    plot.categoryAxis.labels.boxAnchor = "ne" if len(chart.labels) > 8 else "n"
+    plot.valueAxis.labels.fontName = regular
+    plot.valueAxis.labels.fontSize = 7
+    plot.valueAxis.valueMin = 0
+    plot.valueAxis.labelTextFormat = lambda v: format_decimal(v, format="#,##0.#", locale=babel_locale(language))
+    for i, _series in enumerate(chart.series):
+        colour = colors.HexColor(_CHART_COLOURS[i % len(_CHART_COLOURS)])
+        if chart.kind == "bar":
+            plot.bars[i].fillColor = colour
+            plot.bars[i].strokeColor = colour
+        else:
+            plot.lines[i].strokeColor = colour
+            plot.lines[i].strokeWidth = 1.5
+    drawing.add(plot)
+    if len(chart.series) > 1:
+        legend = Legend()
+        legend.x, legend.y = 50, height + 12
+        legend.fontName = regular
+        legend.fontSize = 7
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.dx = legend.dy = 6
+        legend.deltax = 110
+        legend.colorNamePairs = [
+            (colors.HexColor(_CHART_COLOURS[i % len(_CHART_COLOURS)]), name)
+            for i, (name, _v) in enumerate(chart.series)
+        ]
+        drawing.add(legend)
+    return drawing
