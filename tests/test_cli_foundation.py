@@ -87,3 +87,31 @@ def test_demo_fills_an_explicitly_named_database(db: Database, capsys: pytest.Ca
     with db.read() as session:
         products = session.scalar(select(func.count()).select_from(Product))
     assert products is not None and products >= 120
+
+
+def test_trace_and_recall_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date
+
+    from orto.schema import upgrade
+    from tests.shop import build_shop
+
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    db = Database(url)
+    upgrade(db)
+    shop = build_shop(db, today=date(2026, 11, 25))
+    with db.read() as session:
+        code = session.get(Lot, shop.jam_lot).code  # type: ignore[union-attr]
+    status, out, _err = run(capsys, "--db", url, "--lang", "en", "trace", code)
+    assert status == 0 and f"Lot {code}: Confettura di albicocche" in out and "on hand 30 pz at PAL" in out
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "trace", "NOPE-1")
+    assert status == 1 and "no lot with code NOPE-1" in err
+    status, out, _err = run(capsys, "--db", url, "--lang", "en", "recall", "open", code, "--reason", "vetro")
+    assert status == 0 and f"recalled: {code}" in out
+    status, out, _err = run(capsys, "--db", url, "--lang", "en", "trace", code)
+    assert "RECALLED: vetro" in out
+    status, out, _err = run(capsys, "--db", url, "--lang", "en", "recall", "lift", code)
+    assert status == 0
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "recall", "lift", code)
+    assert status == 1 and "not under recall" in err
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "donation", "DON-X", "--out", str(tmp_path / "d.pdf"))
+    assert status == 1 and "no donation DON-X" in err

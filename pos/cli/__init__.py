@@ -11,6 +11,7 @@ import sys
 # Registration only: each module adds its commands to ``app`` or its sub-groups.
 from pos.cli import base_commands as _base  # noqa: F401
 from pos.cli import catalog as _catalog  # noqa: F401
+from pos.cli import kitchen as _kitchen  # noqa: F401
 from pos.cli import printing as _printing  # noqa: F401
 from pos.cli import reports as _reports  # noqa: F401
 from pos.cli import supply as _supply  # noqa: F401

@@ -1,0 +1,80 @@
+"""orto trace / orto recall / orto donation: the commands an inspector's visit or a supplier's
+phone call needs at once, without opening the till."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orto.i18n import gettext as _
+from pos.cli.app import EXIT_INPUT, app, state
+
+recall_app = typer.Typer(help="Recall a lot at every site, or lift a recall.", no_args_is_help=True)
+app.add_typer(recall_app, name="recall")
+
+
+@app.command("trace")
+def trace_command(lot: Annotated[str, typer.Argument(help="Our lot code, e.g. CAP-261125-001")]) -> None:
+    """One step back to the farm and one step forward to every sale, for a lot."""
+    from inventory.trace import trace_lines, trace_lot
+
+    with state.database().read() as session:
+        trace = trace_lot(session, lot)
+    for line in trace_lines(trace):
+        typer.echo(line)
+
+
+@recall_app.command("open")
+def recall_open_command(
+    lot: Annotated[str, typer.Argument(help="The lot to recall")],
+    reason: Annotated[str, typer.Option("--reason", help="Shown at every till that tries to sell it")],
+    only_this: Annotated[
+        bool, typer.Option("--only-this", help="Do not recall the lab's products made from this lot")
+    ] = False,
+) -> None:
+    """Block a lot (and, unless told otherwise, what the lab made from it) from sale everywhere."""
+    from inventory.recalls import open_recall
+
+    result = open_recall(state.database(), lot, reason=reason, user_id=None, include_products=not only_this)
+    for code in result.recalled:
+        typer.echo(_("recalled: {lot}").format(lot=code))
+    for code in result.already:
+        typer.echo(_("already recalled: {lot}").format(lot=code))
+
+
+@recall_app.command("lift")
+def recall_lift_command(
+    lot: Annotated[str, typer.Argument(help="The lot whose recall ends")],
+    note: Annotated[str, typer.Option("--note", help="Why it can be sold again")] = "",
+) -> None:
+    """End the recall of one lot: it can be sold again."""
+    from inventory.recalls import lift_recall
+
+    lift_recall(state.database(), lot, user_id=None, note=note)
+    typer.echo(_("recall lifted: {lot}").format(lot=lot))
+
+
+@app.command("donation")
+def donation_document_command(
+    number: Annotated[str, typer.Argument(help="The donation's number, e.g. DON-PAL-2026-0001")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF")],
+) -> None:
+    """Write (again) the transfer document of a donation as a PDF."""
+    from sqlalchemy import select
+
+    from inventory.donations import donation_document
+    from orto.models import Donation
+
+    db = state.database()
+    with db.read() as session:
+        donation_id = session.scalar(select(Donation.id).where(Donation.number == number.strip()))
+    if donation_id is None:
+        typer.echo(_("orto: no donation {number}").format(number=number), err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if not out.parent.is_dir():
+        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
+        raise typer.Exit(EXIT_INPUT)
+    donation_document(db, state.settings, donation_id, out)
+    typer.echo(_("written {path}").format(path=out))
