@@ -1,1 +1,57 @@
-"""Commands of this area are registered here (filled in by its issue)."""
+"""``orto report NAME``: manager reports as PDF, CSV (Italian Excel or plain) or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orto.i18n import gettext as _
+from pos.cli.app import app, state
+
+
+@app.command("report")
+def report_command(
+    name: Annotated[str, typer.Argument(help="stock, waste, sales, z, impact, haccp or trace")],
+    site: Annotated[str | None, typer.Option("--site", help="Site code (PAL, CAP, MON); all sites if left out")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 30 days ago)")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today)")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="pdf, csv or xlsx (default: from --out, else pdf)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: NAME-SITE-FROM-TO.FORMAT here)")
+    ] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="CSV with commas and decimal points")] = False,
+    lot: Annotated[str | None, typer.Option("--lot", help="The lot code, for the trace report")] = None,
+) -> None:
+    """Write a report over a site and a period of days (Milan time)."""
+    from pos.reports import FORMATS, make_report, write_report
+    from pos.reports.filters import parse_day
+
+    start = parse_day(first, "--from") if first else None
+    end = parse_day(last, "--to") if last else None
+    chosen = (fmt or (out.suffix.lstrip(".").lower() if out and out.suffix else "pdf")).lower()
+    if chosen not in FORMATS:
+        from orto.errors import InvalidInput
+
+        raise InvalidInput(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=chosen))
+    report = make_report(
+        state.database(),
+        name.strip().lower(),
+        site=site,
+        first=start,
+        last=end,
+        lot=lot,
+        km0_radius_km=state.settings.km0_radius_km,
+    )
+    if out is None:
+        period = f"{report.period[0]:%Y%m%d}-{report.period[1]:%Y%m%d}" if report.period else "oggi"
+        out = Path(f"{report.name}-{(site or 'tutte').upper()}-{period}.{chosen}")
+    company = state.settings.company.get("name") if state.settings.company else None
+    write_report(report, out, chosen, plain=plain, company_name=str(company) if company else None)
+    if report.empty:
+        typer.echo(_("No data for this period: {path} says so.").format(path=out))
+    else:
+        typer.echo(_("Written: {path}").format(path=out))

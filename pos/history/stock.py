@@ -206,9 +206,9 @@ class Stock:
             return max(4, round(quantity))
         return max(2000, round(quantity / 500) * 500)
 
-    def restock(self, location: int, item: Item, day: date, quantity: int | None = None) -> None:
+    def restock(self, location: int, item: Item, day: date, at_least: int = 0) -> None:
         site = self.shop.sites[self.site_of_location[location]]
-        quantity = quantity or self._cover(location, item)
+        quantity = max(at_least, self._cover(location, item))
         if item.supplier_id is not None:
             lot = self._deliver(site.id, site.code, location, item, day, quantity)
         elif item.id in self.recipe_for:
@@ -238,7 +238,7 @@ class Stock:
                     "supplier_id": item.supplier_id,
                     "site_id": site_id,
                     "location_id": location,
-                    "note_number": f"DDT {len(self.deliveries) + 1}/{day:%Y}",
+                    "note_number": f"{len(self.deliveries) + 1}/{day:%Y}",
                     "received_at": at,
                     "received_by": self.shop.kitchen,
                     "notes": "",
@@ -306,7 +306,7 @@ class Stock:
         left = quantity
         for _attempt in range(20):
             if not queue:
-                self.restock(location, item, day)
+                self.restock(location, item, day, at_least=left)
                 if not queue:
                     break
             lot = queue[0]
@@ -370,6 +370,7 @@ class Stock:
                         "quantity": piece,
                         "rescued": near,
                         "cost_cents": piece_cost,
+                        "location_id": source,
                     },
                 )
                 self.move(
@@ -434,14 +435,13 @@ class Stock:
         self.queues[(output_location, output.id)].append(lot)
 
     def _input_location(self, item: Item, site_id: int) -> int:
-        """Produce for the lab comes from the site's own shop floor, else from the first that sells it."""
-        own = self.shop.sites[site_id].selling_location_id
-        if (own, item.id) in self.demand:
-            return own
-        for site in self.shop.sites.values():
-            if (site.selling_location_id, item.id) in self.demand:
-                return site.selling_location_id
-        return own
+        """Produce for the lab comes from the site's own shop floor, else is delivered to its lab."""
+        site = self.shop.sites[site_id]
+        if (site.selling_location_id, item.id) in self.demand:
+            return site.selling_location_id
+        if (site.lab_location_id, item.id) not in self.demand:
+            self.demand[(site.lab_location_id, item.id)] = 0.0  # one recipe's worth at a time
+        return site.lab_location_id
 
     def rescue_batches(self, day: date) -> None:
         """Each lab looks for produce at its date and turns it into a preserve when a recipe uses it."""

@@ -7,17 +7,17 @@ to the 2nd even though it is still the 1st in UTC.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
+from orto.localtime import ROME, day_bounds
 from orto.models import Counter, Site
 
-ROME = ZoneInfo("Europe/Rome")
+__all__ = ["ROME", "Scope", "resolve_scope"]
 DEFAULT_DAYS = 30
 
 
@@ -33,11 +33,11 @@ class Scope:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(0), tzinfo=ROME).astimezone(UTC)
+        return day_bounds(self.first, self.last)[0]
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=ROME).astimezone(UTC)
+        return day_bounds(self.first, self.last)[1]
 
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]

@@ -48,7 +48,13 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         heading = [Paragraph(escape(table.title), style["h2"])]
         if table.note:
             heading.append(Paragraph(escape(table.note), style["small"]))
-        story.append(KeepTogether([*heading, _table(table, width, style, language, pdf_table)]))
+        body = _table(table, width, style, language, pdf_table)
+        if len(table.rows) <= 25:
+            story.append(KeepTogether([*heading, body]))
+        else:  # a long table starts under its title on this page and runs on
+            story.append(KeepTogether([*heading, Spacer(1, 30 * mm)]))
+            story.append(Spacer(1, -30 * mm))
+            story.append(body)
         story.append(Spacer(1, 3 * mm))
     for note in report.notes:
         story.append(Paragraph(escape(note), style["small"]))
