@@ -7,7 +7,7 @@ lots, what became of those), sales by site, day and counter with quantities (ref
 business customers where the sale names one, waste, and what is still on hand where.
 
 Each lot costs a handful of indexed queries (movements by lot, batch inputs by lot), so a trace
-stays fast however long the ledger grows; a lot reached twice is expanded once.
+stays fast however long the ledger grows. Going forward, a lot reached twice is expanded once.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def trace_lot(session: Session, code: str) -> LotTrace:
     if lot_id is None:
         raise NotFound(_("no lot with code {code}").format(code=code))
     info = _info(session, lot_id)
-    return LotTrace(info, _back(session, info, None, set()), _forward(session, info, set()))
+    return LotTrace(info, _back(session, info, None, frozenset()), _forward(session, info, set()))
 
 
 def _info(session: Session, lot_id: int) -> LotInfo:
@@ -155,11 +155,12 @@ def _info(session: Session, lot_id: int) -> LotInfo:
     )
 
 
-def _back(session: Session, info: LotInfo, quantity: int | None, seen: set[int]) -> BackNode:
+def _back(session: Session, info: LotInfo, quantity: int | None, path: frozenset[int]) -> BackNode:
+    """Every input is shown under each batch that used it (an inspector reads each branch on its
+    own); ``path`` only guards against a cycle, which correct data never has."""
     node = BackNode(info, quantity)
-    if info.id in seen:
+    if info.id in path:
         return node
-    seen.add(info.id)
     if info.origin is LotOrigin.BATCH:
         inputs = session.execute(
             select(BatchInput.lot_id, BatchInput.quantity)
@@ -168,7 +169,7 @@ def _back(session: Session, info: LotInfo, quantity: int | None, seen: set[int])
             .order_by(BatchInput.id)
         ).all()
         for input_lot_id, used in inputs:
-            node.inputs.append(_back(session, _info(session, input_lot_id), int(used), seen))
+            node.inputs.append(_back(session, _info(session, input_lot_id), int(used), path | {info.id}))
     return node
 
 
