@@ -9,15 +9,17 @@ locked by that statement; on SQLite the transaction already holds the write lock
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from orto.errors import NotAllowed
 from orto.models import Lot, LotOrigin, MovementKind, Product, StockLevel, StockMovement, utcnow
+from orto.models.base import table_of
 
 
 class NegativeStock(NotAllowed):
@@ -25,8 +27,14 @@ class NegativeStock(NotAllowed):
 
 
 def _upsert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # imported here: the PostgreSQL dialect module costs the till's start 40 ms it never needs on SQLite
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
 
 
 def post_movement(
@@ -74,6 +82,90 @@ def post_movement(
     )
     session.add(movement)  # inserted with the others at flush time: one executemany, not one per row
     return movement, on_hand
+
+
+@dataclass(frozen=True)
+class Move:
+    """One ledger row for :func:`post_movements`: the arguments of :func:`post_movement`, by value."""
+
+    kind: MovementKind
+    location_id: int
+    lot_id: int
+    product_id: int
+    quantity: int
+    unit_cost_cents: int = 0
+    user_id: int | None = None
+    reason: str = ""
+    doc_type: str | None = None
+    doc_id: int | None = None
+
+
+_INSERT_MOVEMENTS = insert(table_of(StockMovement))
+_UPSERTS: dict[str, Any] = {}
+
+
+def _batched_upsert(session: Session) -> Any:
+    """The level upsert as an executemany statement, built once per dialect (``excluded`` is costly)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        levels = table_of(StockLevel)
+        stmt = _upsert(session)(levels)
+        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[levels.c.location_id, levels.c.lot_id],
+            set_={"quantity": levels.c.quantity + stmt.excluded.quantity},
+        )
+    return stmt
+
+
+def post_movements(session: Session, moves: Sequence[Move], *, at: datetime | None = None) -> None:
+    """Many :func:`post_movement` calls in two statements, for a sale's lines.
+
+    The signed quantities are summed per (location, lot) and applied with one executemany of the
+    same atomic upsert (in (location, lot) order, so two PostgreSQL transactions lock the levels
+    in the same order), and the movements are appended with one executemany: StockLevel stays
+    equal to the sum of its ledger. The caller has checked negative stock (``lots_fefo`` with
+    ``lock=True`` read the levels under lock).
+    """
+    if not moves:
+        return
+    deltas: dict[tuple[int, int], list[int]] = {}
+    for move in moves:
+        if move.quantity == 0:
+            raise ValueError("a stock movement moves something")
+        if not isinstance(move.quantity, int):
+            raise TypeError("quantities are integers in base units")
+        key = (move.location_id, move.lot_id)
+        entry = deltas.setdefault(key, [move.product_id, 0])
+        entry[1] += move.quantity
+    stmt = _batched_upsert(session)
+    rows = [
+        {"location_id": loc, "lot_id": lot, "product_id": product, "quantity": delta}
+        for (loc, lot), (product, delta) in sorted(deltas.items())
+        if delta  # moves that cancel out leave the level as it was
+    ]
+    if rows:
+        session.execute(stmt, rows)
+    when = at or utcnow()
+    session.execute(
+        _INSERT_MOVEMENTS,
+        [
+            {
+                "at": when,
+                "kind": move.kind,
+                "location_id": move.location_id,
+                "lot_id": move.lot_id,
+                "product_id": move.product_id,
+                "quantity": move.quantity,
+                "unit_cost_cents": move.unit_cost_cents,
+                "reason": move.reason,
+                "user_id": move.user_id,
+                "doc_type": move.doc_type,
+                "doc_id": move.doc_id,
+            }
+            for move in moves
+        ],
+    )
 
 
 def on_hand(session: Session, product_id: int, location_id: int | None = None) -> int:

@@ -40,13 +40,22 @@ class ProductIndex:
 
     @classmethod
     def load(cls, db: Database) -> ProductIndex:
+        # The driver's own cursor: SQLAlchemy's row processing costs 0.1-0.2 s on 20,000 products,
+        # and the till loads this while the cashier logs in.
+        sql = str(
+            select(Product.id, Product.code, Product.name, Product.price_cents, Product.sold_by_weight)
+            .where(Product.active.is_(True))
+            .order_by(Product.name)
+            .compile(db.engine, compile_kwargs={"literal_binds": True})
+        )
         with db.read() as session:
-            rows = session.execute(
-                select(Product.id, Product.code, Product.name, Product.price_cents, Product.sold_by_weight)
-                .where(Product.active.is_(True))
-                .order_by(Product.name)
-            ).all()
-        return cls([Hit(*row) for row in rows])
+            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        return cls([Hit(int(pid), code, name, int(price), bool(weighed)) for pid, code, name, price, weighed in rows])
 
     def __len__(self) -> int:
         return len(self._hits)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from orto.db import Database, sqlite_path
 from orto.errors import SchemaOutdated
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = str(Path(__file__).parent / "migrations")
+# The newest migration. Starting the till compares the database with it in one query, without
+# loading Alembic (a fifth of a second); a test keeps it equal to Alembic's own head.
+HEAD = "0002"
 
 
 def alembic_config(db: Database) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
@@ -25,12 +30,24 @@ def alembic_config(db: Database) -> Config:
 
 
 def head_revisions(db: Database) -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config(db)).get_heads())
 
 
 def current_revisions(db: Database) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def at_head(db: Database) -> bool:
+    try:
+        with db.engine.connect() as conn:
+            return [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))] == [HEAD]
+    except Exception:  # no version table yet, or not ours: let Alembic say precisely what is wrong
+        return False
 
 
 def is_empty(db: Database) -> bool:
@@ -40,6 +57,10 @@ def is_empty(db: Database) -> bool:
 
 def ensure_current(db: Database) -> None:
     """Raise SchemaOutdated unless the database is exactly at this version's head."""
+    if at_head(db):
+        return
+    from alembic.script import ScriptDirectory
+
     current = current_revisions(db)
     heads = head_revisions(db)
     if current == heads:
@@ -83,6 +104,8 @@ def backup_sqlite(db: Database) -> Path | None:
 
 def upgrade(db: Database) -> tuple[bool, Path | None]:
     """Bring the schema to head. Returns (changed, backup path). Idempotent."""
+    from alembic import command
+
     if current_revisions(db) == head_revisions(db):
         return False, None
     backup = None if is_empty(db) else backup_sqlite(db)

@@ -115,3 +115,18 @@ def test_trace_and_recall_from_the_command_line(tmp_path: Path, capsys: pytest.C
     assert status == 1 and "not under recall" in err
     status, _out, err = run(capsys, "--db", url, "--lang", "en", "donation", "DON-X", "--out", str(tmp_path / "d.pdf"))
     assert status == 1 and "no donation DON-X" in err
+
+
+def test_plain_orto_opens_the_till_without_the_command_framework(capsys: pytest.CaptureFixture[str]) -> None:
+    from pos.cli.launch import plain_till_args, run_plain_till
+
+    assert plain_till_args([]) == (None, None)
+    assert plain_till_args(["--db", "sqlite:///x", "--lang=en", "till"]) == ("sqlite:///x", "en")
+    assert plain_till_args(["till", "--help"]) is None
+    assert plain_till_args(["--help"]) is None
+    assert plain_till_args(["report", "sales"]) is None
+    assert plain_till_args(["--db"]) is None
+    # errors keep their meaning: one line, password masked, exit code 2
+    code = run_plain_till("postgresql+psycopg://orto:hunter2@127.0.0.1:1/orto", "en")
+    err = capsys.readouterr().err
+    assert code == 2 and "hunter2" not in err and len(err.strip().splitlines()) == 1

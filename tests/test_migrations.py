@@ -53,3 +53,9 @@ def test_upgrading_an_existing_sqlite_file_backs_it_up_first(tmp_path) -> None:
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT x FROM notes").fetchall() == [("keep me",)]
     ensure_current(db)
+
+
+def test_the_quick_head_check_knows_the_newest_migration(db: Database) -> None:
+    from orto.schema import HEAD, head_revisions
+
+    assert head_revisions(db) == {HEAD}

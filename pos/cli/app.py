@@ -9,11 +9,9 @@ import typer
 
 from orto.config import Settings, load_settings
 from orto.db import Database
-from orto.errors import DatabaseUnavailable, OrtoError, SchemaOutdated
+from orto.errors import OrtoError
 from orto.i18n import gettext as _
-
-EXIT_INPUT = 1  # the input was wrong (a bad file, an unknown site): nothing was written
-EXIT_UNAVAILABLE = 2  # the database or configuration cannot be used
+from pos.cli.launch import EXIT_INPUT, exit_code_for, unexpected
 
 app = typer.Typer(
     name="orto",
@@ -93,12 +91,8 @@ def main_group(args: list[str] | None = None) -> int:
         result = app(args=args, standalone_mode=False)
         if isinstance(result, int):
             return result
-    except (DatabaseUnavailable, SchemaOutdated) as exc:
-        typer.echo(f"orto: {exc}", err=True)
-        return EXIT_UNAVAILABLE
     except OrtoError as exc:
-        typer.echo(f"orto: {exc}", err=True)
-        return EXIT_INPUT
+        return exit_code_for(exc)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -110,20 +104,16 @@ def main_group(args: list[str] | None = None) -> int:
         if isinstance(exc, click.ClickException):  # usage errors
             exc.show()
             return exc.exit_code
-        return _unexpected(exc)
+        return unexpected(exc)
     return 0
 
 
-def _unexpected(exc: Exception) -> int:
-    """A bug: one line for the person, the traceback in a log file for whoever fixes it."""
-    import traceback
-    from datetime import datetime
-
-    from orto.config import data_dir
-
-    log = data_dir() / "orto-errors.log"
-    with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"--- {datetime.now().isoformat()}\n")
-        fh.write("".join(traceback.format_exception(exc)))
-    typer.echo(_("orto: unexpected error: {error} (details in {log})").format(error=exc, log=log), err=True)
-    return 3
+# Each area registers its commands on ``app`` from its own module (they import ``app`` and
+# ``state`` from here, which exist by now).
+from pos.cli import base_commands as _base  # noqa: E402, F401
+from pos.cli import catalog as _catalog  # noqa: E402, F401
+from pos.cli import kitchen as _kitchen  # noqa: E402, F401
+from pos.cli import printing as _printing  # noqa: E402, F401
+from pos.cli import reports as _reports  # noqa: E402, F401
+from pos.cli import supply as _supply  # noqa: E402, F401
+from pos.cli import till as _till  # noqa: E402, F401

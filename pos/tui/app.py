@@ -56,11 +56,20 @@ class OrtoTill(App[None]):
     def begin(self, counter: CounterInfo) -> None:
         self.context = TillContext(self.db, self.settings, counter, demo_pins=self.demo_pins)
         self.sub_title = f"{counter.site_name} - {counter.name}"
-        if self.start_queue:
-            self.run_worker(self._start_queue, thread=True, exit_on_error=False)
         from pos.tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
+        # Both after the first frame: the catalog is read while the cashier types the PIN, and the
+        # printers are woken a little later (a slip queued meanwhile simply waits for them).
+        self.call_after_refresh(self.run_worker, self._load_index, thread=True, exit_on_error=False)
+        if self.start_queue:
+            self.set_timer(1.5, lambda: self.run_worker(self._start_queue, thread=True, exit_on_error=False))
+
+    def _load_index(self) -> None:
+        from inventory.search import ProductIndex
+
+        assert self.context is not None
+        self.context.index = ProductIndex.load(self.db)
 
     def _start_queue(self) -> None:
         from receipts.queue import PrintQueue

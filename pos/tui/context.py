@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from orto.config import Settings
 from orto.db import Database
 from orto.models import CounterKind
 from pos.selling import Operator
+
+if TYPE_CHECKING:
+    from inventory.search import ProductIndex
 
 
 @dataclass
@@ -28,6 +32,9 @@ class TillContext:
     counter: CounterInfo
     operator: Operator | None = None
     demo_pins: list[tuple[str, str, str]] = field(default_factory=list)
+    # The catalog in memory for searching as you type: loaded in a worker while the login screen
+    # shows (None until then: the till works, search results appear once it is there).
+    index: ProductIndex | None = None
 
     @property
     def receipt_printer(self) -> str | None:

@@ -196,9 +196,7 @@ def _iso(text: str) -> date:
 
 
 def _search(screen: SaleScreen, text: str) -> list[Hit]:
-    from pos.tui.screens.sale import _INDEX
-
-    index = _INDEX.get(screen.ctx.db.url)
+    index = screen.ctx.index
     return index.search(text, limit=1) if index else []
 
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inventory.search import Hit, ProductIndex
+from inventory.search import Hit
 from orto.errors import InvalidInput, NotFound, OrtoError
 from orto.i18n import gettext as _
 from orto.models import CounterKind
@@ -21,8 +21,6 @@ from pos import selling
 from pos.selling import SaleView
 from pos.tui.app import TillScreen
 from pos.tui.entry import parse_entry
-
-_INDEX: dict[str, ProductIndex] = {}  # loaded once per database, in a worker
 
 
 class SaleScreen(TillScreen):
@@ -76,9 +74,6 @@ class SaleScreen(TillScreen):
         self.call(
             selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show, failed=self._no_sale
         )
-        key = self.ctx.db.url
-        if key not in _INDEX:
-            self.call(ProductIndex.load, self.ctx.db, done=lambda index: _INDEX.__setitem__(key, index))
         self.set_interval(3, self._refresh_printer)
         self._last_activity = time.monotonic()
         if self.ctx.settings.idle_lock_seconds > 0:
@@ -172,7 +167,7 @@ class SaleScreen(TillScreen):
             return
         text = event.value.strip()
         results = self.query_one("#results", OptionList)
-        index = _INDEX.get(self.ctx.db.url)
+        index = self.ctx.index
         query = text.split("*", 1)[-1].strip()
         if index is None or len(query) < 2 or query.isdigit():
             results.display = False
