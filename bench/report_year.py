@@ -32,9 +32,9 @@ def bare_aggregate(path: Path) -> float:
     started = time.perf_counter()
     where = "s.status = 'completed' AND s.completed_at >= ? AND s.completed_at < ?"
     conn.execute(
-        "SELECT s.counter_id, l.product_id, l.vat_rate_bp, SUM(CASE WHEN s.kind = 'refund' THEN -l.quantity "
-        f"ELSE l.quantity END), SUM(l.total_cents) FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE {where} "
-        "GROUP BY s.counter_id, l.product_id, l.vat_rate_bp",
+        "SELECT l.product_id, l.vat_rate_bp, SUM(CASE WHEN l.original_line_id IS NULL THEN l.quantity "
+        "ELSE -l.quantity END), SUM(l.total_cents) FROM sale_lines l "
+        f"WHERE l.sale_id IN (SELECT s.id FROM sales s WHERE {where}) GROUP BY l.product_id, l.vat_rate_bp",
         (start, end),
     ).fetchall()
     conn.execute(

@@ -182,3 +182,34 @@ def test_stock_report_values_lots_at_their_cost(db: Database, monkeypatch: pytes
     figures = {f.label: f.value for f in report.summary}
     assert figures["Lots on hand"] == len(rows)
     assert figures["Value at cost (€)"] == expected
+
+
+def test_trace_report_follows_a_lot_into_the_lab_and_to_the_counters(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo_with_history(db, monkeypatch)
+    with db.read() as session:
+        lot_id, code, output_id, output_code = session.execute(
+            text(
+                "SELECT l.id, l.code, o.id, o.code FROM batch_inputs i JOIN lots l ON l.id = i.lot_id "
+                "JOIN batches b ON b.id = i.batch_id JOIN lots o ON o.id = b.output_lot_id "
+                "WHERE l.origin = 'delivery' ORDER BY i.id LIMIT 1"
+            )
+        ).one()
+        sold = {
+            lot: -int(q)
+            for lot, q in session.execute(
+                text(
+                    "SELECT lot_id, SUM(quantity) FROM stock_movements WHERE kind = 'sale' AND lot_id IN (:a, :b) "
+                    "GROUP BY lot_id"
+                ),
+                {"a": lot_id, "b": output_id},
+            )
+        }
+    report = make_report(db, "trace", lot=code)
+    assert _table(report, "One step back").rows[0][0] == code
+    forward = _table(report, "One step forward").rows
+    for lot, lot_code in ((lot_id, code), (output_id, output_code)):
+        rows = [r for r in forward if r[1].lstrip("· ") == lot_code and r[2] == "sold"]
+        assert sum((r[5] or 0) + (r[6] or 0) for r in rows) == sold.get(lot, 0)
+    assert any(output_code in str(r[2]) for r in forward), "the batch that used the lot is named"

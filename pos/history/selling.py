@@ -244,20 +244,9 @@ class CounterDay:
     def _take(self, day: date, at: datetime, item: Item, quantity: int, line_id: int, user: int) -> None:
         location = self.till.location_id
         if not item.stocked:
-            lot_id = self.stock.untracked_lot(item, day)
-            self.stock._move(
-                MovementKind.SALE,
-                location,
-                lot_id,
-                item.id,
-                item.cost_cents,
-                -quantity,
-                at,
-                "sale_line",
-                line_id,
-                user,
-                "",
-            )
+            # Made to order (a coffee, a meal): no stock is kept. The till books such sales
+            # against the item's untracked lot, below zero; the history leaves them out so the
+            # demo does not open on negative stock.
             return
         for lot, piece in self.stock.take(location, item, quantity, day):
             self.stock.move(

@@ -68,7 +68,6 @@ class Stock:
         self.rng = rng
         self.queues: dict[tuple[int, int], deque[LotState]] = defaultdict(deque)
         self.levels: dict[tuple[int, int], tuple[int, int]] = {}  # (location, lot) -> (product, delta)
-        self.untracked: dict[int, int] = {}
         self.deliveries: dict[tuple[int, int, date], tuple[int, int]] = {}  # -> (delivery id, site)
         self.demand: dict[tuple[int, int], float] = {}  # (location, product) -> base units a day
         self.recipe_for = {r.output_id: r for r in shop.recipes}
@@ -142,9 +141,11 @@ class Stock:
             index_elements=[StockLevel.location_id, StockLevel.lot_id],
             set_={"quantity": StockLevel.quantity + stmt.excluded.quantity},
         )
+        # a lot sold out leaves no row (on hand is the sum of the rows, a missing row is zero)
         rows = [
             {"location_id": loc, "lot_id": lot, "product_id": product, "quantity": delta}
             for (loc, lot), (product, delta) in self.levels.items()
+            if delta
         ]
         for start in range(0, len(rows), 5000):
             self.session.execute(stmt, rows[start : start + 5000])
@@ -171,30 +172,6 @@ class Stock:
             },
         )
         return LotState(lot_id, item, expiry, quantity, unit_cost)
-
-    def untracked_lot(self, item: Item, day: date) -> int:
-        """The made-to-order item's untracked lot (the same one the till uses: NOLOT-code)."""
-        if item.id not in self.untracked:
-            from sqlalchemy import select
-
-            existing = self.session.scalar(select(Lot.id).where(Lot.code == f"NOLOT-{item.code}"))
-            if existing is None:
-                existing = self.rows.add(
-                    Lot,
-                    {
-                        "code": f"NOLOT-{item.code}",
-                        "product_id": item.id,
-                        "expiry": None,
-                        "date_type": None,
-                        "origin": LotOrigin.UNTRACKED,
-                        "supplier_id": None,
-                        "supplier_lot_code": None,
-                        "received_on": day,
-                        "unit_cost_cents": item.cost_cents,
-                    },
-                )
-            self.untracked[item.id] = existing
-        return self.untracked[item.id]
 
     def _cover(self, location: int, item: Item) -> int:
         """How much one restock brings: a few days of sales for fresh food, two weeks otherwise."""

@@ -32,8 +32,18 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         story.append(Paragraph(escape(f"{_('Period')}: {period_text(report, language)}"), style["body"]))
     story.append(Spacer(1, 4 * mm))
     if report.summary:
-        rows = [[Paragraph(escape(f.label), style["cell"]), as_text(f.value, f.kind, language)] for f in report.summary]
-        story.append(pdf_table(rows, [120 * mm, 45 * mm], header_rows=0, numeric_cols=[1]))
+        rows = [
+            [
+                Paragraph(escape(f.label), style["cell"]),
+                Paragraph(escape(as_text(f.value, f.kind, language)), style["cell"])
+                if f.kind is Kind.TEXT
+                else as_text(f.value, f.kind, language),
+            ]
+            for f in report.summary
+        ]
+        wide = any(f.kind is Kind.TEXT for f in report.summary)
+        widths = [80 * mm, 100 * mm] if wide else [120 * mm, 45 * mm]
+        story.append(pdf_table(rows, widths, header_rows=0, numeric_cols=[1]))
         story.append(Spacer(1, 4 * mm))
     if report.empty:
         story.append(Paragraph(escape(_("No data for this period.")), style["h2"]))

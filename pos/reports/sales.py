@@ -1,8 +1,8 @@
 """Sales: by site, counter, category, product, VAT rate, payment method, hour of day and day;
 top products; social-tariff and spesa-sospesa totals.
 
-Four aggregate queries: lines by (counter, product, VAT rate, kind), sales by (counter, UTC
-hour, kind, price list), payments by method, donations. Everything else is folded from their
+Four aggregate queries: lines by (product, VAT rate), sales by (counter, UTC hour, kind,
+social tariff), payments by method, donations. Everything else is folded from their
 few thousand rows. Figures are net of refunds, like the Z report's "net": the total here is the
 sum of the Z reports of the same days and counters.
 """
@@ -43,18 +43,19 @@ TOP = 10
 def sales_report(session: Session, scope: Scope) -> Report:
     report = Report("sales", _("Sales"), scope.site_label, (scope.first, scope.last))
     where = completed_sales(scope)
-    refund = Sale.kind == SaleKind.REFUND
+    # Lines of the sales in scope through IN (…) rather than a join: SQLite then reads the sales'
+    # index once and each sale's lines by theirs (half the time of the join over a year). A
+    # refund line names the line it refunds, which gives its sign without the sale's kind.
+    refunded = SaleLine.original_line_id.is_not(None)
     lines = session.execute(
         select(
-            Sale.counter_id,
             SaleLine.product_id,
             SaleLine.vat_rate_bp,
-            func.sum(case((refund, -SaleLine.quantity), else_=SaleLine.quantity)),
+            func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
             func.sum(SaleLine.total_cents),
         )
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(*where)
-        .group_by(Sale.counter_id, SaleLine.product_id, SaleLine.vat_rate_bp)
+        .where(SaleLine.sale_id.in_(select(Sale.id).where(*where)))
+        .group_by(SaleLine.product_id, SaleLine.vat_rate_bp)
     ).all()
     tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
     hour = utc_hour(session, Sale.completed_at)
@@ -118,7 +119,7 @@ def sales_report(session: Session, scope: Scope) -> Report:
         by_counter[counter_id][1] += total
     net = gross + refunds
 
-    vat = vat_breakdown((rate, int(total or 0)) for _c, _p, rate, _q, total in lines)
+    vat = vat_breakdown((rate, int(total or 0)) for _p, rate, _q, total in lines)
     paid = {PaymentMethod(m) if not isinstance(m, PaymentMethod) else m: (n, int(t or 0)) for m, n, t in payments}
     redeemed = paid.get(PaymentMethod.SOLIDARITY, (0, 0))[1]
 
@@ -167,7 +168,7 @@ def sales_report(session: Session, scope: Scope) -> Report:
     # -- by product and category
     per_product: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     per_category: dict[str, int] = defaultdict(int)
-    for _c, product_id, _rate, quantity, total in lines:
+    for product_id, _rate, quantity, total in lines:
         per_product[product_id][0] += int(quantity or 0)
         per_product[product_id][1] += int(total or 0)
         per_category[products[product_id][3]] += int(total or 0)

@@ -1,0 +1,161 @@
+"""The reports screen (managers): choose a report, the site and the days, see a preview, write
+the file (PDF, CSV or XLSX) into the documents folder.
+
+F5 shows the preview; F9 writes the file in the chosen format and says where it is. The work
+runs off the UI thread, like every database call of the till.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from orto.errors import InvalidInput, OrtoError
+from orto.i18n import N_, current_language
+from orto.i18n import gettext as _
+from pos.reports import FORMATS, REPORTS, make_report, write_report
+from pos.reports.model import Report
+from pos.tui.app import TillScreen
+from pos.tui.menu import MANAGERS, MenuEntry, register
+from pos.tui.screens.sale import SaleScreen
+
+
+def documents_dir() -> Path:
+    """Where the till writes reports: the user's documents folder, in an Orto folder."""
+    from platformdirs import user_documents_dir
+
+    folder = Path(user_documents_dir()) / "Orto"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _day(text: str, what: str) -> date:
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInput(_("{what} {text!r} is not a date: write it as 25/11/2026").format(what=what, text=text))
+
+
+class ReportsScreen(TillScreen):
+    BINDINGS = [
+        Binding("f5", "preview", _("Preview")),
+        Binding("f9", "write", _("Write the file")),
+        Binding("escape", "back", _("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names = list(REPORTS)
+        self.report: Report | None = None
+
+    def compose(self) -> ComposeResult:
+        today = date.today()
+        yield Header()
+        with Vertical(classes="kitchen"):
+            yield Label(_("Reports"), classes="dialog-title")
+            with Horizontal(id="r-form"):
+                yield OptionList(*[Option(_(REPORTS[n].label), id=n) for n in self.names], id="r-name")
+                with Vertical():
+                    yield Label(_("Site (PAL, CAP, MON; empty for all)"))
+                    yield Input(self.ctx.counter.site_code, id="r-site")
+                    yield Label(_("From (dd/mm/yyyy)"))
+                    yield Input(f"{today - timedelta(days=30):%d/%m/%Y}", id="r-from")
+                    yield Label(_("To"))
+                    yield Input(f"{today:%d/%m/%Y}", id="r-to")
+                    yield Label(_("Format: pdf, csv or xlsx"))
+                    yield Input("pdf", id="r-format")
+                    yield Label(_("Lot code (trace only)"))
+                    yield Input("", id="r-lot")
+            with VerticalScroll(id="r-preview-box"):
+                yield Static(_("F5 preview · F9 write the file · Esc back"), id="r-preview", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#r-name", OptionList).highlighted = 0
+        self.query_one("#r-name", OptionList).focus()
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(widget_id, Input).value.strip()
+
+    def _request(self) -> dict[str, Any]:
+        highlighted = self.query_one("#r-name", OptionList).highlighted or 0
+        return {
+            "name": self.names[highlighted],
+            "site": self._value("#r-site") or None,
+            "first": _day(self._value("#r-from"), _("From")),
+            "last": _day(self._value("#r-to"), _("To")),
+            "lot": self._value("#r-lot") or None,
+        }
+
+    def _build(self, done: Callable[[Report], None]) -> None:
+        try:
+            request = self._request()
+        except OrtoError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#r-preview", Static).update(_("Working…"))
+        self.call(
+            make_report,
+            self.ctx.db,
+            request.pop("name"),
+            km0_radius_km=self.ctx.settings.km0_radius_km,
+            done=done,
+            **request,
+        )
+
+    def action_preview(self) -> None:
+        self._build(self._show)
+
+    def _show(self, report: Report) -> None:
+        from pos.reports.render_sheets import preview_text
+
+        self.report = report
+        self.query_one("#r-preview", Static).update(preview_text(report, current_language()))
+
+    def action_write(self) -> None:
+        fmt = self._value("#r-format").lower() or "pdf"
+        if fmt not in FORMATS:
+            self.notify(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=fmt), severity="error")
+            return
+
+        def write(report: Report) -> None:
+            self._show(report)
+            period = (
+                f"{report.period[0]:%Y%m%d}-{report.period[1]:%Y%m%d}" if report.period else f"{date.today():%Y%m%d}"
+            )
+            site = (self._value("#r-site") or "tutte").upper()
+            path = documents_dir() / f"{report.name}-{site}-{period}.{fmt}"
+            company = self.ctx.settings.company.get("name") if self.ctx.settings.company else None
+            self.call(
+                write_report,
+                report,
+                path,
+                fmt,
+                company_name=company,
+                done=lambda written: self.notify(_("Written: {path}").format(path=written), timeout=10),
+            )
+
+        self._build(write)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def open_reports(screen: SaleScreen) -> None:
+    screen.app.push_screen(ReportsScreen())
+
+
+register(
+    MenuEntry("reports", N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"), open_reports, roles=MANAGERS)
+)
