@@ -61,6 +61,17 @@ async def login(pilot: Pilot, user_index: int = 1, pin: str = CASHIER_PIN) -> No
     await settle(pilot)
 
 
+async def menu_entry(pilot: Pilot, key: str) -> None:  # type: ignore[type-arg]
+    """Open the F12 menu and choose an entry by its key (its position depends on role and counter)."""
+    await pilot.press("f12")
+    await settle(pilot)
+    entries = pilot.app.screen.entries  # type: ignore[attr-defined]
+    for _ in range(next(i for i, e in enumerate(entries) if e.key == key)):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def scan(pilot: Pilot, code: str) -> None:  # type: ignore[type-arg]
     await type_text(pilot, code)
     await pilot.press("enter")
@@ -202,12 +213,7 @@ async def test_closing_the_shift_with_the_counted_cash(db: Database, shop: Shop)
     app = _till(db, shop)
     async with app.run_test(size=(100, 32)) as pilot:
         await login(pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        for _ in range(10):  # 11: Close the shift (the bar-only and manager-only entries are not listed)
-            await pilot.press("down")
-        await pilot.press("enter")
-        await settle(pilot)
+        await menu_entry(pilot, "close_shift")
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # to the 10,00 € field
         await type_text(pilot, "5")
         await pilot.press("f10")
@@ -307,3 +313,38 @@ async def test_first_run_wizard_sets_up_the_terminal(db: Database, tmp_path, mon
         manager = session.scalar(select(User))
         assert manager is not None and (manager.name, manager.role) == ("Giulia", Role.MANAGER)
         assert session.scalar(select(Counter).where(Counter.code == "PAL-1")) is not None
+
+
+async def test_stock_lookup_shows_lots_at_every_site(db: Database, shop: Shop) -> None:
+    from inventory import transfers
+    from inventory.recalls import open_recall
+    from orto.models import Lot
+    from pos.tui.screens.dialogs import TextPreview
+
+    transfers.receive_transfer(
+        db,
+        transfers.send_transfer(
+            db,
+            from_location_id=shop.location,
+            to_location_id=shop.bar_location,
+            items=[transfers.TransferItem(shop.jam_lot, 4)],
+            user_id=shop.manager,
+        ),
+        user_id=shop.manager,
+    )
+    with db.read() as session:
+        code = session.get(Lot, shop.jam_lot).code  # type: ignore[union-attr]
+    open_recall(db, code, reason="vetro", user_id=shop.manager)
+    app = _till(db, shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        await menu_entry(pilot, "stock")
+        await type_text(pilot, "JAM")
+        await pilot.press("enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, TextPreview)
+        lines = preview.text.splitlines()
+    assert any(line.startswith("MON") and code in line and line.rstrip().endswith("4 pz") for line in lines)
+    assert any(line.startswith("PAL") and code in line and line.rstrip().endswith("26 pz") for line in lines)
+    assert sum("recalled: vetro" in line for line in lines) == 2

@@ -191,6 +191,45 @@ def price_check(screen: SaleScreen) -> None:
     screen.app.push_screen(TextPrompt(_("Price check: scan or type a product")), go)
 
 
+def stock_lookup(screen: SaleScreen) -> None:
+    """Lots, dates and quantities of a product at every site and location."""
+    from inventory.stock_lookup import StockRow, stock_of_product
+    from orto.money import format_quantity
+
+    def go(code: str | None) -> None:
+        if not code:
+            return
+
+        def found(check: selling.PriceCheck) -> None:
+            screen.call(
+                stock_of_product,
+                screen.ctx.db,
+                check.product_id,
+                today=date.today(),
+                done=lambda rows: show(check, rows),
+            )
+
+        def show(check: selling.PriceCheck, rows: list[StockRow]) -> None:
+            lines = [f"{check.code}  {check.name}", ""]
+            for row in rows:
+                when = format_date(row.expiry) if row.expiry else "-"
+                lines.append(
+                    f"{row.site:<4}{row.location[:14]:<15}{row.lot_code[:18]:<19}{when:>9} "
+                    f"{format_quantity(row.quantity, check.unit):>12}"
+                )
+                if row.blocked:
+                    lines.append("      " + row.blocked)
+            if not rows:
+                lines.append(_("No stock at any site."))
+            screen.app.push_screen(TextPreview(_("Stock at every site"), "\n".join(lines)))
+
+        hits = _search(screen, code)
+        product_id = hits[0].product_id if hits and not code.isdigit() else None
+        screen.call(selling.price_check, screen.ctx.db, screen.ctx.counter.id, code, product_id=product_id, done=found)
+
+    screen.app.push_screen(TextPrompt(_("Stock lookup: scan or type a product")), go)
+
+
 def _iso(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -310,6 +349,7 @@ register(MenuEntry("refund", N_("Refund"), refund))
 register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last))
 register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any))
 register(MenuEntry("price", N_("Price check and stock"), price_check))
+register(MenuEntry("stock", N_("Stock lookup (lots, dates, every site)"), stock_lookup))
 register(MenuEntry("near_expiry", N_("Near-expiry list"), near_expiry_list))
 register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
 register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
