@@ -12,43 +12,78 @@ Payment rules, decided for the counter:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from inventory.ledger import post_movements, untracked_lot
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import (
+    AuditEntry,
     Counter,
     FundMovement,
     GiftCard,
     GiftCardMovement,
+    MarkdownRule,
     Payment,
     PaymentMethod,
+    PriceList,
+    PrinterRole,
+    PrintJob,
     Product,
     Sale,
+    SaleLine,
     SaleStatus,
+    Shift,
+    ShiftStatus,
+    Site,
     SolidarityFund,
+    SupplierDistance,
+    User,
     utcnow,
 )
-from orto.money import format_money
-from pos.selling.audit import audit
+from orto.models.base import table_of
+from orto.money import format_money, price_for_quantity, vat_breakdown
 from pos.selling.auth import authorise
-from pos.selling.lots import take_stock
-from pos.selling.sales import business_date, next_number, open_shift_of, recheck_lines, recompute, view
-from pos.selling.views import PaymentInput, SaleResult
+from pos.selling.lots import LotRow, Want, allocate, fefo_rows, lots_by_id, row_block_reason
+from pos.selling.pricing import markdown_for
+from pos.selling.sales import LineTerms, business_date, figures, view
+from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
 
 _FIRST = (PaymentMethod.CARD, PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER)
 
 
 @dataclass
 class _Applied:
-    payment: Payment
+    row: dict[str, Any]  # a payments row, as inserted
     warning: str | None = None
+
+
+def _payment(
+    method: PaymentMethod,
+    amount_cents: int,
+    *,
+    tendered_cents: int | None = None,
+    change_cents: int = 0,
+    reference: str | None = None,
+    gift_card_id: int | None = None,
+    fund_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "method": method,
+        "amount_cents": amount_cents,
+        "tendered_cents": tendered_cents,
+        "change_cents": change_cents,
+        "reference": reference,
+        "gift_card_id": gift_card_id,
+        "fund_id": fund_id,
+    }
 
 
 def gift_card(session: Session, code: str | None, *, lock: bool = True) -> GiftCard:
@@ -71,19 +106,14 @@ def site_fund(session: Session, site_id: int, *, lock: bool = True) -> Solidarit
     return fund
 
 
-def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: PaymentInput, user_id: int) -> _Applied:
+def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: PaymentInput, user_id: int) -> _Applied:
     if entry.amount_cents <= 0:
         raise InvalidInput(_("a payment must be more than zero"))
     method = entry.method
     if method is PaymentMethod.CASH:
         change = max(entry.amount_cents - due, 0)
         return _Applied(
-            Payment(
-                method=method,
-                amount_cents=entry.amount_cents - change,
-                tendered_cents=entry.amount_cents,
-                change_cents=change,
-            )
+            _payment(method, entry.amount_cents - change, tendered_cents=entry.amount_cents, change_cents=change)
         )
     if method is PaymentMethod.VOUCHER:
         applied = min(entry.amount_cents, due)
@@ -92,7 +122,7 @@ def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: Paym
             _("vouchers give no change: {amount} not returned").format(amount=format_money(lost)) if lost else None
         )
         return _Applied(
-            Payment(method=method, amount_cents=applied, tendered_cents=entry.amount_cents, reference=entry.reference),
+            _payment(method, applied, tendered_cents=entry.amount_cents, reference=entry.reference),
             warning,
         )
     if entry.amount_cents > due:
@@ -111,17 +141,15 @@ def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: Paym
             )
         card.balance_cents -= entry.amount_cents
         session.add(
-            GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale.id, user_id=user_id)
+            GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale_id, user_id=user_id)
         )
-        return _Applied(
-            Payment(method=method, amount_cents=entry.amount_cents, reference=card.code, gift_card_id=card.id)
-        )
+        return _Applied(_payment(method, entry.amount_cents, reference=card.code, gift_card_id=card.id))
     if method is PaymentMethod.SOLIDARITY:
         referral = (entry.reference or "").strip()
         if not referral:
             raise InvalidInput(_("spesa sospesa needs the social services' referral number"))
         authorise(session, user_id, "solidarity_redemption")
-        fund = site_fund(session, counter.site_id)
+        fund = site_fund(session, site_id)
         if fund.balance_cents < entry.amount_cents:
             raise NotAllowed(
                 _("the spesa sospesa fund holds only {balance}").format(balance=format_money(fund.balance_cents))
@@ -132,13 +160,150 @@ def _apply(session: Session, sale: Sale, counter: Counter, due: int, entry: Paym
                 fund_id=fund.id,
                 kind="redemption",
                 amount_cents=-entry.amount_cents,
-                sale_id=sale.id,
+                sale_id=sale_id,
                 referral=referral,
                 user_id=user_id,
             )
         )
-        return _Applied(Payment(method=method, amount_cents=entry.amount_cents, reference=referral, fund_id=fund.id))
-    return _Applied(Payment(method=method, amount_cents=entry.amount_cents, reference=entry.reference))
+        return _Applied(_payment(method, entry.amount_cents, reference=referral, fund_id=fund.id))
+    return _Applied(_payment(method, entry.amount_cents, reference=entry.reference))
+
+
+# ---------------------------------------------------------------- the commit, in a few statements
+#
+# complete_sale is the hot path of every counter: it reads the sale with its counter, site,
+# operator and open shift in one query, its lines with their products (and km0) in a second, the
+# lots of those products at the counter (FEFO order, open recalls, locked) in a third, and the
+# markdown rules; then writes with Core statements, one executemany per table. Rare paths (gift
+# cards, the fund, tabs, an untracked lot) keep using the ORM in the same transaction.
+
+_SALES = table_of(Sale)
+_ORIGINAL = _SALES.alias("original_sale")
+_LINES = table_of(SaleLine)
+_PAYMENTS = table_of(Payment)
+_COUNTERS = table_of(Counter)
+_SITES = table_of(Site)
+_USERS = table_of(User)
+_SHIFTS = table_of(Shift)
+_PRICE_LISTS = table_of(PriceList)
+_PRODUCTS = table_of(Product)
+_DISTANCES = table_of(SupplierDistance)
+_RULES = table_of(MarkdownRule)
+_AUDIT = table_of(AuditEntry)
+_JOBS = table_of(PrintJob)
+
+_OPEN_SHIFT = (
+    select(_SHIFTS.c.id)
+    .where(_SHIFTS.c.counter_id == _SALES.c.counter_id, _SHIFTS.c.status == ShiftStatus.OPEN)
+    .order_by(_SHIFTS.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_HEAD = (
+    select(
+        _SALES,
+        _COUNTERS.c.code.label("counter_code"),
+        _COUNTERS.c.name.label("counter_name"),
+        _COUNTERS.c.site_id,
+        _COUNTERS.c.location_id,
+        _SITES.c.name.label("site_name"),
+        _SITES.c.address.label("site_address"),
+        _SITES.c.city.label("site_city"),
+        _SITES.c.allow_negative_stock,
+        _USERS.c.name.label("operator"),
+        _PRICE_LISTS.c.code.label("price_list_code"),
+        _ORIGINAL.c.number.label("original_number"),
+        _OPEN_SHIFT.label("open_shift_id"),
+    )
+    .select_from(
+        _SALES.join(_COUNTERS, _COUNTERS.c.id == _SALES.c.counter_id)
+        .join(_SITES, _SITES.c.id == _COUNTERS.c.site_id)
+        .outerjoin(_USERS, _USERS.c.id == _SALES.c.user_id)
+        .outerjoin(_PRICE_LISTS, _PRICE_LISTS.c.id == _SALES.c.price_list_id)
+        .outerjoin(_ORIGINAL, _ORIGINAL.c.id == _SALES.c.original_sale_id)
+    )
+    .where(_SALES.c.id == bindparam("sale_id"))
+    .with_for_update(of=_SALES)
+)
+_SALE_LINES = (
+    select(
+        _LINES,
+        _PRODUCTS.c.code.label("product_code"),
+        _PRODUCTS.c.name.label("product_name"),
+        _PRODUCTS.c.category_id,
+        _DISTANCES.c.id.label("km0_distance_id"),
+    )
+    .select_from(
+        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(
+            _DISTANCES,
+            and_(
+                _DISTANCES.c.supplier_id == _PRODUCTS.c.supplier_id,
+                _DISTANCES.c.site_id == bindparam("site_id"),
+                _DISTANCES.c.distance_km <= bindparam("radius_km"),
+            ),
+        )
+    )
+    .where(_LINES.c.sale_id == bindparam("sale_id"))
+    .order_by(_LINES.c.position, _LINES.c.id)
+)
+_MARKDOWN_RULES = select(_RULES.c.category_id, _RULES.c.days_before, _RULES.c.percent_bp)
+_NEXT_NUMBER = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.id == bindparam("b_counter"))
+    .values(last_sale_number=_COUNTERS.c.last_sale_number + 1)
+    .returning(_COUNTERS.c.last_sale_number)
+)
+_COMPLETE = (
+    update(_SALES)
+    .where(_SALES.c.id == bindparam("b_sale"))
+    .values(
+        status=bindparam("b_status"),
+        number=bindparam("b_number"),
+        shift_id=bindparam("b_shift"),
+        completed_at=bindparam("b_completed_at"),
+        total_cents=bindparam("b_total"),
+        discount_cents=bindparam("b_discount"),
+    )
+)
+_LINE_FIGURES = (
+    update(_LINES)
+    .where(_LINES.c.id == bindparam("b_line"))
+    .values(
+        markdown_cents=bindparam("b_markdown"),
+        discount_cents=bindparam("b_discount"),
+        total_cents=bindparam("b_total"),
+    )
+)
+_INSERT_PAYMENTS = insert(_PAYMENTS).returning(_PAYMENTS.c.id, sort_by_parameter_order=True)
+_INSERT_AUDIT = insert(_AUDIT)
+_INSERT_JOBS = insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True)
+
+
+class _Named(NamedTuple):  # the counter as kitchen_snapshot reads it
+    name: str
+
+
+class _Place(NamedTuple):  # the site as the slip's heading reads it
+    name: str
+    address: str
+    city: str
+
+
+@dataclass
+class _Completed:
+    """What the commit wrote, for the slip and the answer."""
+
+    head: Any
+    lines: list[Any]
+    lots: dict[int, LotRow]
+    figures: list[Any]
+    payments: list[dict[str, Any]]
+    payment_ids: list[int]
+    number: str
+    completed_at: Any
+    total_cents: int
+    discount_cents: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def complete_sale(
@@ -157,80 +322,319 @@ def complete_sale(
     """
     day = today or business_date()
     with db.write() as session:
-        sale = session.get(Sale, sale_id, with_for_update=True)
-        if sale is None:
+        head = session.execute(_HEAD, {"sale_id": sale_id}).one_or_none()
+        if head is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
-        if sale.status is SaleStatus.COMPLETED:
-            done = view(session, sale)
-            return SaleResult(done, done.change_cents, False, ())
-        if sale.status is not SaleStatus.OPEN:
-            raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(sale.status.value)))
-        if not sale.lines:
+        if head.status is SaleStatus.COMPLETED:
+            sale = session.get(Sale, sale_id)
+            assert sale is not None
+            again = view(session, sale)
+            return SaleResult(again, again.change_cents, False, ())
+        if head.status is not SaleStatus.OPEN:
+            raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(head.status.value)))
+        lines: list[Any] = list(
+            session.execute(
+                _SALE_LINES, {"sale_id": sale_id, "site_id": head.site_id, "radius_km": settings.km0_radius_km}
+            )
+        )
+        if not lines:
             raise NotAllowed(_("the sale has no items"))
-        counter = session.get(Counter, sale.counter_id)
-        assert counter is not None
-        shift = open_shift_of(session, counter.id)
-        if shift is None:
-            raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
-        recheck_lines(session, sale, day)
-        recompute(session, sale, day)
+        if head.open_shift_id is None:
+            raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=head.counter_name))
+        # the lots of these products here, locked: FEFO and the recheck below read them
+        levels = fefo_rows(session, {ln.product_id for ln in lines}, head.location_id, lock=True)
+        lots = {lot.id: lot for rows in levels.values() for lot in rows}
+        lots.update(lots_by_id(session, [ln.lot_id for ln in lines if ln.lot_id and ln.lot_id not in lots]))
+        for ln in lines:  # lines whose lot became unsellable since they were scanned are refused
+            reason = row_block_reason(lots[ln.lot_id], day) if ln.lot_id in lots else None
+            if reason:
+                raise NotAllowed(_("{product}: {reason}").format(product=ln.description, reason=reason))
+        done_figures = _figures(session, head, lines, lots, day)
+        total = sum(f.total_cents for f in done_figures)
 
-        due = sale.total_cents
+        due = total
         warnings: list[str] = []
+        rows: list[dict[str, Any]] = []
         ordered = sorted(payments, key=lambda p: (p.method not in _FIRST, p.method is PaymentMethod.CASH))
         for entry in ordered:
             if due <= 0:
                 raise InvalidInput(_("the sale is already paid: remove the extra payment"))
-            applied = _apply(session, sale, counter, due, entry, user_id)
-            sale.payments.append(applied.payment)
-            due -= applied.payment.amount_cents
+            applied = _apply(session, sale_id, head.site_id, due, entry, user_id)
+            rows.append(applied.row)
+            due -= applied.row["amount_cents"]
             if applied.warning:
                 warnings.append(applied.warning)
         if due > 0:
             raise InvalidInput(_("{amount} still due").format(amount=format_money(due)))
 
-        sale.number = next_number(session, counter)
-        sale.shift_id = shift.id
-        sale.status = SaleStatus.COMPLETED
-        sale.completed_at = utcnow()
-        session.flush()
-        allow_negative = counter.site.allow_negative_stock
-        for line in sale.lines:
-            product = session.get(Product, line.product_id)
+        def untracked(product_id: int) -> tuple[int, int]:
+            product = session.get(Product, product_id)
             assert product is not None
-            warnings.extend(
-                take_stock(
-                    session,
-                    product=product,
-                    location_id=counter.location_id,
-                    quantity=line.quantity,
-                    preferred_lot_id=line.lot_id,
-                    today=day,
-                    allow_negative=allow_negative,
-                    user_id=user_id,
-                    doc_id=line.id,
-                )
-            )
-        if sale.tab_id is not None:
+            lot = untracked_lot(session, product, day)
+            return lot.id, lot.unit_cost_cents
+
+        moves, stock_warnings = allocate(
+            [Want(ln.id, ln.product_id, ln.product_name, ln.quantity, ln.lot_id) for ln in lines],
+            levels,
+            location_id=head.location_id,
+            today=day,
+            allow_negative=head.allow_negative_stock,
+            user_id=user_id,
+            untracked=untracked,
+        )
+        warnings.extend(stock_warnings)
+
+        number = f"{head.counter_code}-{session.execute(_NEXT_NUMBER, {'b_counter': head.counter_id}).scalar_one():06d}"
+        completed_at = utcnow()
+        payment_ids = list(session.execute(_INSERT_PAYMENTS, [{"sale_id": sale_id, **row} for row in rows]).scalars())
+        session.execute(
+            _COMPLETE,
+            {
+                "b_sale": sale_id,
+                "b_status": SaleStatus.COMPLETED,
+                "b_number": number,
+                "b_shift": head.open_shift_id,
+                "b_completed_at": completed_at,
+                "b_total": total,
+                "b_discount": sum(f.discount_cents for f in done_figures),
+            },
+        )
+        changed = [
+            {"b_line": ln.id, "b_markdown": f.markdown_cents, "b_discount": f.discount_cents, "b_total": f.total_cents}
+            for ln, f in zip(lines, done_figures, strict=True)
+            if (ln.markdown_cents, ln.discount_cents, ln.total_cents)
+            != (f.markdown_cents, f.discount_cents, f.total_cents)
+        ]
+        if changed:
+            session.execute(_LINE_FIGURES, changed)
+        post_movements(session, moves, at=completed_at)
+        done = _Completed(
+            head,
+            lines,
+            lots,
+            done_figures,
+            rows,
+            payment_ids,
+            number,
+            completed_at,
+            total,
+            sum(f.discount_cents for f in done_figures),
+            warnings,
+        )
+        cash = any(row["method"] is PaymentMethod.CASH for row in rows)
+        session.execute(_INSERT_AUDIT, _audit_rows(done, user_id, cash))
+        job_ids = _queue_documents(session, settings, done, cash)
+        if head.tab_id is not None:
             from pos.selling.tabs import close_tab_if_paid
 
-            session.flush()
-            close_tab_if_paid(session, sale.tab_id)
-        cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
-        audit(
-            session,
-            "sale_completed",
-            user_id,
-            counter_id=counter.id,
-            site_id=counter.site_id,
-            entity="sale",
-            entity_id=sale.id,
-            details={"number": sale.number, "total_cents": sale.total_cents},
-        )
-        if cash:
-            audit(session, "drawer_opened", user_id, counter_id=counter.id, entity="sale", entity_id=sale.id)
-        from receipts.sale_documents import queue_sale_documents
+            close_tab_if_paid(session, head.tab_id)
+        result = _view(done)
+        return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
 
-        jobs = queue_sale_documents(session, settings, sale, open_drawer=cash)
-        result = view(session, sale, tuple(warnings))
-        return SaleResult(result, result.change_cents, cash, tuple(j.id for j in jobs), tuple(warnings))
+
+def _figures(session: Session, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date) -> list[Any]:
+    """recompute(), on the rows read: the sale's figures as of today (a markdown may have begun)."""
+    rules = {r.category_id: cast(MarkdownRule, r) for r in session.execute(_MARKDOWN_RULES)}
+    terms = []
+    for ln in lines:
+        markdown = (
+            None
+            if ln.price_overridden
+            else markdown_for(session, cast(Product, ln), cast(Any, lots.get(ln.lot_id)), day, rules)
+        )
+        terms.append(
+            LineTerms(
+                price_for_quantity(ln.unit_price_cents, ln.quantity, ln.weighed),
+                markdown.percent_bp if markdown else None,
+                ln.line_discount_bp,
+                ln.line_discount_cents,
+            )
+        )
+    return list(figures(terms, head.sale_discount_bp, head.sale_discount_cents))
+
+
+def _audit_rows(done: _Completed, user_id: int, cash: bool) -> list[dict[str, Any]]:
+    head = done.head
+    rows = [
+        {
+            "action": "sale_completed",
+            "user_id": user_id,
+            "approver_id": None,
+            "counter_id": head.counter_id,
+            "site_id": head.site_id,
+            "entity": "sale",
+            "entity_id": head.id,
+            "details": {"number": done.number, "total_cents": done.total_cents},
+        }
+    ]
+    if cash:
+        rows.append(
+            {
+                "action": "drawer_opened",
+                "user_id": user_id,
+                "approver_id": None,
+                "counter_id": head.counter_id,
+                "site_id": None,
+                "entity": "sale",
+                "entity_id": head.id,
+                "details": None,
+            }
+        )
+    return rows
+
+
+def _queue_documents(session: Session, settings: Settings, done: _Completed, cash: bool) -> list[int]:
+    """receipts.sale_documents.queue_sale_documents, from the rows in hand: one executemany."""
+    from receipts.jobs import printer_for
+    from receipts.snapshots import kitchen_snapshot
+
+    head = done.head
+    jobs: list[dict[str, Any]] = []
+    receipt_printer = printer_for(settings, head.counter_code, PrinterRole.RECEIPT)
+    if receipt_printer:
+        doc_type = "refund" if head.kind.value == "refund" else "receipt"
+        jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, _slip(settings, done), cash))
+    kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
+    kitchen_printer = printer_for(settings, head.counter_code, PrinterRole.KITCHEN)
+    if kitchen_lines and kitchen_printer and head.tab_id is None:  # tab items went to the kitchen when ordered
+        document = kitchen_snapshot(
+            cast(Counter, _Named(head.counter_name)),
+            label=done.number,
+            lines=[(ln.description, ln.quantity, ln.note) for ln in kitchen_lines],
+        )
+        jobs.append(_job(kitchen_printer, PrinterRole.KITCHEN, "kitchen", head, document, False))
+    if not jobs:
+        return []
+    return list(session.execute(_INSERT_JOBS, jobs).scalars())
+
+
+def _job(
+    printer: str, role: PrinterRole, doc_type: str, head: Any, document: dict[str, Any], drawer: bool
+) -> dict[str, Any]:
+    return {
+        "printer": printer,
+        "role": role,
+        "doc_type": doc_type,
+        "doc_id": head.id,
+        "document": document,
+        "counter_id": head.counter_id,
+        "open_drawer": drawer,
+    }
+
+
+def _slip(settings: Settings, done: _Completed) -> dict[str, Any]:
+    """receipts.snapshots.sale_snapshot of the completed sale, from the rows in hand."""
+    from receipts.snapshots import company
+
+    head = done.head
+    return {
+        "kind": head.kind.value,
+        "company": company(settings, cast(Site, _Place(head.site_name, head.site_address, head.site_city))),
+        "counter": head.counter_name,
+        "counter_code": head.counter_code,
+        "operator": head.operator or "",
+        "number": done.number,
+        "original_number": head.original_number,
+        "at": done.completed_at.isoformat(),
+        "price_list": head.customer_card and "tessera",
+        "customer_card": head.customer_card,
+        "lines": [
+            {
+                "description": ln.description,
+                "quantity": ln.quantity,
+                "weighed": ln.weighed,
+                "unit_price_cents": ln.unit_price_cents,
+                "gross_cents": f.total_cents + f.discount_cents + f.markdown_cents,
+                "markdown_cents": f.markdown_cents,
+                "discount_cents": f.discount_cents,
+                "total_cents": f.total_cents,
+                "vat_rate_bp": ln.vat_rate_bp,
+                "km0": ln.km0_distance_id is not None,
+                "lot": done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
+            }
+            for ln, f in zip(done.lines, done.figures, strict=True)
+        ],
+        "total_cents": done.total_cents,
+        "discount_cents": done.discount_cents,
+        "vat": [
+            {
+                "rate_bp": s.rate_bp,
+                "taxable_cents": s.taxable_cents,
+                "tax_cents": s.tax_cents,
+                "gross_cents": s.gross_cents,
+            }
+            for s in _vat(done)
+        ],
+        "payments": [
+            {
+                "method": p["method"].value,
+                "amount_cents": p["amount_cents"],
+                "tendered_cents": p["tendered_cents"],
+                "change_cents": p["change_cents"],
+            }
+            for p in done.payments
+        ],
+        "change_cents": sum(p["change_cents"] for p in done.payments),
+    }
+
+
+def _vat(done: _Completed) -> list[Any]:
+    return vat_breakdown((ln.vat_rate_bp, f.total_cents) for ln, f in zip(done.lines, done.figures, strict=True))
+
+
+def _view(done: _Completed) -> SaleView:
+    """sales.view() of the completed sale, from the rows in hand."""
+    head = done.head
+    lines = tuple(
+        LineView(
+            id=ln.id,
+            position=ln.position,
+            product_id=ln.product_id,
+            product_code=ln.product_code,
+            description=ln.description,
+            quantity=ln.quantity,
+            weighed=ln.weighed,
+            list_price_cents=ln.list_price_cents,
+            unit_price_cents=ln.unit_price_cents,
+            price_overridden=ln.price_overridden,
+            markdown_cents=f.markdown_cents,
+            discount_cents=f.discount_cents,
+            vat_rate_bp=ln.vat_rate_bp,
+            total_cents=f.total_cents,
+            lot_code=done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
+            lot_expiry=_iso(done.lots[ln.lot_id].expiry) if ln.lot_id in done.lots else None,
+            kitchen_item=ln.kitchen_item,
+            note=ln.note,
+        )
+        for ln, f in zip(done.lines, done.figures, strict=True)
+    )
+    return SaleView(
+        id=head.id,
+        uuid=head.uuid,
+        kind=head.kind,
+        status=SaleStatus.COMPLETED,
+        number=done.number,
+        counter_id=head.counter_id,
+        shift_id=head.open_shift_id,
+        user_id=head.user_id,
+        price_list=head.price_list_code,
+        customer_card=head.customer_card,
+        onsite=head.onsite,
+        started_at=head.started_at,
+        completed_at=done.completed_at,
+        lines=lines,
+        total_cents=done.total_cents,
+        discount_cents=done.discount_cents,
+        markdown_cents=sum(f.markdown_cents for f in done.figures),
+        vat=tuple(_vat(done)),
+        payments=tuple(
+            PaymentView(pid, p["method"], p["amount_cents"], p["tendered_cents"], p["change_cents"], p["reference"])
+            for pid, p in zip(done.payment_ids, done.payments, strict=True)
+        ),
+        original_sale_id=head.original_sale_id,
+        warnings=tuple(done.warnings),
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

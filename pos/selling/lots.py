@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple, cast
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import NegativeStock, lots_fefo, post_movement, untracked_lot
+from inventory.ledger import Move, NegativeStock, lots_fefo, post_movement, untracked_lot
 from inventory.lot_blocks import block_reason, open_recalls
 from orto.i18n import gettext as _
-from orto.models import Lot, MovementKind, Product
+from orto.models import DateType, Lot, MovementKind, Product, Recall, StockLevel
+from orto.models.base import table_of
 
 
 def pick_lot(session: Session, product: Product, location_id: int, today: date) -> Lot | None:
@@ -87,3 +92,164 @@ def take_stock(
     if not levels:
         return []  # made to order (a coffee, a meal): no stock is kept here, nothing to warn about
     return [_("stock of {product} is below zero: count the shelf").format(product=product.name)]
+
+
+# ---------------------------------------------------------------- batched, for the sale's commit
+
+
+class LotRow(NamedTuple):
+    """A lot as the commit reads it: one row of :func:`fefo_rows`, with its stock here."""
+
+    id: int
+    code: str
+    product_id: int
+    expiry: date | None
+    date_type: DateType | None
+    hold_reason: str | None
+    unit_cost_cents: int
+    recall_reason: str | None
+    quantity: int
+
+
+class _Recall(NamedTuple):
+    reason: str
+
+
+_LOTS = table_of(Lot)
+_LEVELS = table_of(StockLevel)
+_RECALLS = table_of(Recall)
+_RECALL_REASON = (
+    select(_RECALLS.c.reason)
+    .where(_RECALLS.c.lot_id == _LOTS.c.id, _RECALLS.c.lifted_at.is_(None))
+    .order_by(_RECALLS.c.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_LOT_COLUMNS = (
+    _LOTS.c.id,
+    _LOTS.c.code,
+    _LOTS.c.product_id,
+    _LOTS.c.expiry,
+    _LOTS.c.date_type,
+    _LOTS.c.hold_reason,
+    _LOTS.c.unit_cost_cents,
+    _RECALL_REASON.label("recall_reason"),
+)
+# lots_fefo for several products at once, in (product, FEFO) order: on PostgreSQL every
+# transaction locks the levels in that same order, so two tills never deadlock.
+_FEFO = (
+    select(*_LOT_COLUMNS, _LEVELS.c.quantity)
+    .join_from(_LOTS, _LEVELS, _LEVELS.c.lot_id == _LOTS.c.id)
+    .where(
+        _LEVELS.c.product_id.in_(bindparam("product_ids", expanding=True)),
+        _LEVELS.c.location_id == bindparam("location_id"),
+    )
+    .order_by(_LEVELS.c.product_id, _LOTS.c.expiry.is_(None), _LOTS.c.expiry, _LOTS.c.received_on, _LOTS.c.id)
+)
+_FEFO_LOCKED = _FEFO.with_for_update(of=_LEVELS)
+_LOTS_BY_ID = select(*_LOT_COLUMNS).where(_LOTS.c.id.in_(bindparam("lot_ids", expanding=True)))
+
+
+def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *, lock: bool) -> dict[int, list[LotRow]]:
+    """Each product's lots at a location, first-expired-first-out, with open recalls: one query."""
+    out: dict[int, list[LotRow]] = {pid: [] for pid in product_ids}
+    rows = session.execute(_FEFO_LOCKED if lock else _FEFO, {"product_ids": sorted(out), "location_id": location_id})
+    for row in rows:
+        out[row.product_id].append(LotRow(*row[:8], int(row.quantity)))
+    return out
+
+
+def lots_by_id(session: Session, lot_ids: Iterable[int]) -> dict[int, LotRow]:
+    """Lots that are not stocked here (quantity 0): a line priced on a lot moved away since."""
+    wanted = sorted(set(lot_ids))
+    if not wanted:
+        return {}
+    return {row.id: LotRow(*row, 0) for row in session.execute(_LOTS_BY_ID, {"lot_ids": wanted})}
+
+
+def row_block_reason(lot: LotRow, today: date) -> str | None:
+    """inventory.lot_blocks.block_reason for a row already read (its recall came with it)."""
+    recalls = {lot.id: cast(Recall, _Recall(lot.recall_reason))} if lot.recall_reason is not None else {}
+    return block_reason(cast(Session, None), cast(Lot, lot), today, recalls)
+
+
+@dataclass(frozen=True)
+class Want:
+    """A sold quantity to take from stock: one sale line."""
+
+    line_id: int
+    product_id: int
+    product_name: str
+    quantity: int
+    preferred_lot_id: int | None
+
+
+def allocate(
+    wants: Sequence[Want],
+    levels: dict[int, list[LotRow]],
+    *,
+    location_id: int,
+    today: date,
+    allow_negative: bool,
+    user_id: int,
+    untracked: Callable[[int], tuple[int, int]],
+    kind: MovementKind = MovementKind.SALE,
+) -> tuple[list[Move], list[str]]:
+    """take_stock for every line at once, on levels read under lock: the movements and the warnings.
+
+    The same rules: unblocked lots first-expired-first-out, the lot priced on the line first;
+    what is missing goes below zero on the first usable lot (or the product's untracked lot,
+    ``untracked(product_id) -> (lot_id, unit_cost_cents)``) with a warning, or is refused where
+    the site refuses negative stock. Two lines of one product see each other's takings.
+    """
+    left = {lot.id: lot.quantity for rows in levels.values() for lot in rows}
+    moves: list[Move] = []
+    warnings: list[str] = []
+    usable_of: dict[int, list[LotRow]] = {}
+    for want in wants:
+        rows = levels.get(want.product_id, [])
+        if want.product_id not in usable_of:
+            usable_of[want.product_id] = [lot for lot in rows if row_block_reason(lot, today) is None]
+        usable = sorted(usable_of[want.product_id], key=lambda lot: lot.id != want.preferred_lot_id)
+        remaining = want.quantity
+        for lot in usable:
+            take = min(remaining, max(left[lot.id], 0))
+            if take:
+                left[lot.id] -= take
+                moves.append(
+                    Move(
+                        kind,
+                        location_id,
+                        lot.id,
+                        lot.product_id,
+                        -take,
+                        lot.unit_cost_cents,
+                        user_id,
+                        "",
+                        "sale_line",
+                        want.line_id,
+                    )
+                )
+                remaining -= take
+            if not remaining:
+                break
+        if not remaining:
+            continue
+        if not allow_negative:
+            raise NegativeStock(
+                _("not enough {product} here: {missing} missing and this site refuses negative stock").format(
+                    product=want.product_name, missing=remaining
+                )
+            )
+        if usable:
+            lot_id, cost = usable[0].id, usable[0].unit_cost_cents
+        else:
+            lot_id, cost = untracked(want.product_id)
+        if lot_id in left:
+            left[lot_id] -= remaining
+        moves.append(
+            Move(kind, location_id, lot_id, want.product_id, -remaining, cost, user_id, "", "sale_line", want.line_id)
+        )
+        if rows:  # made to order (a coffee, a meal): no stock is kept here, nothing to warn about
+            warnings.append(_("stock of {product} is below zero: count the shelf").format(product=want.product_name))
+    return moves, warnings

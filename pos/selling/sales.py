@@ -8,6 +8,8 @@ and the next start finds the open sale again (:func:`current_sale`).
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -183,33 +185,76 @@ def _spread(amount: int, weights: list[int]) -> list[int]:
     return shares
 
 
-def recompute(session: Session, sale: Sale, today: date) -> None:
-    """Line totals from quantity, price, markdown and discounts; the sale discount spread on lines."""
+@dataclass(frozen=True)
+class LineFigures:
+    """What a line comes to: its near-expiry markdown, its discounts (own + share) and its total."""
+
+    markdown_cents: int
+    discount_cents: int
+    total_cents: int
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """What a line's figures are computed from."""
+
+    gross_cents: int  # quantity x unit price
+    markdown_bp: int | None  # near-expiry markdown of its lot, None when none applies
+    line_discount_bp: int | None
+    line_discount_cents: int | None
+
+
+def figures(
+    lines: Sequence[LineTerms], sale_discount_bp: int | None, sale_discount_cents: int | None
+) -> list[LineFigures]:
+    """Line totals from gross, markdown and discounts; the sale discount spread on the lines."""
     nets: list[int] = []
     own_discounts: list[int] = []
-    rules = markdown_rules(session)
-    for line in sale.lines:
-        gross = price_for_quantity(line.unit_price_cents, line.quantity, line.weighed)
-        product = session.get(Product, line.product_id)
-        lot = session.get(Lot, line.lot_id) if line.lot_id else None
-        markdown = markdown_for(session, product, lot, today, rules) if product and not line.price_overridden else None
-        line.markdown_cents = percent_of(gross, markdown.percent_bp) if markdown else 0
-        after_markdown = gross - line.markdown_cents
+    markdowns: list[int] = []
+    for line in lines:
+        markdown = percent_of(line.gross_cents, line.markdown_bp) if line.markdown_bp is not None else 0
+        after_markdown = line.gross_cents - markdown
         if line.line_discount_bp:
             own = percent_of(after_markdown, line.line_discount_bp)
         else:
             own = min(line.line_discount_cents or 0, after_markdown)
+        markdowns.append(markdown)
         own_discounts.append(own)
         nets.append(after_markdown - own)
     sale_net = sum(nets)
-    if sale.sale_discount_bp:
-        whole = percent_of(sale_net, sale.sale_discount_bp)
+    if sale_discount_bp:
+        whole = percent_of(sale_net, sale_discount_bp)
     else:
-        whole = min(sale.sale_discount_cents or 0, sale_net)
+        whole = min(sale_discount_cents or 0, sale_net)
     shares = _spread(whole, nets)
-    for line, net, own, share in zip(sale.lines, nets, own_discounts, shares, strict=True):
-        line.discount_cents = own + share
-        line.total_cents = net - share
+    return [
+        LineFigures(markdown, own + share, net - share)
+        for markdown, net, own, share in zip(markdowns, nets, own_discounts, shares, strict=True)
+    ]
+
+
+def recompute(session: Session, sale: Sale, today: date) -> None:
+    """Line totals from quantity, price, markdown and discounts; the sale discount spread on lines."""
+    rules = markdown_rules(session)
+    terms: list[LineTerms] = []
+    for line in sale.lines:
+        product = session.get(Product, line.product_id)
+        lot = session.get(Lot, line.lot_id) if line.lot_id else None
+        markdown = markdown_for(session, product, lot, today, rules) if product and not line.price_overridden else None
+        terms.append(
+            LineTerms(
+                price_for_quantity(line.unit_price_cents, line.quantity, line.weighed),
+                markdown.percent_bp if markdown else None,
+                line.line_discount_bp,
+                line.line_discount_cents,
+            )
+        )
+    for line, fig in zip(sale.lines, figures(terms, sale.sale_discount_bp, sale.sale_discount_cents), strict=True):
+        line.markdown_cents, line.discount_cents, line.total_cents = (
+            fig.markdown_cents,
+            fig.discount_cents,
+            fig.total_cents,
+        )
     sale.total_cents = sum(ln.total_cents for ln in sale.lines)
     sale.discount_cents = sum(ln.discount_cents for ln in sale.lines)
 

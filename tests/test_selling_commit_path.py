@@ -1,0 +1,169 @@
+"""The commit path reads rows and writes with Core: what it hands back and queues must be exactly
+what the ORM-level functions compute from the committed rows, and the stock rules must hold."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from inventory.ledger import ledger_sum, lot_on_hand
+from orto.db import Database
+from orto.errors import NotAllowed
+from orto.models import (
+    DateType,
+    PaymentMethod,
+    PrintJob,
+    Recall,
+    Sale,
+    Site,
+    StockLevel,
+    StockMovement,
+    Supplier,
+    SupplierDistance,
+)
+from pos import selling
+from pos.selling import PaymentInput
+from receipts.snapshots import sale_snapshot
+from tests import factories
+from tests.shop import Shop, build_shop
+
+
+@pytest.fixture
+def shop(db: Database) -> Shop:
+    shop = build_shop(db)
+    selling.open_shift(db, shop.counter, shop.cashier, {1000: 5})
+    return shop
+
+
+def _ledger_matches_levels(db: Database) -> None:
+    with db.read() as session:
+        for level in session.scalars(select(StockLevel)):
+            assert ledger_sum(session, level.location_id, level.lot_id) == level.quantity
+
+
+def test_the_answer_and_the_slip_are_what_the_orm_reads_back(db: Database, shop: Shop) -> None:
+    with db.write() as session:  # the jam comes from a farm 20 km away: km0 on the slip
+        farm = Supplier(code="F1", name="Cascina")
+        session.add(farm)
+        session.flush()
+        pal = session.scalar(select(Site).where(Site.code == "PAL"))
+        assert pal is not None
+        session.add(SupplierDistance(supplier_id=farm.id, site_id=pal.id, distance_km=20))
+        from orto.models import Product
+
+        jam = session.get(Product, shop.jam)
+        assert jam is not None
+        jam.supplier_id = farm.id
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    selling.set_price_list(db, sale.id, shop.cashier, "tessera", card="T-77")
+    selling.add_item(db, sale.id, shop.cashier, "8001234567897")
+    selling.add_item(db, sale.id, shop.cashier, "8001234567897")
+    selling.add_item(db, sale.id, shop.cashier, "2100101002502")
+    sale = selling.add_item(db, sale.id, shop.cashier, "H2O")
+    sale = selling.discount_sale(db, shop.settings, sale.id, shop.cashier, amount_cents=37)
+    result = selling.complete_sale(
+        db,
+        shop.settings,
+        sale.id,
+        shop.cashier,
+        [PaymentInput(PaymentMethod.CARD, 500), PaymentInput(PaymentMethod.CASH, 2000)],
+        today=shop.today,
+    )
+    again = selling.get_sale(db, sale.id)
+    assert result.sale == dataclasses.replace(again, warnings=result.sale.warnings)
+    assert result.change_cents == again.change_cents and result.open_drawer
+    with db.read() as session:
+        job = session.get(PrintJob, result.print_job_ids[0])
+        stored = session.get(Sale, sale.id)
+        assert job is not None and stored is not None
+        assert job.document == sale_snapshot(session, shop.settings, stored)
+        assert [line["km0"] for line in job.document["lines"]] == [True, False, False]
+    _ledger_matches_levels(db)
+
+
+def test_fefo_across_lots_skips_blocked_ones_and_two_lines_share_a_lot(db: Database, shop: Shop) -> None:
+    with db.write() as session:
+        from orto.models import Product
+
+        jam = session.get(Product, shop.jam)
+        assert jam is not None
+        soon = factories.lot(
+            session,
+            jam,
+            location_id=shop.location,
+            quantity=2,
+            expiry=shop.today + timedelta(days=30),
+            date_type=DateType.BEST_BEFORE,
+        )
+        recalled = factories.lot(
+            session,
+            jam,
+            location_id=shop.location,
+            quantity=5,
+            expiry=shop.today + timedelta(days=10),
+            date_type=DateType.BEST_BEFORE,
+        )
+        session.add(Recall(lot_id=recalled.id, reason="vetro"))
+        soon_id, recalled_id = soon.id, recalled.id
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
+    assert sale.lines[0].lot_code is not None
+    first = sale.lines[0].id
+    # a second line of the same product (a discounted one does not merge)
+    sale = selling.discount_line(db, shop.settings, sale.id, shop.cashier, first, percent_bp=500)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=3)
+    assert len(sale.lines) == 2
+    result = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+    )
+    assert result.warnings == ()
+    with db.read() as session:
+        assert lot_on_hand(session, soon_id, shop.location) == 0  # first expired first out
+        assert lot_on_hand(session, recalled_id, shop.location) == 5  # never sold
+        assert lot_on_hand(session, shop.jam_lot, shop.location) == 27
+        moves = session.scalars(
+            select(StockMovement).where(StockMovement.doc_type == "sale_line").order_by(StockMovement.id)
+        ).all()
+        assert sum(m.quantity for m in moves) == -5
+        assert {m.doc_id for m in moves} == {ln.id for ln in result.sale.lines}
+    _ledger_matches_levels(db)
+
+
+def test_short_stock_goes_negative_with_a_warning_or_is_refused(db: Database, shop: Shop) -> None:
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=32)
+    result = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+    )
+    assert any("below zero" in w for w in result.warnings)
+    with db.read() as session:
+        assert lot_on_hand(session, shop.jam_lot, shop.location) == -2
+    with db.write() as session:
+        site = session.scalar(select(Site).where(Site.code == "PAL"))
+        assert site is not None
+        site.allow_negative_stock = False
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM")
+    with pytest.raises(NotAllowed, match="refuses negative stock"):
+        selling.complete_sale(
+            db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+        )
+    assert selling.get_sale(db, sale.id).status.value == "open"  # nothing written
+    _ledger_matches_levels(db)
+
+
+def test_made_to_order_products_take_from_their_untracked_lot_silently(db: Database, shop: Shop) -> None:
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "TST", quantity=2)
+    result = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, sale.total_cents)]
+    )
+    assert result.warnings == ()
+    with db.read() as session:
+        move = session.scalar(select(StockMovement).where(StockMovement.doc_id == result.sale.lines[0].id))
+        assert move is not None and move.quantity == -2
+        assert lot_on_hand(session, move.lot_id, shop.location) == -2
+    _ledger_matches_levels(db)
