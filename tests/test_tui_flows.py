@@ -348,3 +348,43 @@ async def test_stock_lookup_shows_lots_at_every_site(db: Database, shop: Shop) -
     assert any(line.startswith("MON") and code in line and line.rstrip().endswith("4 pz") for line in lines)
     assert any(line.startswith("PAL") and code in line and line.rstrip().endswith("26 pz") for line in lines)
     assert sum("recalled: vetro" in line for line in lines) == 2
+
+
+async def test_bar_tab_split_evenly_takes_each_share_in_turn(db: Database, shop: Shop) -> None:
+    from orto.models import Payment
+
+    selling.open_shift(db, shop.bar, shop.cashier, {})
+    tab = selling.open_tab(db, shop.bar, shop.cashier, "Tavolo 7")
+    selling.add_round(db, tab.id, shop.cashier, [(shop.water, 3, None), (shop.toast, 1, None)])  # 3,00 + 4,00 €
+    with db.read() as session:
+        counter = session.get(Counter, shop.bar)
+        assert counter is not None
+        info = CounterInfo(
+            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
+        )
+    app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login(pilot)
+        await menu_entry(pilot, "tabs")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+a", "backspace")
+        await type_text(pilot, "3")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Share 1 of 3: 2,34" in str(app.screen.query_one("#share").render())
+        await pilot.press("f6")  # card: the first share
+        await settle(pilot)
+        await pilot.press("f6")  # card: the second
+        await settle(pilot)
+        await pilot.press("enter")  # cash: what is left
+        await settle(pilot)
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.counter_id == shop.bar, Sale.status == SaleStatus.COMPLETED))
+        assert sale is not None and sale.total_cents == 700
+        payments = session.scalars(select(Payment).where(Payment.sale_id == sale.id).order_by(Payment.id)).all()
+        assert [(p.method, p.amount_cents) for p in payments] == [
+            (PaymentMethod.CARD, 234),
+            (PaymentMethod.CARD, 233),
+            (PaymentMethod.CASH, 233),
+        ]

@@ -30,9 +30,12 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         Binding("escape", "cancel", _("Back")),
     ]
 
-    def __init__(self, sale: SaleView) -> None:
+    def __init__(self, sale: SaleView, shares: list[int] | None = None) -> None:
         super().__init__()
         self.sale = sale
+        # A bill split evenly: each person's share is the default amount, in turn, and the sale
+        # completes once the last share is in (a cash share does not close it early).
+        self.shares = shares or []
         self.payments: list[PaymentInput] = []
         self.busy = False
 
@@ -40,6 +43,7 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         with Vertical(classes="dialog wide", id="payment"):
             yield Label(_("AMOUNT DUE"), classes="dialog-title")
             yield Digits(format_amount(self.sale.total_cents), id="due")
+            yield Static(self._share_text(), id="share", markup=False)
             yield Static("", id="paid", markup=False)
             yield Input(placeholder=_("cash handed over (Enter), or an amount then a method key"), id="amount")
         yield Footer()
@@ -51,8 +55,25 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
     def remaining(self) -> int:
         return self.sale.total_cents - sum(p.amount_cents for p in self.payments)
 
+    def _default_amount(self) -> int:
+        """What Enter or a method key takes when no amount is typed: the next share, or the rest."""
+        left = max(self.remaining, 0)
+        turn = len(self.payments)
+        if turn < len(self.shares) - 1:
+            return min(self.shares[turn], left)
+        return left
+
+    def _share_text(self) -> str:
+        turn = len(self.payments)
+        if not self.shares or turn >= len(self.shares):
+            return ""
+        return _("Share {n} of {total}: {amount} €").format(
+            n=turn + 1, total=len(self.shares), amount=format_amount(self._default_amount())
+        )
+
     def _refresh(self) -> None:
         self.query_one("#due", Digits).update(format_amount(max(self.remaining, 0)))
+        self.query_one("#share", Static).update(self._share_text())
         lines = [
             f"{_(p.method.value)}: {format_amount(p.amount_cents)}" + (f" ({p.reference})" if p.reference else "")
             for p in self.payments
@@ -74,25 +95,25 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
     def _add(self, payment: PaymentInput) -> None:
         self.payments.append(payment)
         self._refresh()
-        if self.remaining <= 0 or payment.method is PaymentMethod.CASH:
+        if self.remaining <= 0 or (payment.method is PaymentMethod.CASH and not self.shares):
             self._complete()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         amount = self._typed()
         if amount is None:
-            amount = max(self.remaining, 0)
+            amount = self._default_amount()
         if amount >= 0:
             self._add(PaymentInput(PaymentMethod.CASH, amount))
 
     def action_cash(self, cents: int) -> None:
-        self._add(PaymentInput(PaymentMethod.CASH, cents or max(self.remaining, 0)))
+        self._add(PaymentInput(PaymentMethod.CASH, cents or self._default_amount()))
 
     def action_method(self, method: str) -> None:
         amount = self._typed()
         if amount == -1:
             return
         chosen = PaymentMethod(method)
-        value = amount if amount is not None else max(self.remaining, 0)
+        value = amount if amount is not None else self._default_amount()
         if chosen in (PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER):
             from pos.tui.screens.dialogs import TextPrompt
 

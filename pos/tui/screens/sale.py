@@ -395,12 +395,12 @@ class SaleScreen(TillScreen):
             selling.start_sale, self.ctx.db, self.ctx.counter.id, self._user, done=self._show, failed=self._no_sale
         )
 
-    def action_pay(self) -> None:
+    def action_pay(self, shares: list[int] | None = None) -> None:
         if self.sale is None or not self.sale.lines:
             return
         from pos.tui.screens.payment import PaymentScreen
 
-        self.app.push_screen(PaymentScreen(self.sale), self._paid)
+        self.app.push_screen(PaymentScreen(self.sale, shares), self._paid)
 
     def _paid(self, result: selling.SaleResult | None) -> None:
         if result is None:

@@ -158,11 +158,17 @@ class TabsScreen(ModalScreen[None]):
             return
 
         def go(text: str | None) -> None:
-            if text and text.isdigit() and int(text) > 0:
-                parts = selling.split_evenly(tab.total_cents, int(text))
-                self.notify(
-                    _("Each pays: {parts}").format(parts=", ".join(format_amount(p) for p in parts)), timeout=15
-                )
+            if not (text and text.isdigit() and int(text) > 0):
+                return
+
+            def moved(sale: selling.SaleView) -> None:
+                # the shares of what is left to pay, each taken in turn on the payment screen
+                parts = selling.split_evenly(sale.total_cents, int(text))
+                self.dismiss(None)
+                self.sale_screen._show(sale)
+                self.sale_screen.action_pay(parts)
+
+            self.sale_screen.call(selling.tab_to_sale, self.ctx.db, tab.id, self.ctx.counter.id, self._user, done=moved)
 
         self.app.push_screen(TextPrompt(_("Split evenly among how many?"), "2"), go)
 
