@@ -1,8 +1,13 @@
 """The till with a 20,000-product catalog (SQLite, synchronous=FULL).
 
-- start: process start to a usable sale screen (logged in, sale loaded), warm (second run),
-  beside an empty Textual app measured the same way in the same run: target ≤ 1.0 s and ≤ 1.5x it;
-- scan to line on screen: p95 ≤ 50 ms (Pilot: type a barcode + Enter until the row is drawn);
+- start: the real ``orto`` command (``pos.cli.main``, as the console script runs it), process
+  start to a usable sale screen, warm (best of three after a warm-up run). The cashier's own
+  typing is not counted: the figure is process start → login screen ready, plus PIN submitted →
+  sale loaded and drawn. Beside it, an empty Textual app to its first frame, and the floor of
+  what any database-backed till must load (Textual + SQLAlchemy + our mapped models), all in
+  the same run. Targets: ≤ 1.0 s and ≤ 1.5× the empty app;
+- scan to line on screen: from the scanner's Enter (the code submitted in the entry) to the
+  frame after the new row is drawn, measured inside the app, p95 ≤ 50 ms;
 - results as you type: p95 ≤ 50 ms (the in-memory index over 20,000 names).
 """
 
@@ -26,6 +31,7 @@ from pos import selling
 from tests.shop import build_shop
 
 N = 20_000
+CART = 16  # scans per customer in the scan test: a full emporio basket
 
 EMPTY_APP = """
 import time, sys
@@ -42,69 +48,129 @@ class Empty(App):
 Empty().run(headless=True)
 """
 
-TILL_APP = """
-import sys, time
+FLOOR = """
+import time, sys
 t0 = float(sys.argv[1])
-sys.path.insert(0, sys.argv[3])
-from orto.db import Database
-from pos.tui.app import OrtoTill
-from pos.tui.context import CounterInfo
-from tests.test_tui_flows import _till, login, settle
-from tests.shop import Shop
-import asyncio
-from sqlalchemy import select
-from orto.models import Counter
-import tests.shop as shopmod
-db = Database(sys.argv[2])
-async def main():
-    from orto.config import Settings
-    with db.read() as s:
-        c = s.scalar(select(Counter).where(Counter.code == "PAL-1"))
-        info = CounterInfo(c.id, c.code, c.name, c.kind, c.site_id, c.site.code, c.site.name)
-    app = OrtoTill(db, shopmod.shop_settings(), info, start_queue=False)
-    async with app.run_test(size=(100, 32), headless=True) as pilot:
-        await login(pilot)
-        print(time.time() - t0)
-asyncio.run(main())
+import textual.app, sqlalchemy.orm
+import orto.models
+from sqlalchemy.orm import configure_mappers
+configure_mappers()
+print(time.time() - t0)
+"""
+
+TILL_APP = """
+import asyncio, os, sys, time
+t0 = float(sys.argv[1])
+url, config = sys.argv[2], sys.argv[3]
+os.environ["ORTO_CONFIG"] = config
+sys.argv = ["orto", "--db", url, "--lang", "it"]
+import pos.tui.app as tui
+marks = {}
+
+def run(self, **kwargs):
+    async def auto(pilot):
+        from pos.tui.screens.login import LoginScreen
+        from pos.tui.screens.sale import SaleScreen
+        app = pilot.app
+        while not (isinstance(app.screen, LoginScreen) and app.screen.users):
+            await asyncio.sleep(0.001)
+        marks["login"] = time.time() - t0
+        screen = app.screen
+        screen.query_one("#users").highlighted = next(i for i, u in enumerate(screen.users) if u.name == "Marco")
+        pin = screen.query_one("#pin")
+        pin.value = "1234"
+        marks["submit"] = time.time() - t0
+        await pin.action_submit()
+        while not (isinstance(app.screen, SaleScreen) and app.screen.sale is not None):
+            await asyncio.sleep(0.001)
+        drawn = asyncio.Event()
+        app.call_after_refresh(drawn.set)
+        await drawn.wait()
+        marks["drawn"] = time.time() - t0
+        app.exit()
+    return tui.App.run(self, headless=True, auto_pilot=auto, size=(100, 32))
+
+tui.OrtoTill.run = run
+from pos.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(marks["login"], marks["drawn"] - marks["submit"])
 """
 
 
-def _timed(script: str, *args: str) -> float:
+def _run(script: str, *args: str) -> list[float]:
     out = subprocess.run(
         [sys.executable, "-c", script, str(time.time()), *args], capture_output=True, text=True, check=True
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    return [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
+
+
+def _start(url: str, config: Path) -> float:
+    login, login_to_sale = _run(TILL_APP, url, str(config))
+    return login + login_to_sale
 
 
 async def _scan_latency(db: Database) -> list[float]:
+    """From the scanner's Enter to the frame after the new row is drawn, timed inside the app."""
     from sqlalchemy import select
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable, Input
 
     from orto.models import Counter
     from pos.tui.app import OrtoTill
     from pos.tui.context import CounterInfo
+    from pos.tui.screens.sale import SaleScreen
     from tests.shop import shop_settings
-    from tests.test_tui_flows import login, type_text
+    from tests.test_tui_flows import login
 
     with db.read() as s:
         c = s.scalar(select(Counter).where(Counter.code == "PAL-1"))
         info = CounterInfo(c.id, c.code, c.name, c.kind, c.site_id, c.site.code, c.site.name)
     app = OrtoTill(db, shop_settings(), info, start_queue=False)
-    timings = []
-    async with app.run_test(size=(100, 32)) as pilot:
-        await login(pilot)
-        table = app.screen.query_one("#cart", DataTable)
-        rng = random.Random(3)
-        for _ in range(60):
-            code = with_check_digit(f"80{rng.randrange(N):010d}")
-            before = table.row_count
-            await type_text(pilot, code)
-            started = time.perf_counter()
-            await pilot.press("enter")
-            while table.row_count == before and time.perf_counter() - started < 2:
-                await pilot.pause(0.001)
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    timings: list[float] = []
+    original_show = SaleScreen._show
+    pending: dict[str, float] = {}
+    drawn = asyncio.Event()
+
+    def show(screen: SaleScreen, sale: selling.SaleView) -> None:
+        original_show(screen, sale)
+        if "started" in pending:
+            started = pending.pop("started")
+
+            def done() -> None:
+                timings.append((time.perf_counter() - started) * 1000)
+                drawn.set()
+
+            screen.app.call_after_refresh(done)
+
+    SaleScreen._show = show  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await login(pilot)
+            screen = app.screen
+            table = screen.query_one("#cart", DataTable)
+            entry = screen.query_one("#entry", Input)
+            rng = random.Random(3)
+            for scan in range(96):
+                if scan and scan % CART == 0:  # a customer's cart: then the next customer
+                    sale_id = screen.sale.id
+                    await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator.id, "bench")
+                    fresh = await asyncio.to_thread(
+                        selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator.id
+                    )
+                    screen._show(fresh)
+                    await pilot.pause()
+                entry.value = with_check_digit(f"80{rng.randrange(N):010d}")
+                drawn.clear()
+                before = table.row_count
+                pending["started"] = time.perf_counter()
+                await entry.action_submit()
+                await asyncio.wait_for(drawn.wait(), 5)
+                assert table.row_count == before + 1 or scan % CART == 0
+    finally:
+        SaleScreen._show = original_show  # type: ignore[method-assign]
+    return timings[CART:]  # the first cart warms SQLAlchemy's statement cache
 
 
 def main() -> None:
@@ -123,11 +189,17 @@ def main() -> None:
     csv.write_text("\n".join(lines), encoding="utf-8")
     import_products(db, csv)
     selling.open_shift(db, shop.counter, shop.cashier, {})
-    root = str(Path(__file__).resolve().parent.parent)
-    _timed(EMPTY_APP)
-    _timed(TILL_APP, url, root)  # the first run warms the OS caches and .pyc files
-    empty = min(_timed(EMPTY_APP) for _ in range(3))
-    till = min(_timed(TILL_APP, url, root) for _ in range(3))
+    config = folder / "orto.toml"
+    config.write_text(
+        '[till]\nsite = "PAL"\ncounter = "PAL-1"\nidle_lock_seconds = 0\n'
+        '[printers.banco]\nkind = "none"\n[counters.PAL-1.printers]\nreceipt = "banco"\n',
+        encoding="utf-8",
+    )
+    _run(EMPTY_APP)
+    _start(url, config)  # the first run warms the OS caches and .pyc files
+    empty = min(_run(EMPTY_APP)[0] for _ in range(3))
+    floor = min(_run(FLOOR)[0] for _ in range(3))
+    till = min(_start(url, config) for _ in range(3))
     index = ProductIndex.load(db)
     rng = random.Random(5)
     searches = []
@@ -142,6 +214,7 @@ def main() -> None:
         f"start to a usable sale screen ({N} products): {till:.2f} s (target ≤ 1.0 s: {verdict(till <= 1.0)}); "
         f"empty Textual app: {empty:.2f} s; ratio {till / empty:.1f}x (target ≤ 1.5x: {verdict(till <= 1.5 * empty)})"
     )
+    print(f"floor: import Textual + SQLAlchemy + our models, mappers configured: {floor:.2f} s")
     print(
         f"scan to line on screen: p50 {percentile(scans, 50):.1f} ms, p95 {percentile(scans, 95):.1f} ms "
         f"(target p95 ≤ 50 ms: {verdict(percentile(scans, 95) <= 50)})"
