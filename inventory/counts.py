@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -218,3 +220,44 @@ def _open(session: Session, count_id: int, *, lock: bool = False) -> StockCount:
     if count.status is not CountStatus.OPEN:
         raise NotAllowed(_("count {number} is closed").format(number=count_id))
     return count
+
+
+def count_sheet_pdf(db: Database, count_id: int, target: Path | BytesIO, *, site_label: str = "") -> None:
+    """The sheet to count on, as an A4 PDF: product, lot, date and unit, with an empty box to
+    write the count in. Blind on purpose: the expected quantity is not printed, so the person
+    counting writes what is on the shelf, not what the system hopes for."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    from orto.i18n import format_date
+    from orto.pdf import build_pdf, styles, table
+
+    sheet = count_sheet(db, count_id)
+    s = styles()
+    rows: list[list[object]] = [[_("Product"), _("Lot"), _("Date"), _("Unit"), _("Counted")]]
+    for line in sheet.lines:
+        rows.append(
+            [
+                Paragraph(line.product, s["cell"]),
+                line.lot_code,
+                format_date(line.expiry) if line.expiry else "",
+                "kg" if line.unit == "kg" else "l" if line.unit == "l" else "pz",
+                "",
+            ]
+        )
+    story = [
+        Paragraph(_("Stock count {number}: {location}").format(number=sheet.id, location=sheet.location), s["title"]),
+        Paragraph(
+            _("Write what is on the shelf; goods not listed go at the bottom with their lot, if any."), s["body"]
+        ),
+        Spacer(1, 6),
+        table(rows + [["", "", "", "", ""]] * 6, [70 * mm, 40 * mm, 25 * mm, 15 * mm, 30 * mm]),
+        Spacer(1, 18),
+        Paragraph(_("Counted by: ____________________    Date: ____________"), s["body"]),
+    ]
+    build_pdf(
+        target,
+        title=_("Stock count {number}").format(number=sheet.id),
+        site_label=site_label or sheet.location,
+        story=story,
+    )

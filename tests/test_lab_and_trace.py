@@ -501,3 +501,18 @@ def test_a_donation_leaves_stock_as_valued_waste_with_its_document(db: Database,
     text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
     for expected in ("DON-PAL-2026-0001", "Banco di quartiere ODV", "97000000000", "13.20", "4.000 kg", "166/2016"):
         assert expected in text
+
+
+def test_the_printed_count_sheet_is_blind(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pypdf
+
+    shop = build_shop(db, today=TODAY)
+    count_id = counts.open_count(db, location_id=shop.location, user_id=shop.manager)
+    pdf = tmp_path / "count.pdf"
+    counts.count_sheet_pdf(db, count_id, pdf)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    with db.read() as session:
+        jam_code = session.get(Lot, shop.jam_lot).code  # type: ignore[union-attr]
+    assert f"Stock count {count_id}" in text and "Confettura di albicocche" in text and jam_code in text
+    cells = {line.strip() for line in text.splitlines()}
+    assert not cells & {"30", "20000", "20.000", "20,000", "20.000 kg", "20,000 kg"}  # no expected quantity

@@ -78,3 +78,18 @@ def donation_document_command(
         raise typer.Exit(EXIT_INPUT)
     donation_document(db, state.settings, donation_id, out)
     typer.echo(_("written {path}").format(path=out))
+
+
+@app.command("count-sheet")
+def count_sheet_command(
+    number: Annotated[int, typer.Argument(help="The stock count's number (opened in the till)")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF")],
+) -> None:
+    """Print the sheet of an open stock count (blind: the expected quantities are not on it)."""
+    from inventory.counts import count_sheet_pdf
+
+    if not out.parent.is_dir():
+        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
+        raise typer.Exit(EXIT_INPUT)
+    count_sheet_pdf(state.database(), number, out)
+    typer.echo(_("written {path}").format(path=out))
