@@ -7,13 +7,16 @@ the stored distance each time, never stored: changing the radius changes every r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
 from orto.db import Database
-from orto.models import Site, Supplier, SupplierDistance
+from orto.errors import InvalidInput, NotAllowed, NotFound
+from orto.i18n import gettext as _
+from orto.models import AuditEntry, Site, Supplier, SupplierDistance
 
 
 def is_km0(distance_km: int | None, radius_km: int) -> bool:
@@ -65,3 +68,105 @@ def distance_to(db: Database, supplier_id: int, site_id: int) -> int | None:
                 SupplierDistance.supplier_id == supplier_id, SupplierDistance.site_id == site_id
             )
         )
+
+
+@dataclass(frozen=True)
+class SupplierInput:
+    """One supplier as a form edits it; ``distances`` maps site code to km (a site left out has none)."""
+
+    code: str
+    name: str
+    vat_number: str | None = None
+    address: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    contact: str = ""
+    organic: bool = False
+    organic_cert_code: str | None = None
+    organic_cert_expiry: date | None = None
+    active: bool = True
+    distances: Mapping[str, int] = field(default_factory=dict)
+
+
+def supplier_input(db: Database, supplier_id: int) -> SupplierInput:
+    """A supplier as it is now, to edit it."""
+    with db.read() as session:
+        supplier = session.get(Supplier, supplier_id)
+        if supplier is None:
+            raise NotFound(_("no such supplier"))
+        sites = dict(session.execute(select(Site.id, Site.code)).all())
+        return SupplierInput(
+            supplier.code,
+            supplier.name,
+            supplier.vat_number,
+            supplier.address,
+            supplier.city,
+            supplier.phone,
+            supplier.email,
+            supplier.contact,
+            supplier.organic_certified,
+            supplier.organic_cert_code,
+            supplier.organic_cert_expiry,
+            supplier.active,
+            {sites[d.site_id]: d.distance_km for d in supplier.distances},
+        )
+
+
+def save_supplier(
+    db: Database, data: SupplierInput, *, supplier_id: int | None = None, user_id: int | None = None
+) -> int:
+    """Create a supplier (``supplier_id`` None) or change one, with its distance to each site, in
+    one transaction; returns its id. Codes are unique; distances are whole km, not negative."""
+    code, name = data.code.strip(), data.name.strip()
+    if not code or not name:
+        raise InvalidInput(_("a supplier needs a code and a name"))
+    if any(km < 0 for km in data.distances.values()):
+        raise InvalidInput(_("a distance cannot be negative"))
+    with db.write() as session:
+        sites = {s.code: s.id for s in session.scalars(select(Site))}
+        unknown = sorted(set(data.distances) - set(sites))
+        if unknown:
+            raise InvalidInput(_("no site {code}").format(code=unknown[0]))
+        other = session.scalar(select(Supplier.id).where(Supplier.code == code))
+        if other is not None and other != supplier_id:
+            raise NotAllowed(_("another supplier already has code {code}").format(code=code))
+        if supplier_id is None:
+            supplier = Supplier(code=code, name=name)
+            session.add(supplier)
+        else:
+            found = session.get(Supplier, supplier_id)
+            if found is None:
+                raise NotFound(_("no such supplier"))
+            supplier = found
+        supplier.code = code
+        supplier.name = name
+        supplier.vat_number = (data.vat_number or "").strip() or None
+        supplier.address = data.address.strip()
+        supplier.city = data.city.strip()
+        supplier.phone = data.phone.strip()
+        supplier.email = data.email.strip()
+        supplier.contact = data.contact.strip()
+        supplier.organic_certified = data.organic
+        supplier.organic_cert_code = (data.organic_cert_code or "").strip() or None
+        supplier.organic_cert_expiry = data.organic_cert_expiry
+        supplier.active = data.active
+        session.flush()
+        wanted = {sites[c]: km for c, km in data.distances.items()}
+        for distance in list(supplier.distances):
+            if distance.site_id not in wanted:
+                supplier.distances.remove(distance)
+            else:
+                distance.distance_km = wanted.pop(distance.site_id)
+        for site_id, km in wanted.items():
+            supplier.distances.append(SupplierDistance(site_id=site_id, distance_km=km))
+        session.add(
+            AuditEntry(
+                action="supplier_created" if supplier_id is None else "supplier_changed",
+                user_id=user_id,
+                entity="supplier",
+                entity_id=supplier.id,
+                details={"code": code, "distances": dict(data.distances)},
+            )
+        )
+        return supplier.id

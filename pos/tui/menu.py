@@ -41,7 +41,7 @@ def register(entry: MenuEntry) -> None:
 
 
 def load_entries() -> list[MenuEntry]:
-    from pos.tui.screens import manager_actions, reports  # noqa: F401  (register their entries)
+    from pos.tui.screens import kitchen_common, manager_actions, reports  # noqa: F401  (register their entries)
 
     return ENTRIES
 

@@ -8,6 +8,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
+from orto.models import Role
 from pos import selling
 from pos.selling import Operator
 from pos.tui.app import TillScreen
@@ -70,7 +71,13 @@ class LoginScreen(TillScreen):
         from pos.tui.screens.sale import SaleScreen
         from pos.tui.screens.shift import ShiftScreen
 
-        if shift is None:
+        operator = self.ctx.operator
+        if shift is None and operator is not None and operator.role is Role.KITCHEN:
+            # the kitchen may not open a shift: at a terminal with none open it gets its own screens
+            from pos.tui.screens.kitchen_common import KitchenHome
+
+            self.app.switch_screen(KitchenHome())
+        elif shift is None:
             self.app.switch_screen(ShiftScreen(closing=False))
         else:
             self.app.switch_screen(SaleScreen())

@@ -1,0 +1,141 @@
+"""Recording waste: scan the lot's code (or type the product and pick its lot), the reason, the
+quantity (Enter = all of it there), an optional note. Each record is valued at cost and listed.
+
+Donations (Law 166/2016) need the receiving organisation and their transfer document: they are
+not recorded here.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from inventory.waste import WasteResult, record_waste
+from orto.errors import NotFound, OrtoError
+from orto.i18n import N_
+from orto.i18n import gettext as _
+from orto.models import WasteReason
+from orto.money import format_amount
+from pos.tui.screens.kitchen_common import (
+    KitchenScreen,
+    expiry_hint,
+    parse_quantity,
+    show_quantity,
+    show_with_unit,
+    unit_word,
+)
+from pos.tui.screens.kitchen_data import LotRow, ProductRow, lot_by_code, lots_of_product
+
+REASONS = (
+    (WasteReason.EXPIRED, N_("expired")),
+    (WasteReason.SPOILED, N_("spoiled")),
+    (WasteReason.DAMAGED, N_("damaged")),
+    (WasteReason.UNSOLD_PREPARED, N_("unsold prepared food")),
+    (WasteReason.PRODUCTION_LOSS, N_("production loss")),
+    (WasteReason.QUALITY, N_("quality")),
+)
+
+
+def lot_option(row: LotRow) -> str:
+    quantity = show_with_unit(row.quantity, row.unit)
+    return f"{row.code:<18} {row.location[:14]:<14} {expiry_hint(row.expiry):>10} {quantity:>12}"
+
+
+class WasteScreen(KitchenScreen):
+    TITLE_TEXT = N_("Record waste")
+    BINDINGS = [Binding("escape", "back", _("Back"))]
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="k-waste", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#k-waste", DataTable).add_columns(_("Lot"), _("Product"), _("Qty"), _("Reason"), _("Value €"))
+        self.info(_("Scan the lot's code, or type the product and pick its lot. Esc to go back."))
+        self.idle()
+
+    def idle(self) -> None:
+        self.ask(_("Lot code or product"), self._find, placeholder="PAL-261125-001, pomodori")
+
+    def _find(self, text: str) -> None:
+        if not text:
+            self.idle()
+            return
+
+        def by_product(exc: OrtoError) -> None:
+            if isinstance(exc, NotFound):
+                self.pick_product(text, self._lots_of)
+            else:
+                self.notify(str(exc), severity="error")
+                self.idle()
+
+        self.call(lot_by_code, self.ctx.db, text, today=self.today, done=self._choose_lot, failed=by_product)
+
+    def _lots_of(self, product: ProductRow) -> None:
+        self.call(lots_of_product, self.ctx.db, product.id, self.site_id, today=self.today, done=self._choose_lot)
+
+    def _choose_lot(self, rows: list[LotRow]) -> None:
+        rows = [r for r in rows if r.site_id == self.site_id] or rows
+        if not rows:
+            self.notify(_("none of it is on hand here"), severity="warning")
+            self.idle()
+        elif len(rows) == 1:
+            self._reason(rows[0])
+        else:
+            self.pick(
+                _("Which lot, where?"),
+                [(i, lot_option(r)) for i, r in enumerate(rows)],
+                lambda i: self._reason(rows[i]),
+            )
+
+    def _reason(self, row: LotRow) -> None:
+        self.info(
+            _("{product}: lot {lot} at {place}, {quantity} on hand").format(
+                product=row.product, lot=row.code, place=row.location, quantity=show_with_unit(row.quantity, row.unit)
+            )
+        )
+        self.pick(
+            _("Why is {product} thrown away?").format(product=row.product),
+            [(i, _(label)) for i, (_reason, label) in enumerate(REASONS)],
+            lambda i: self._quantity(row, REASONS[i][0]),
+        )
+
+    def _quantity(self, row: LotRow, reason: WasteReason) -> None:
+        self.ask(
+            _("Quantity in {unit} (Enter = all {quantity})").format(
+                unit=unit_word(row.unit), quantity=show_with_unit(row.quantity, row.unit)
+            ),
+            lambda quantity: self._note(row, reason, quantity),
+            default=show_quantity(row.quantity, row.unit),
+            parse=lambda text: parse_quantity(text, row.unit),
+        )
+
+    def _note(self, row: LotRow, reason: WasteReason, quantity: int) -> None:
+        self.ask(
+            _("Note (optional)"),
+            lambda note: self.call(
+                record_waste,
+                self.ctx.db,
+                lot_id=row.lot_id,
+                location_id=row.location_id,
+                quantity=quantity,
+                reason=reason,
+                user_id=self.user_id,
+                note=note,
+                done=lambda result: self._recorded(row, reason, quantity, result),
+                failed=self.fail,
+            ),
+        )
+
+    def _recorded(self, row: LotRow, reason: WasteReason, quantity: int, result: WasteResult) -> None:
+        label = dict(REASONS)[reason]
+        self.query_one("#k-waste", DataTable).add_row(
+            row.code, row.product[:26], show_with_unit(quantity, row.unit), _(label), format_amount(result.value_cents)
+        )
+        self.notify(
+            _("Recorded: {value} € at cost; {left} left there").format(
+                value=format_amount(result.value_cents), left=show_with_unit(result.on_hand_after, row.unit)
+            )
+        )
+        self.info(_("Scan the lot's code, or type the product and pick its lot. Esc to go back."))
+        self.idle()
