@@ -104,7 +104,7 @@ def test_bad_input_is_one_line_and_exit_1(
         (["report", "bilancio"], "no report"),
     ]
     for args, message in cases:
-        code = main_group(["--db", db.url, *args])
+        code = main_group(["--db", db.url, "--lang", "en", *args])
         err = capsys.readouterr().err
         assert code == 1, args
         assert message in err and len(err.strip().splitlines()) == 1, err
@@ -116,7 +116,20 @@ def test_an_empty_period_is_a_valid_report_that_says_so(
     demo_with_history(db, monkeypatch)
     out = tmp_path / "empty.pdf"
     code = main_group(
-        ["--db", db.url, "report", "waste", "--from", "2001-01-01", "--to", "2001-01-31", "--out", str(out)]
+        [
+            "--db",
+            db.url,
+            "--lang",
+            "en",
+            "report",
+            "waste",
+            "--from",
+            "2001-01-01",
+            "--to",
+            "2001-01-31",
+            "--out",
+            str(out),
+        ]
     )
     assert code == 0
     assert "No data for this period" in "".join(p.extract_text() for p in PdfReader(out).pages)
@@ -127,4 +140,4 @@ def test_an_empty_period_is_a_valid_report_that_says_so(
         )
         == 0
     )
-    assert "No data for this period" in csv_out.read_text(encoding="utf-8-sig")
+    assert "Nessun dato per questo periodo" in csv_out.read_text(encoding="utf-8-sig")  # Italian by default
