@@ -27,7 +27,7 @@ def report_command(
     lot: Annotated[str | None, typer.Option("--lot", help="The lot code, for the trace report")] = None,
 ) -> None:
     """Write a report over a site and a period of days (Milan time)."""
-    from pos.reports import FORMATS, make_report, write_report
+    from pos.reports import FORMATS, file_name, make_report, write_report
     from pos.reports.filters import parse_day
 
     start = parse_day(first, "--from") if first else None
@@ -47,8 +47,7 @@ def report_command(
         km0_radius_km=state.settings.km0_radius_km,
     )
     if out is None:
-        period = f"{report.period[0]:%Y%m%d}-{report.period[1]:%Y%m%d}" if report.period else "oggi"
-        out = Path(f"{report.name}-{(site or 'tutte').upper()}-{period}.{chosen}")
+        out = Path(file_name(report, chosen, site=site, lot=lot))
     company = state.settings.company.get("name") if state.settings.company else None
     write_report(report, out, chosen, plain=plain, company_name=str(company) if company else None)
     if report.empty:

@@ -131,6 +131,22 @@ def write_report(report: Report, path: Path, fmt: str, *, plain: bool = False, c
     return path
 
 
+def file_name(report: Report, fmt: str, *, site: str | None = None, lot: str | None = None) -> str:
+    """sales-PAL-20261001-20261031.pdf, stock-TUTTE-20261125.csv, trace-PAL-261125-0001.pdf."""
+    if report.name == "trace" and lot:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in lot.strip())
+        return f"trace-{safe}.{fmt}"
+    if report.period:
+        period = f"{report.period[0]:%Y%m%d}-{report.period[1]:%Y%m%d}"
+    else:
+        from datetime import datetime
+
+        from orto.localtime import ROME
+
+        period = f"{datetime.now(ROME):%Y%m%d}"
+    return f"{report.name}-{(site or 'tutte').strip().upper()}-{period}.{fmt}"
+
+
 def _check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():

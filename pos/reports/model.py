@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from orto.i18n import gettext as _
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -76,6 +78,12 @@ class Report:
     notes: list[str] = field(default_factory=list)
     summary_page: bool = False  # PDF: summary and charts alone on the first page, details after
     landscape: bool = False  # PDF: wide tables (the HACCP register)
+    site_label: str | None = None  # what stands for "Site: …" (the trace names its lot instead)
+
+    @property
+    def subject(self) -> tuple[str, str]:
+        """The line under the title: ("Site", the site) or what the report is about."""
+        return (_("Site"), self.site) if self.site_label is None else (self.site_label, self.site)
 
     @property
     def empty(self) -> bool:

@@ -27,7 +27,8 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
     language = current_language()
     style = styles()
     story: list = [Paragraph(escape(report.title), style["title"])]
-    story.append(Paragraph(escape(f"{_('Site')}: {report.site}"), style["body"]))
+    label, value = report.subject
+    story.append(Paragraph(escape(f"{label}: {value}"), style["body"]))
     if report.period:
         story.append(Paragraph(escape(f"{_('Period')}: {period_text(report, language)}"), style["body"]))
     story.append(Spacer(1, 4 * mm))
@@ -92,10 +93,15 @@ def _table(table: Table, width: float, style: dict[str, Any], language: str, pdf
             widths.append(fixed[column.kind] * mm)
         else:
             widths.append(None)
+    # text columns share what is left in proportion to what they hold (a code needs less than a name)
     free = width - sum(w for w in widths if w is not None)
     text_columns = [i for i, w in enumerate(widths) if w is None]
+    weights = {
+        i: min(40, max(len(table.columns[i].title), *(len(str(r[i] or "")) for r in table.rows[:300]), 4))
+        for i in text_columns
+    }
     for i in text_columns:
-        widths[i] = max(18 * mm, free / len(text_columns))
+        widths[i] = max(20 * mm, free * weights[i] / sum(weights.values()))
     header = [Paragraph(escape(c.title), style["cell_bold"]) for c in table.columns]
     rows: list[list[object]] = [header]
     body = list(table.rows) + ([table.total] if table.total is not None else [])

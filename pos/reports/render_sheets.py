@@ -22,7 +22,7 @@ def period_text(report: Report, language: str = "it") -> str:
 
 
 def _heading(report: Report) -> list[Sequence[str]]:
-    lines: list[Sequence[str]] = [[report.title], [_("Site"), report.site]]
+    lines: list[Sequence[str]] = [[report.title], list(report.subject)]
     if report.period:
         lines.append([_("Period"), period_text(report)])
     return lines
@@ -87,7 +87,8 @@ def write_xlsx_report(report: Report, path: Path) -> None:
 
 def preview_text(report: Report, language: str = "it", max_rows: int = 40) -> str:
     """What the till shows before writing the file: the summary and the first rows of each table."""
-    out = [report.title, f"{_('Site')}: {report.site}"]
+    label, value = report.subject
+    out = [report.title, f"{label}: {value}"]
     if report.period:
         out.append(f"{_('Period')}: {period_text(report, language)}")
     out.append("")

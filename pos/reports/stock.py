@@ -22,6 +22,7 @@ from pos.reports.scope_sql import at_site
 def stock_report(session: Session, scope: Scope) -> Report:
     today = datetime.now(ROME).date()
     report = Report("stock", _("Stock on hand"), scope.site_label, None)
+    report.landscape = True  # the lots' table has nine columns
     report.notes.append(_("Stock as of {day}; values at each lot's cost.").format(day=today.strftime("%d/%m/%Y")))
     levels = session.execute(
         select(

@@ -85,7 +85,7 @@ def _forward_rows(node: ForwardNode, depth: int, rows: list[Row]) -> None:
 def trace_report(session: Session, scope: Scope, code: str) -> Report:
     trace = trace_lot(session, code)
     lot = trace.lot
-    report = Report("trace", _("Lot traceability"), scope.site_label, None)
+    report = Report("trace", _("Lot traceability"), f"{lot.code} · {lot.product}", None, site_label=_("Lot"))
     report.landscape = True
     report.summary = [
         Figure(_("Lot"), lot.code, Kind.TEXT),

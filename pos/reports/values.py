@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 
 from orto.i18n import format_date, format_datetime
 from orto.locales import babel_locale
-from orto.money import format_amount, format_kg, format_percent_bp
+from orto.money import format_amount, format_kg
 from pos.reports.filters import ROME
 from pos.reports.model import Kind, Value
 
@@ -42,8 +42,8 @@ def as_text(value: Value, kind: Kind, language: str = "it") -> str:
         return format_amount(value, language)
     if kind is Kind.GRAMS and isinstance(value, int):
         return format_kg(value, language)
-    if kind is Kind.PERCENT_BP and isinstance(value, int):
-        return format_percent_bp(value, language)
+    if kind is Kind.PERCENT_BP and isinstance(value, int):  # always one decimal, so a column lines up
+        return format_decimal(Decimal(value).scaleb(-2), format="#,##0.0", locale=babel_locale(language)) + "%"
     if kind in (Kind.DECIMAL1, Kind.DECIMAL2) and isinstance(value, int):
         pattern = "#,##0.0" if kind is Kind.DECIMAL1 else "#,##0.00"
         return format_decimal(Decimal(value).scaleb(_SCALE[kind]), format=pattern, locale=babel_locale(language))

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, current_language
 from orto.i18n import gettext as _
-from pos.reports import FORMATS, REPORTS, make_report, write_report
+from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
 from pos.tui.app import TillScreen
 from pos.tui.menu import MANAGERS, MenuEntry, register
@@ -131,11 +131,8 @@ class ReportsScreen(TillScreen):
 
         def write(report: Report) -> None:
             self._show(report)
-            period = (
-                f"{report.period[0]:%Y%m%d}-{report.period[1]:%Y%m%d}" if report.period else f"{date.today():%Y%m%d}"
-            )
-            site = (self._value("#r-site") or "tutte").upper()
-            path = documents_dir() / f"{report.name}-{site}-{period}.{fmt}"
+            name = file_name(report, fmt, site=self._value("#r-site") or None, lot=self._value("#r-lot") or None)
+            path = documents_dir() / name
             company = self.ctx.settings.company.get("name") if self.ctx.settings.company else None
             self.call(
                 write_report,
