@@ -143,6 +143,7 @@ class XlsxSheet:
     formats: dict[int, str]  # column index -> number format
     row_formats: dict[int, str] | None = None  # row index (0 = first data row) -> format of its numbers
     widths: dict[int, float] | None = None
+    bold_last_row: bool = False  # a total
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -181,6 +182,9 @@ def write_xlsx_book(path: Path, sheets: Sequence[XlsxSheet]) -> None:
             for cell in sheet[row_index + 2]:
                 if isinstance(cell.value, int | Decimal) and not isinstance(cell.value, bool):
                     cell.number_format = number_format
+        if spec.bold_last_row and sheet.max_row > 1:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
         for column, width in (spec.widths or {}).items():
             sheet.column_dimensions[_column_letter(column)].width = width
         sheet.freeze_panes = "A2"

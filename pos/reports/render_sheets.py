@@ -81,7 +81,16 @@ def write_xlsx_report(report: Report, path: Path) -> None:
             if column.kind is Kind.TEXT:
                 longest = max((len(str(r[i])) for r in table.rows if r[i] is not None), default=10)
                 widths[i] = max(widths[i], min(45, longest + 2))
-        sheets.append(XlsxSheet(table.title, [c.title for c in table.columns], rows, formats, widths=widths))
+        sheets.append(
+            XlsxSheet(
+                table.title,
+                [c.title for c in table.columns],
+                rows,
+                formats,
+                widths=widths,
+                bold_last_row=table.total is not None,
+            )
+        )
     write_xlsx_book(path, sheets)
 
 
