@@ -253,6 +253,31 @@ async def test_receive_a_delivery_with_a_rejected_line(db: Database, kitchen: Ki
         assert (basil.unit_cost_cents, basil.packaging_ok, basil.expiry) == (220, False, TODAY + timedelta(days=4))
 
 
+async def test_leaving_a_delivery_with_lines_asks_a_second_esc(db: Database, kitchen: Kitchen) -> None:
+    app = _till(db, kitchen.shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_kitchen(pilot)
+        await open_entry(pilot, "k_delivery")
+        await choose(pilot, "Cascina Santa Brera")
+        await say(pilot, "DDT 9")
+        await say(pilot, "SALE")
+        await say(pilot, "2")
+        await pilot.press("escape")  # in the middle of a line: drops the line only
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DeliveryScreen"
+        for answer in ("SALE", "2", "", "", "", "", "", ""):
+            await say(pilot, answer)
+        assert app.screen.query_one("#k-lines").row_count == 1  # type: ignore[attr-defined]
+        await pilot.press("escape")  # warned: one line not received
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DeliveryScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "KitchenHome"
+    with db.read() as session:
+        assert session.scalar(select(Delivery).where(Delivery.note_number == "DDT 9")) is None
+
+
 async def test_a_lab_batch_with_a_failed_reading_released_by_a_manager(db: Database, kitchen: Kitchen) -> None:
     app = _till(db, kitchen.shop)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -323,6 +348,9 @@ async def test_record_waste_by_lot_code_and_by_product(db: Database, kitchen: Ki
         await say(pilot)  # Enter: all of it
         await say(pilot)
         assert app.screen.query_one("#k-waste").row_count == 2  # type: ignore[attr-defined]
+        await pilot.press("escape")  # on the screen's own question, Esc leaves the screen
+        await settle(pilot)
+        assert type(app.screen).__name__ == "KitchenHome"
     with db.read() as session:
         records = session.scalars(select(WasteRecord).order_by(WasteRecord.id)).all()
         assert [(r.reason, r.quantity, r.value_cents, r.note) for r in records] == [

@@ -104,6 +104,8 @@ class KitchenScreen(TillScreen):
         super().__init__()
         self._parse: Callable[[str], Any] | None = None
         self._then: Callable[[Any], None] | None = None
+        self._home = False  # the question asked is the screen's own (Esc leaves the screen)
+        self._warned = False  # Esc was pressed once with work not saved yet
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,11 +146,15 @@ class KitchenScreen(TillScreen):
         default: str = "",
         parse: Callable[[str], T] | None = None,
         placeholder: str = "",
+        home: bool = False,
     ) -> None:
         """Ask in the big input; ``parse`` turns the text into the answer (raising InvalidInput
-        keeps the question asked, saying why); ``then`` gets it."""
+        keeps the question asked, saying why); ``then`` gets it. ``home``: the question the screen
+        rests on, where Esc leaves the screen rather than dropping the question."""
         self._parse = parse
         self._then = cast(Callable[[Any], None], then)
+        self._home = home
+        self._warned = False
         self.query_one("#k-prompt", Label).update(prompt)
         field = self.query_one("#k-input", Input)
         field.placeholder = placeholder
@@ -185,11 +191,20 @@ class KitchenScreen(TillScreen):
         then(answer)
 
     def action_back(self) -> None:
-        if self.asking:
+        if self.asking and not self._home:
             self.stop_asking()
             self.idle()
-        else:
-            self.dismiss(None)
+            return
+        warning = self.unsaved()
+        if warning and not self._warned:
+            self._warned = True
+            self.notify(warning, severity="warning", timeout=8)
+            return
+        self.dismiss(None)
+
+    def unsaved(self) -> str | None:
+        """What leaving now would lose, said at the first Esc (the second one leaves)."""
+        return None
 
     def idle(self) -> None:
         """What the screen offers when nothing is being asked (override)."""
@@ -205,6 +220,8 @@ class KitchenScreen(TillScreen):
     def pick(self, title: str, options: list[tuple[int, str]], then: Callable[[int], None]) -> None:
         """A list to choose from (arrows, Enter); Esc gives up and goes back to idle."""
         from pos.tui.screens.manager_actions import Choice
+
+        self.stop_asking()
 
         def chosen(key: int | None) -> None:
             if key is None:

@@ -123,6 +123,7 @@ class CountScreen(KitchenScreen):
             self.ask(
                 _("All lines counted: F10 closes the count (Enter goes back to the first line)"),
                 lambda _t: self._goto(0),
+                home=True,
             )
             return
         line = sheet.lines[self.position]
@@ -136,6 +137,7 @@ class CountScreen(KitchenScreen):
             ),
             lambda quantity: self._counted(line.id, quantity),
             parse=lambda text: None if not text else (0 if text.strip() == "0" else parse_quantity(text, unit)),
+            home=True,
         )
 
     def _goto(self, position: int) -> None:

@@ -141,8 +141,16 @@ class DeliveryScreen(KitchenScreen):
         if self.supplier is None or not self.note_number:
             return
         self.ask(
-            _("Product: scan or type (F10 when all lines are in)"), self._product, placeholder="POM, 800…, pomodori"
+            _("Product: scan or type (F10 when all lines are in)"),
+            self._product,
+            placeholder="POM, 800…, pomodori",
+            home=True,
         )
+
+    def unsaved(self) -> str | None:
+        if not self.lines:
+            return None
+        return _("{n} lines not received yet: Esc again drops them, F10 receives them").format(n=len(self.lines))
 
     # -- one line
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from orto.errors import InvalidInput
@@ -60,7 +60,7 @@ class SuppliersScreen(KitchenScreen):
 
     def on_mount(self) -> None:
         self.query_one("#k-suppliers", DataTable).add_columns(
-            _("Code"), _("Name"), _("City"), *[f"km {s}" for s in SITES], "km0", _("Organic")
+            _("Code"), _("Name"), _("City"), *SITES, f"km0 {self.ctx.counter.site_code}", _("Organic")
         )
         self.query_one("#k-input", Input).display = False
         self.refresh_list()
@@ -76,13 +76,14 @@ class SuppliersScreen(KitchenScreen):
         for s in suppliers:
             organic = "-"
             if s.organic:
-                organic = show_day(s.organic_cert_expiry) if s.organic_valid(today) else _("EXPIRED")
+                expiry = s.organic_cert_expiry
+                organic = (f"{expiry:%d/%m/%y}" if expiry else "✓") if s.organic_valid(today) else _("EXPIRED")
             table.add_row(
                 s.code,
-                s.name[:30] + ("" if s.active else " " + _("(inactive)")),
-                s.city[:16],
+                s.name[:24] + ("" if s.active else " " + _("(inactive)")),
+                s.city[:12],
                 *[str(s.distances[c]) if c in s.distances else "" for c in SITES],
-                " ".join(s.km0_sites),
+                "✓" if self.ctx.counter.site_code in s.km0_sites else "",
                 organic,
                 key=str(s.id),
             )
@@ -91,7 +92,7 @@ class SuppliersScreen(KitchenScreen):
     def idle(self) -> None:
         self.stop_asking()
         self.info(
-            _("km0 = within {radius} km · Enter edits · n new supplier · Esc back").format(
+            _("km to each site; km0 = within {radius} km · Enter edits · n new supplier · Esc back").format(
                 radius=self.ctx.settings.km0_radius_km
             )
         )
@@ -135,14 +136,14 @@ class SupplierForm(TillScreen):
         with Vertical(classes="kitchen"):
             title = _("New supplier") if self.supplier_id is None else _("Supplier {code}").format(code=self.data.code)
             yield Label(title, classes="dialog-title")
-            with Grid(id="k-form"):
+            with VerticalScroll(), Grid(id="k-form"):
                 for name, label in FIELDS:
                     yield Label(_(label))
-                    yield Input(self._value(name), id=f"f-{name}")
+                    yield Input(self._value(name), id=f"f-{name}", compact=True)
                 for site in SITES:
                     yield Label(_("km to {site}").format(site=site))
                     km = self.data.distances.get(site)
-                    yield Input("" if km is None else str(km), id=f"f-km-{site}", restrict=r"[0-9]*")
+                    yield Input("" if km is None else str(km), id=f"f-km-{site}", restrict=r"[0-9]*", compact=True)
             yield Static(_("Enter next field · F10 save · Esc back without saving"), id="k-info", markup=False)
         yield Footer()
 

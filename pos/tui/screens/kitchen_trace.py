@@ -50,7 +50,9 @@ class TraceScreen(KitchenScreen):
             self.idle()
 
     def idle(self) -> None:
-        self.ask(_("Lot code: scan or type"), self._trace, default=self.code or "", placeholder="PAL-261125-001")
+        self.ask(
+            _("Lot code: scan or type"), self._trace, default=self.code or "", placeholder="PAL-261125-001", home=True
+        )
 
     def _trace(self, code: str) -> None:
         if not code:

@@ -84,14 +84,18 @@ class TransferScreen(KitchenScreen):
                     place=self.sending.to.label
                 )
             )
-            self.ask(_("Lot code or product to send"), self._find, placeholder="CAP-261125-002, passata")
+            self.ask(_("Lot code or product to send"), self._find, placeholder="CAP-261125-002, passata", home=True)
         else:
             self.info(_("Enter on a transfer receives it · s sends goods to another site · Esc back"))
             self.query_one("#k-transit", DataTable).focus()
 
     def action_back(self) -> None:
-        if self.sending is None:
+        if self.sending is None or (self.asking and not self._home):
             super().action_back()
+            return
+        if self.sending.lines and not self._warned:
+            self._warned = True
+            self.notify(_("Not sent yet: Esc again drops these lines, F10 sends them."), severity="warning")
             return
         self.sending = None  # Esc while sending drops the lines not sent yet
         self.query_one("#k-send", DataTable).clear()

@@ -55,7 +55,7 @@ class WasteScreen(KitchenScreen):
         self.idle()
 
     def idle(self) -> None:
-        self.ask(_("Lot code or product"), self._find, placeholder="PAL-261125-001, pomodori")
+        self.ask(_("Lot code or product"), self._find, placeholder="PAL-261125-001, pomodori", home=True)
 
     def _find(self, text: str) -> None:
         if not text:
