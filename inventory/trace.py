@@ -216,11 +216,15 @@ def _forward(session: Session, info: LotInfo, seen: set[int]) -> ForwardNode:
 def _transfers(session: Session, lot_id: int) -> list[TransferRow]:
     source = Location.__table__.alias("source")
     target = Location.__table__.alias("target")
+    source_site = Site.__table__.alias("source_site")
+    target_site = Site.__table__.alias("target_site")
     rows = session.execute(
         select(
             Transfer.id,
             Transfer.sent_at,
+            source_site.c.code,
             source.c.name,
+            target_site.c.code,
             target.c.name,
             TransferLine.quantity_sent,
             TransferLine.quantity_received,
@@ -228,12 +232,17 @@ def _transfers(session: Session, lot_id: int) -> list[TransferRow]:
         .join(Transfer, Transfer.id == TransferLine.transfer_id)
         .join(source, source.c.id == Transfer.from_location_id)
         .join(target, target.c.id == Transfer.to_location_id)
+        .join(source_site, source_site.c.id == source.c.site_id)
+        .join(target_site, target_site.c.id == target.c.site_id)
         .where(TransferLine.lot_id == lot_id)
         .order_by(Transfer.sent_at, Transfer.id)
     ).all()
+    # every site has a "Laboratorio": a place is named with its site
     return [
-        TransferRow(int(i), local_day(at), str(a), str(b), int(sent), None if got is None else int(got))
-        for i, at, a, b, sent, got in rows
+        TransferRow(
+            int(i), local_day(at), f"{a_site} {a}", f"{b_site} {b}", int(sent), None if got is None else int(got)
+        )
+        for i, at, a_site, a, b_site, b, sent, got in rows
     ]
 
 

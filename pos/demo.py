@@ -341,7 +341,7 @@ def _stock(
                             supplier_id=product.supplier_id,
                             site_id=sites[site_code].id,
                             location_id=location.id,
-                            note_number=f"DDT {len(deliveries) + 1}/{received:%Y}",
+                            note_number=f"{len(deliveries) + 1}/{received:%Y}",
                             received_at=at,
                         )
                         session.add(delivery)
