@@ -35,7 +35,8 @@ def test_history_is_coherent(db: Database, monkeypatch: pytest.MonkeyPatch) -> N
         for counter in session.scalars(select(Counter)):
             numbers = session.scalars(select(Sale.number).where(Sale.counter_id == counter.id)).all()
             if numbers:
-                assert max(int(n.rsplit("-", 1)[1]) for n in numbers) == counter.last_sale_number == len(numbers)
+                highest = max(int(str(n).rsplit("-", 1)[1]) for n in numbers)
+                assert highest == counter.last_sale_number == len(numbers)
 
         for fund in session.scalars(select(SolidarityFund)):
             moved = session.execute(

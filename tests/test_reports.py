@@ -30,7 +30,7 @@ def _local_day(value: datetime | str) -> date:
 def _sales_rows(db: Database) -> list[tuple[int, str, str, datetime, int, int | None]]:
     with db.read() as session:
         return [
-            tuple(r)  # type: ignore[misc]
+            tuple(r)
             for r in session.execute(
                 text(
                     "SELECT s.id, c.code, st.code, s.completed_at, s.total_cents, s.price_list_id "

@@ -17,12 +17,15 @@ from orto.i18n import set_language
 from orto.money import format_amount
 from pos.cli.app import main_group
 from pos.reports import make_report, write_report
+from pos.reports.model import Report
 from tests import factories
 from tests.reports_shop import demo_with_history
 
 
-def _net(report) -> int:  # type: ignore[no-untyped-def]
-    return next(f.value for f in report.summary if f.label == "Net takings (€)")
+def _net(report: Report) -> int:
+    value = next(f.value for f in report.summary if f.label == "Net takings (€)")
+    assert isinstance(value, int)
+    return value
 
 
 def test_pdf_xlsx_csv_carry_the_same_totals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
