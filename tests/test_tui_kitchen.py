@@ -505,3 +505,30 @@ async def test_create_and_edit_a_supplier(db: Database, kitchen: Kitchen) -> Non
         assert farm.vat_number == "IT09876543210"
         sites = dict(session.execute(select(Site.id, Site.code)).all())
         assert {sites[d.site_id]: d.distance_km for d in farm.distances} == {"PAL": 9, "CAP": 6, "MON": 75}
+
+
+async def test_a_manager_reaches_the_kitchen_screens_from_the_sale_menu(db: Database, kitchen: Kitchen) -> None:
+    from pos import selling
+
+    with db.read() as session:
+        counter = session.scalar(select(Counter.id).where(Counter.code == "CAP-1"))
+    assert counter is not None
+    selling.open_shift(db, counter, kitchen.shop.manager, {1000: 2})
+    app = _till(db, kitchen.shop)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Giulia, the manager, is first
+        await pilot.press(*list(MANAGER_PIN), "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+        await pilot.press("f12")
+        await settle(pilot)
+        keys = [entry.key for entry in app.screen.entries]  # type: ignore[attr-defined]
+        assert keys[-1] == "lock" and keys.index("k_trace") > keys.index("parked")
+        await pilot.press(*["down"] * keys.index("k_trace"), "enter")
+        await settle(pilot)
+        await say(pilot, kitchen.tomato_lot)
+        assert "Cascina Santa Brera" in str(app.screen.query_one("#k-trace-text").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"

@@ -27,6 +27,7 @@ from orto.money import format_kg, parse_kg_to_grams
 from pos import selling
 from pos.tui.app import TillScreen
 from pos.tui.menu import STOCK_ROLES, MenuEntry, register
+from pos.tui.screens.manager_actions import Choice  # (also: the till's own entries come first in the menu)
 
 T = TypeVar("T")
 
@@ -219,8 +220,6 @@ class KitchenScreen(TillScreen):
 
     def pick(self, title: str, options: list[tuple[int, str]], then: Callable[[int], None]) -> None:
         """A list to choose from (arrows, Enter); Esc gives up and goes back to idle."""
-        from pos.tui.screens.manager_actions import Choice
-
         self.stop_asking()
 
         def chosen(key: int | None) -> None:
