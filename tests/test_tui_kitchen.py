@@ -383,6 +383,8 @@ async def test_send_a_transfer_and_receive_it_with_a_difference(db: Database, ki
     async with app.run_test(size=(120, 40)) as pilot:
         await login_kitchen(pilot)
         await open_entry(pilot, "k_transfer")
+        row = app.screen.query_one("#k-transit").get_row_at(0)  # type: ignore[attr-defined]
+        assert row[1:3] == ["CAP · Cella frigo", "PAL · Negozio"]  # every site has a lab: say which
         await pilot.press("enter")
         await settle(pilot)
         await say(pilot, "4,8")

@@ -55,7 +55,8 @@ def show_quantity(quantity: int, unit: Unit) -> str:
 
 
 def show_with_unit(quantity: int, unit: Unit) -> str:
-    return f"{show_quantity(quantity, unit)} {unit_word(unit)}"
+    """12 pz, 1,250 kg, 0,500 l: the abbreviation reads right for one piece or many."""
+    return f"{show_quantity(quantity, unit)} {unit.value}"
 
 
 def parse_day(text: str, today: date) -> date | None:

@@ -205,6 +205,29 @@ def batch_recipe(db: Database, batch_id: int) -> BatchRecipe:
         return BatchRecipe(int(row[0]), int(row[1]), str(row[2]), Unit(row[3]))
 
 
+def transfer_places(db: Database, transfer_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Where each transfer goes from and to, with the sites' codes ("CAP · Laboratorio"): every
+    site has a Laboratorio, so the location's name alone does not say which."""
+    if not transfer_ids:
+        return {}
+    from sqlalchemy.orm import aliased
+
+    from orto.models import Transfer
+
+    source, target = aliased(Location), aliased(Location)
+    source_site, target_site = aliased(Site), aliased(Site)
+    with db.read() as session:
+        rows = session.execute(
+            select(Transfer.id, source_site.code, source.name, target_site.code, target.name)
+            .join(source, source.id == Transfer.from_location_id)
+            .join(source_site, source_site.id == source.site_id)
+            .join(target, target.id == Transfer.to_location_id)
+            .join(target_site, target_site.id == target.site_id)
+            .where(Transfer.id.in_(transfer_ids))
+        ).all()
+        return {int(i): (f"{fs} · {fn}", f"{ts} · {tn}") for i, fs, fn, ts, tn in rows}
+
+
 def lot_units(db: Database, codes: list[str]) -> dict[str, Unit]:
     """The unit each lot's product is counted in (grams for kg, millilitres for litres, pieces)."""
     if not codes:

@@ -239,13 +239,16 @@ class BatchScreen(KitchenScreen):
             _("Batch {code}: {recipe}").format(code=view.code, recipe=view.recipe)
         )
         steps = []
+        to_measure = _("to measure")
         for step_id, name, limit, reading, ok in view.steps:
             if step_id not in loaded.measures:
                 steps.append(f"   {name}")
                 continue
             mark = "  " if ok is None else ("✓ " if ok else "✗ ")
-            steps.append(f" {mark}{name}  [{limit}]  {reading or _('to measure')}")
-        status = _(STATUS[view.status]) + (f" · {_('lot')} {view.output_lot}" if view.output_lot else "")
+            steps.append(f" {mark}{name}  [{limit}]  {reading or to_measure}")
+        status = _(STATUS[view.status])
+        if view.output_lot:
+            status += " · " + _("lot {lot}").format(lot=view.output_lot)
         self.query_one("#k-steps", Static).update(status + "\n" + "\n".join(steps))
         table = self.query_one("#k-inputs", DataTable)
         table.clear()

@@ -17,7 +17,16 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import LocationKind, Unit
 from pos.tui.screens.kitchen_common import KitchenScreen, parse_quantity, show_quantity, show_with_unit, unit_word
-from pos.tui.screens.kitchen_data import LotRow, Place, ProductRow, lot_by_code, lot_units, lots_of_product, places
+from pos.tui.screens.kitchen_data import (
+    LotRow,
+    Place,
+    ProductRow,
+    lot_by_code,
+    lot_units,
+    lots_of_product,
+    places,
+    transfer_places,
+)
 from pos.tui.screens.kitchen_waste import lot_option
 
 
@@ -58,14 +67,15 @@ class TransferScreen(KitchenScreen):
         self.refresh_transit()
 
     def refresh_transit(self, _result: object = None) -> None:
-        def load() -> tuple[list[TransferView], dict[str, Unit]]:
+        def load() -> tuple[list[TransferView], dict[str, Unit], dict[int, tuple[str, str]]]:
             found = transfers_in_transit(self.ctx.db, self.site_id)
-            return found, lot_units(self.ctx.db, [line[1] for t in found for line in t.lines])
+            units = lot_units(self.ctx.db, [line[1] for t in found for line in t.lines])
+            return found, units, transfer_places(self.ctx.db, [t.id for t in found])
 
         self.call(load, done=self._show)
 
-    def _show(self, loaded: tuple[list[TransferView], dict[str, Unit]]) -> None:
-        self.transit, self.units = loaded
+    def _show(self, loaded: tuple[list[TransferView], dict[str, Unit], dict[int, tuple[str, str]]]) -> None:
+        self.transit, self.units, where = loaded
         table = self.query_one("#k-transit", DataTable)
         table.clear()
         for t in self.transit:
@@ -73,7 +83,8 @@ class TransferScreen(KitchenScreen):
                 f"{product[:18]} {show_with_unit(sent, self.units.get(code, Unit.PIECE))}"
                 for _id, code, product, sent, _received in t.lines
             )
-            table.add_row(str(t.id), t.from_location, t.to_location, lines[:60], key=str(t.id))
+            source, target = where.get(t.id, (t.from_location, t.to_location))
+            table.add_row(str(t.id), source, target, lines[:60], key=str(t.id))
         self.idle()
 
     def idle(self) -> None:
