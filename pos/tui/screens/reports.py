@@ -48,6 +48,12 @@ def _day(text: str, what: str) -> date:
 
 
 class ReportsScreen(TillScreen):
+    DEFAULT_CSS = """
+    ReportsScreen #r-form { height: auto; }
+    ReportsScreen #r-name { width: 36; height: 9; }
+    ReportsScreen .r-field { width: 1fr; height: auto; }
+    ReportsScreen #r-preview-box { height: 1fr; border: round $primary; }
+    """
     BINDINGS = [
         Binding("f5", "preview", _("Preview")),
         Binding("f9", "write", _("Write the file")),
@@ -66,16 +72,18 @@ class ReportsScreen(TillScreen):
             yield Label(_("Reports"), classes="dialog-title")
             with Horizontal(id="r-form"):
                 yield OptionList(*[Option(_(REPORTS[n].label), id=n) for n in self.names], id="r-name")
-                with Vertical():
-                    yield Label(_("Site (PAL, CAP, MON; empty for all)"))
+                with Vertical(classes="r-field"):
+                    yield Label(_("Site (empty: all)"))
                     yield Input(self.ctx.counter.site_code, id="r-site")
+                    yield Label(_("Format (pdf, csv, xlsx)"))
+                    yield Input("pdf", id="r-format")
+                with Vertical(classes="r-field"):
                     yield Label(_("From (dd/mm/yyyy)"))
                     yield Input(f"{today - timedelta(days=30):%d/%m/%Y}", id="r-from")
                     yield Label(_("To"))
                     yield Input(f"{today:%d/%m/%Y}", id="r-to")
-                    yield Label(_("Format: pdf, csv or xlsx"))
-                    yield Input("pdf", id="r-format")
-                    yield Label(_("Lot code (trace only)"))
+                with Vertical(classes="r-field"):
+                    yield Label(_("Lot (for the trace)"))
                     yield Input("", id="r-lot")
             with VerticalScroll(id="r-preview-box"):
                 yield Static(_("F5 preview · F9 write the file · Esc back"), id="r-preview", markup=False)
