@@ -138,7 +138,8 @@ def sales_report(session: Session, scope: Scope) -> Report:
     ]
 
     # -- by site and counter
-    site_rows: dict[str, list[object]] = {}
+    site_names: dict[str, str] = {}
+    site_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     counter_table = Table(
         _("By counter"),
         [
@@ -153,13 +154,13 @@ def sales_report(session: Session, scope: Scope) -> Report:
         code, name, site_code, site_name = counters[counter_id]
         n, total = by_counter[counter_id]
         counter_table.rows.append((code, name, site_code, n, total))
-        row = site_rows.setdefault(site_code, [site_code, site_name, 0, 0])
-        row[2] = int(str(row[2])) + n
-        row[3] = int(str(row[3])) + total
+        site_names[site_code] = site_name
+        site_totals[site_code][0] += n
+        site_totals[site_code][1] += total
     site_table = Table(
         _("By site"),
         [Column(_("Site")), Column(_("Name")), Column(_("Sales"), Kind.COUNT), Column(_("Net (€)"), Kind.CENTS)],
-        [(str(r[0]), str(r[1]), int(str(r[2])), int(str(r[3]))) for r in site_rows.values()],
+        [(code, site_names[code], n, total) for code, (n, total) in sorted(site_totals.items())],
     )
     for table in (site_table, counter_table):
         if table.rows:
