@@ -115,19 +115,25 @@ def write_report(report: Report, path: Path, fmt: str, *, plain: bool = False, c
     """Write the report in a format (pdf, csv, xlsx); an unwritable path is one clear error."""
     if fmt not in FORMATS:
         raise InvalidInput(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=fmt))
+    existed = path.exists()
     _check_writable(path)
-    if fmt == "pdf":
-        from pos.reports.render_pdf import write_pdf_report
+    try:
+        if fmt == "pdf":
+            from pos.reports.render_pdf import write_pdf_report
 
-        write_pdf_report(report, path, company_name=company_name or "Fuori e Dentro")
-    elif fmt == "csv":
-        from pos.reports.render_sheets import write_csv_report
+            write_pdf_report(report, path, company_name=company_name or "Fuori e Dentro")
+        elif fmt == "csv":
+            from pos.reports.render_sheets import write_csv_report
 
-        write_csv_report(report, path, plain=plain)
-    else:
-        from pos.reports.render_sheets import write_xlsx_report
+            write_csv_report(report, path, plain=plain)
+        else:
+            from pos.reports.render_sheets import write_xlsx_report
 
-        write_xlsx_report(report, path)
+            write_xlsx_report(report, path)
+    except BaseException:
+        if not existed:  # no half-written file left behind under the name asked for
+            path.unlink(missing_ok=True)
+        raise
     return path
 
 
