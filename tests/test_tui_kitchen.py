@@ -361,6 +361,37 @@ async def test_record_waste_by_lot_code_and_by_product(db: Database, kitchen: Ki
         assert tomato is not None and lot_on_hand(session, tomato, kitchen.ids["cap_cold"]) == 10_500
 
 
+async def test_a_donation_gathers_lots_and_writes_its_transfer_document(
+    db: Database, kitchen: Kitchen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orto.models import Donation
+    from pos.tui.screens import reports
+
+    monkeypatch.setattr(reports, "documents_dir", lambda: tmp_path)
+    app = _till(db, kitchen.shop)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await login_kitchen(pilot)
+        await open_entry(pilot, "k_waste")
+        await say(pilot, kitchen.tomato_lot)
+        await choose(pilot, "donated")
+        await say(pilot, "4")
+        await say(pilot, kitchen.basil_lot)
+        await choose(pilot, "donated")
+        await say(pilot)  # all of it
+        await pilot.press("f9")
+        await settle(pilot)
+        await say(pilot, "Banco Alimentare")
+        await say(pilot, "Via Legnone 4, Milano")
+        await say(pilot)
+    with db.read() as session:
+        donation = session.scalar(select(Donation))
+        assert donation is not None and donation.organisation == "Banco Alimentare"
+        records = session.scalars(select(WasteRecord).order_by(WasteRecord.id)).all()
+        assert [(r.reason, r.quantity) for r in records] == [(WasteReason.DONATED, 4000), (WasteReason.DONATED, 200)]
+    documents = list(tmp_path.glob("DON-CAP-*.pdf"))
+    assert len(documents) == 1 and documents[0].read_bytes().startswith(b"%PDF")
+
+
 async def test_send_a_transfer_and_receive_it_with_a_difference(db: Database, kitchen: Kitchen) -> None:
     app = _till(db, kitchen.shop)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,8 +1,9 @@
 """Recording waste: scan the lot's code (or type the product and pick its lot), the reason, the
 quantity (Enter = all of it there), an optional note. Each record is valued at cost and listed.
 
-Donations (Law 166/2016) need the receiving organisation and their transfer document: they are
-not recorded here.
+A donation (Law 166/2016) gathers lots the same way (reason "donated"); F9 hands them over: the
+receiving organisation is asked, the donation is recorded in one transaction and its transfer
+document (PDF) is written to the documents folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from inventory.donations import DonationItem, DonationResult, donate, donation_document
 from inventory.waste import WasteResult, record_waste
 from orto.errors import NotFound, OrtoError
 from orto.i18n import N_
@@ -34,6 +36,7 @@ REASONS = (
     (WasteReason.UNSOLD_PREPARED, N_("unsold prepared food")),
     (WasteReason.PRODUCTION_LOSS, N_("production loss")),
     (WasteReason.QUALITY, N_("quality")),
+    (WasteReason.DONATED, N_("donated (Law 166/2016): added to the donation, F9 hands it over")),
 )
 
 
@@ -44,7 +47,11 @@ def lot_option(row: LotRow) -> str:
 
 class WasteScreen(KitchenScreen):
     TITLE_TEXT = N_("Record waste")
-    BINDINGS = [Binding("escape", "back", _("Back"))]
+    BINDINGS = [Binding("f9", "donate", _("Hand the donation over")), Binding("escape", "back", _("Back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.donation: list[tuple[LotRow, int]] = []
 
     def compose_body(self) -> ComposeResult:
         yield DataTable(id="k-waste", cursor_type="row", zebra_stripes=True)
@@ -111,6 +118,14 @@ class WasteScreen(KitchenScreen):
         )
 
     def _note(self, row: LotRow, reason: WasteReason, quantity: int) -> None:
+        if reason is WasteReason.DONATED:
+            self.donation.append((row, quantity))
+            self.query_one("#k-waste", DataTable).add_row(
+                row.code, row.product[:26], show_with_unit(quantity, row.unit), _("to donate"), ""
+            )
+            self.notify(_("Added to the donation: F9 hands it over."))
+            self.idle()
+            return
         self.ask(
             _("Note (optional)"),
             lambda note: self.call(
@@ -126,6 +141,64 @@ class WasteScreen(KitchenScreen):
                 failed=self.fail,
             ),
         )
+
+    def unsaved(self) -> str | None:
+        if not self.donation:
+            return None
+        return _("The donation is not handed over yet: Esc again drops it, F9 hands it over")
+
+    def action_donate(self) -> None:
+        if not self.donation:
+            self.notify(_("Add lots with the reason 'donated' first."), severity="warning")
+            return
+
+        def organisation(name: str) -> None:
+            if not name:
+                self.notify(_("name the organisation that receives the donation"), severity="error")
+                self.action_donate()
+                return
+            self.ask(
+                _("{organisation}: address (optional)").format(organisation=name),
+                lambda address: self.ask(
+                    _("{organisation}: tax code (optional)").format(organisation=name),
+                    lambda tax_code: self._donate(name, address, tax_code),
+                ),
+            )
+
+        self.ask(_("Donation: the organisation that receives it"), organisation, placeholder="Banco Alimentare")
+
+    def _donate(self, organisation: str, address: str, tax_code: str) -> None:
+        from pos.tui.screens.reports import documents_dir
+
+        items = [DonationItem(row.lot_id, row.location_id, quantity) for row, quantity in self.donation]
+
+        def work() -> tuple[DonationResult, str]:
+            result = donate(
+                self.ctx.db,
+                site_id=self.site_id,
+                organisation=organisation,
+                items=items,
+                user_id=self.user_id,
+                address=address,
+                tax_code=tax_code,
+                today=self.today,
+            )
+            path = documents_dir() / f"{result.number}.pdf"
+            donation_document(self.ctx.db, self.ctx.settings, result.id, path)
+            return result, str(path)
+
+        self.call(work, done=self._donated, failed=self.fail)
+
+    def _donated(self, done: tuple[DonationResult, str]) -> None:
+        result, path = done
+        self.donation = []
+        self.notify(
+            _("Donation {number}: {value} € at cost. Transfer document written to {path}").format(
+                number=result.number, value=format_amount(result.value_cents), path=path
+            ),
+            timeout=15,
+        )
+        self.idle()
 
     def _recorded(self, row: LotRow, reason: WasteReason, quantity: int, result: WasteResult) -> None:
         label = dict(REASONS)[reason]
