@@ -49,6 +49,7 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#share", Static).display = bool(self.shares)
         self.query_one("#amount", Input).focus()
 
     @property
