@@ -30,7 +30,6 @@ from orto.models import (
     FundMovement,
     GiftCard,
     GiftCardMovement,
-    MarkdownRule,
     Payment,
     PaymentMethod,
     PriceList,
@@ -52,7 +51,7 @@ from orto.models.base import table_of
 from orto.money import format_money, price_for_quantity, vat_breakdown
 from pos.selling.auth import authorise
 from pos.selling.lots import LotRow, Want, allocate, fefo_rows, lots_by_id, row_block_reason
-from pos.selling.pricing import markdown_for
+from pos.selling.pricing import markdown_for, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
 from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
 
@@ -188,7 +187,6 @@ _SHIFTS = table_of(Shift)
 _PRICE_LISTS = table_of(PriceList)
 _PRODUCTS = table_of(Product)
 _DISTANCES = table_of(SupplierDistance)
-_RULES = table_of(MarkdownRule)
 _AUDIT = table_of(AuditEntry)
 _JOBS = table_of(PrintJob)
 
@@ -246,7 +244,6 @@ _SALE_LINES = (
     .where(_LINES.c.sale_id == bindparam("sale_id"))
     .order_by(_LINES.c.position, _LINES.c.id)
 )
-_MARKDOWN_RULES = select(_RULES.c.category_id, _RULES.c.days_before, _RULES.c.percent_bp)
 _NEXT_NUMBER = (
     update(_COUNTERS)
     .where(_COUNTERS.c.id == bindparam("b_counter"))
@@ -428,13 +425,13 @@ def complete_sale(
             from pos.selling.tabs import close_tab_if_paid
 
             close_tab_if_paid(session, head.tab_id)
-        result = _view(done)
-        return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
+    result = _view(done)  # after the commit: the write lock is not held for it
+    return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
 
 
 def _figures(session: Session, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date) -> list[Any]:
     """recompute(), on the rows read: the sale's figures as of today (a markdown may have begun)."""
-    rules = {r.category_id: cast(MarkdownRule, r) for r in session.execute(_MARKDOWN_RULES)}
+    rules = markdown_rules(session)
     terms = []
     for ln in lines:
         markdown = (

@@ -137,23 +137,32 @@ _LOT_COLUMNS = (
 )
 # lots_fefo for several products at once, in (product, FEFO) order: on PostgreSQL every
 # transaction locks the levels in that same order, so two tills never deadlock.
-_FEFO = (
+_FEFO_ALL = (
     select(*_LOT_COLUMNS, _LEVELS.c.quantity)
     .join_from(_LOTS, _LEVELS, _LEVELS.c.lot_id == _LOTS.c.id)
-    .where(
-        _LEVELS.c.product_id.in_(bindparam("product_ids", expanding=True)),
-        _LEVELS.c.location_id == bindparam("location_id"),
-    )
+    .where(_LEVELS.c.location_id == bindparam("location_id"))
     .order_by(_LEVELS.c.product_id, _LOTS.c.expiry.is_(None), _LOTS.c.expiry, _LOTS.c.received_on, _LOTS.c.id)
 )
-_FEFO_LOCKED = _FEFO.with_for_update(of=_LEVELS)
+_FEFO_MANY = _FEFO_ALL.where(_LEVELS.c.product_id.in_(bindparam("product_ids", expanding=True)))
+_FEFO_ONE = _FEFO_ALL.where(_LEVELS.c.product_id == bindparam("product_id"))  # a scan: no IN list to expand
+_FEFO = {
+    (False, False): _FEFO_MANY,
+    (False, True): _FEFO_MANY.with_for_update(of=_LEVELS),
+    (True, False): _FEFO_ONE,
+    (True, True): _FEFO_ONE.with_for_update(of=_LEVELS),
+}
 _LOTS_BY_ID = select(*_LOT_COLUMNS).where(_LOTS.c.id.in_(bindparam("lot_ids", expanding=True)))
 
 
 def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *, lock: bool) -> dict[int, list[LotRow]]:
     """Each product's lots at a location, first-expired-first-out, with open recalls: one query."""
     out: dict[int, list[LotRow]] = {pid: [] for pid in product_ids}
-    rows = session.execute(_FEFO_LOCKED if lock else _FEFO, {"product_ids": sorted(out), "location_id": location_id})
+    params: dict[str, object] = {"location_id": location_id}
+    if len(out) == 1:
+        params["product_id"] = next(iter(out))
+    else:
+        params["product_ids"] = sorted(out)
+    rows = session.execute(_FEFO[len(out) == 1, lock], params)
     for row in rows:
         out[row.product_id].append(LotRow(*row[:8], int(row.quantity)))
     return out
@@ -171,6 +180,26 @@ def row_block_reason(lot: LotRow, today: date) -> str | None:
     """inventory.lot_blocks.block_reason for a row already read (its recall came with it)."""
     recalls = {lot.id: cast(Recall, _Recall(lot.recall_reason))} if lot.recall_reason is not None else {}
     return block_reason(cast(Session, None), cast(Lot, lot), today, recalls)
+
+
+def pick_lot_row(rows: Sequence[LotRow], today: date) -> LotRow | None:
+    """pick_lot() on rows read by :func:`fefo_rows`: the first unblocked lot with stock here.
+
+    Raises NotAllowed when every lot with stock here is blocked: the goods on the shelf are those.
+    """
+    from orto.errors import NotAllowed
+
+    first_reason = None
+    for lot in rows:
+        if lot.quantity <= 0:
+            continue
+        reason = row_block_reason(lot, today)
+        if reason is None:
+            return lot
+        first_reason = first_reason or reason
+    if first_reason is not None:
+        raise NotAllowed(first_reason)
+    return None
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from orto.models import DateType, Lot, MarkdownRule, PriceRule, Product
+from orto.models.base import table_of
 from orto.money import percent_of
 
 
@@ -16,24 +19,40 @@ def list_price(session: Session, product: Product, price_list_id: int | None) ->
     """The unit price under a price list: a product rule beats a category rule beats the list default."""
     if price_list_id is None:
         return product.price_cents
-    rules = list(session.scalars(select(PriceRule).where(PriceRule.price_list_id == price_list_id)))
+    rules = session.execute(_PRICE_RULES, {"price_list_id": price_list_id}).all()
+    return price_under(rules, product.id, product.category_id, product.price_cents)
+
+
+def price_under(rules: Sequence[Any], product_id: int, category_id: int | None, price_cents: int) -> int:
+    """list_price() on a price list's rules already read (rows with product_id, category_id,
+    percent_off_bp, fixed_price_cents)."""
     chosen = (
-        next((r for r in rules if r.product_id == product.id), None)
+        next((r for r in rules if r.product_id == product_id), None)
         or next(
-            (
-                r
-                for r in rules
-                if r.product_id is None and r.category_id == product.category_id and product.category_id is not None
-            ),
+            (r for r in rules if r.product_id is None and r.category_id == category_id and category_id is not None),
             None,
         )
         or next((r for r in rules if r.product_id is None and r.category_id is None), None)
     )
     if chosen is None:
-        return product.price_cents
+        return price_cents
     if chosen.fixed_price_cents is not None:
-        return chosen.fixed_price_cents
-    return product.price_cents - percent_of(product.price_cents, chosen.percent_off_bp or 0)
+        return int(chosen.fixed_price_cents)
+    return price_cents - percent_of(price_cents, chosen.percent_off_bp or 0)
+
+
+_RULES_TABLE = table_of(PriceRule)
+_PRICE_RULES = select(
+    _RULES_TABLE.c.product_id,
+    _RULES_TABLE.c.category_id,
+    _RULES_TABLE.c.percent_off_bp,
+    _RULES_TABLE.c.fixed_price_cents,
+).where(_RULES_TABLE.c.price_list_id == bindparam("price_list_id"))
+
+
+def price_rules(session: Session, price_list_id: int) -> list[Any]:
+    """A price list's rules as rows, for :func:`price_under`."""
+    return list(session.execute(_PRICE_RULES, {"price_list_id": price_list_id}))
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,12 @@ class Markdown:
 
 
 def markdown_rules(session: Session) -> dict[int | None, MarkdownRule]:
-    return {r.category_id: r for r in session.scalars(select(MarkdownRule))}
+    """The near-expiry rules by category (None: every category), as rows: one small query."""
+    return {r.category_id: cast(MarkdownRule, r) for r in session.execute(_MARKDOWN_RULES)}
+
+
+_MARKDOWN_TABLE = table_of(MarkdownRule)
+_MARKDOWN_RULES = select(_MARKDOWN_TABLE.c.category_id, _MARKDOWN_TABLE.c.days_before, _MARKDOWN_TABLE.c.percent_bp)
 
 
 def markdown_for(

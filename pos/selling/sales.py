@@ -11,9 +11,10 @@ import uuid as uuid_module
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orto.barcodes import classify
@@ -25,24 +26,29 @@ from orto.models import (
     Barcode,
     Counter,
     CounterKind,
+    DateType,
     Lot,
+    MarkdownRule,
     PaymentMethod,
     PriceList,
     Product,
     Sale,
+    SaleKind,
     SaleLine,
     SaleStatus,
     Shift,
     ShiftStatus,
     Site,
+    User,
     utcnow,
 )
+from orto.models.base import table_of
 from orto.money import percent_of, price_for_quantity, vat_breakdown
 from pos.selling import scale
 from pos.selling.audit import audit
-from pos.selling.auth import authorise
-from pos.selling.lots import block_reason, pick_lot
-from pos.selling.pricing import list_price, markdown_for, markdown_rules
+from pos.selling.auth import authorise, may
+from pos.selling.lots import block_reason, fefo_rows, pick_lot_row
+from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
 from pos.selling.views import LineView, PaymentView, SaleView
 
 ROME = ZoneInfo("Europe/Rome")
@@ -265,26 +271,47 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
 def start_sale(db: Database, counter_id: int, user_id: int) -> SaleView:
     """The counter's open sale (restored after a restart), or a new one. Needs an open shift."""
     with db.write() as session:
-        authorise(session, user_id, "sell")
-        existing = session.scalar(
-            select(Sale).where(Sale.counter_id == counter_id, Sale.status == SaleStatus.OPEN).order_by(Sale.id)
-        )
-        if existing is not None:
-            return view(session, existing)
-        counter = _counter(session, counter_id)
-        shift = open_shift_of(session, counter_id)
-        if shift is None:
+        counter = session.execute(_START, {"counter_id": counter_id, "user_id": user_id}).one_or_none()
+        if counter is None or not counter.user_active or not may(counter.user_role, "sell"):
+            authorise(session, user_id, "sell")  # says who may not, and why
+        if counter is None:
+            raise NotFound(_("no counter {id}").format(id=counter_id))
+        if counter.open_sale_id is not None:
+            return view(session, _sale(session, counter.open_sale_id, lock=False))
+        if counter.shift_id is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
-        sale = Sale(
-            uuid=str(uuid_module.uuid4()),
+        row = {
+            "uuid": str(uuid_module.uuid4()),
+            "kind": SaleKind.SALE,
+            "status": SaleStatus.OPEN,
+            "counter_id": counter_id,
+            "shift_id": counter.shift_id,
+            "user_id": user_id,
+            "onsite": counter.kind is CounterKind.BAR,
+            "started_at": utcnow(),
+        }
+        new_id = session.execute(_INSERT_SALE, row).scalar_one()
+        return SaleView(
+            id=new_id,
+            uuid=row["uuid"],
+            kind=SaleKind.SALE,
+            status=SaleStatus.OPEN,
+            number=None,
             counter_id=counter_id,
-            shift_id=shift.id,
+            shift_id=counter.shift_id,
             user_id=user_id,
-            onsite=counter.kind is CounterKind.BAR,
+            price_list=None,
+            customer_card=None,
+            onsite=row["onsite"],
+            started_at=row["started_at"],
+            completed_at=None,
+            lines=(),
+            total_cents=0,
+            discount_cents=0,
+            markdown_cents=0,
+            vat=(),
+            payments=(),
         )
-        session.add(sale)
-        session.flush()
-        return view(session, sale)
 
 
 def current_sale(db: Database, counter_id: int) -> SaleView | None:
@@ -303,19 +330,45 @@ def parked_sales(db: Database, counter_id: int) -> list[SaleView]:
         return [view(session, s) for s in sales]
 
 
+class ProductRow(NamedTuple):
+    """What a scan needs of a product, read in one Core query."""
+
+    id: int
+    code: str
+    name: str
+    category_id: int | None
+    sold_by_weight: bool
+    vat_rate_bp: int
+    onsite_vat_rate_bp: int | None
+    price_cents: int
+    kitchen_item: bool
+    active: bool
+
+
 def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int | None, str | None]:
     """What a scanned or typed code means: (product, quantity from a scale label or None, kind).
 
     Tries scale labels, barcodes, product codes, in that order; anything else is refused naming
     the code and why.
     """
+    row, quantity, kind = _resolve(session, code, site.scale_barcode_rules)
+    product = session.get(Product, row.id)
+    assert product is not None
+    return product, quantity, kind
+
+
+def _find(session: Session, stmt: Any, **params: Any) -> ProductRow | None:
+    row = session.execute(stmt, params).first()
+    return ProductRow(*row) if row is not None else None
+
+
+def _resolve(session: Session, code: str, rules: dict[str, Any] | None) -> tuple[ProductRow, int | None, str]:
     code = code.strip()
     if not code:
         raise InvalidInput(_("nothing was scanned"))
-    rules = site.scale_barcode_rules
     if scale.is_scale_label(code, rules):
         label = scale.decode(code, rules)
-        product = session.scalar(select(Product).where(Product.plu == label.plu))
+        product = _find(session, _PRODUCT_BY_PLU, plu=label.plu)
         if product is None:
             raise NotFound(_("scale label {code}: no product has PLU {plu}").format(code=code, plu=label.plu))
         if label.kind == "weight":
@@ -328,24 +381,230 @@ def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int 
             )
         grams = max(1, (label.value * 1000 + product.price_cents // 2) // product.price_cents)
         return product, grams, "scale"
-    product = session.scalar(select(Product).join(Barcode).where(Barcode.code == code))
-    if product is None:
-        product = session.scalar(select(Product).where(func.upper(Product.code) == code.upper()))
-    if product is None:
+    found = (
+        _find(session, _PRODUCT_BY_BARCODE, code=code)
+        or _find(session, _PRODUCT_BY_CODE, code=code)  # the index first: codes are typed as printed
+        or _find(session, _PRODUCT_BY_UPPER_CODE, code=code.upper())
+    )
+    if found is None:
         if code.isdigit() and len(code) in (8, 12, 13):
             classify(code)  # raises naming the wrong check digit: a misread, scan again
         raise NotFound(_("unknown code {code}: no product has it").format(code=code))
-    return product, None, "code"
+    return found, None, "code"
+
+
+def add_item(
+    db: Database, sale_id: int, user_id: int, code: str, *, quantity: int | None = None, today: date | None = None
+) -> SaleView:
+    """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
+    day = today or business_date()
+    with db.write() as session:
+        head = _scan_head(session, sale_id)
+        product, label_quantity, _kind = _resolve(session, code, head.scale_barcode_rules)
+        added = _add_line(session, head, product, label_quantity or quantity, code, day)
+    return _open_view(*added)  # built after the commit: the write lock is not held for it
+
+
+def add_product(
+    db: Database, sale_id: int, user_id: int, product_id: int, *, quantity: int | None = None, today: date | None = None
+) -> SaleView:
+    """Add a product chosen from a search or a quick key."""
+    day = today or business_date()
+    with db.write() as session:
+        head = _scan_head(session, sale_id)
+        product = _find(session, _PRODUCT_BY_ID, product_id=product_id)
+        if product is None:
+            raise NotFound(_("no product {id}").format(id=product_id))
+        added = _add_line(session, head, product, quantity, None, day)
+    return _open_view(*added)
+
+
+# ---------------------------------------------------------------- the scan path, in a few statements
+#
+# Adding a line is what a till does most: the sale with its counter and site is read in one
+# query, the product in one, its lots here (FEFO, recalls) in one, the sale's lines with their
+# products and lots in one, and the line and the new totals are written with Core statements.
+
+_SALES = table_of(Sale)
+_LINES = table_of(SaleLine)
+_COUNTERS = table_of(Counter)
+_SITES = table_of(Site)
+_SHIFTS = table_of(Shift)
+_USERS = table_of(User)
+_PRICE_LISTS = table_of(PriceList)
+_PRODUCTS = table_of(Product)
+_BARCODES = table_of(Barcode)
+_LOTS = table_of(Lot)
+
+# start_sale in one query: the counter, its open shift, its open sale (if any) and the user's role
+_START = select(
+    _COUNTERS.c.name,
+    _COUNTERS.c.kind,
+    select(_SHIFTS.c.id)
+    .where(_SHIFTS.c.counter_id == _COUNTERS.c.id, _SHIFTS.c.status == ShiftStatus.OPEN)
+    .order_by(_SHIFTS.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("shift_id"),
+    select(_SALES.c.id)
+    .where(_SALES.c.counter_id == _COUNTERS.c.id, _SALES.c.status == SaleStatus.OPEN)
+    .order_by(_SALES.c.id)
+    .limit(1)
+    .scalar_subquery()
+    .label("open_sale_id"),
+    select(_USERS.c.role).where(_USERS.c.id == bindparam("user_id")).scalar_subquery().label("user_role"),
+    select(_USERS.c.active).where(_USERS.c.id == bindparam("user_id")).scalar_subquery().label("user_active"),
+).where(_COUNTERS.c.id == bindparam("counter_id"))
+_INSERT_SALE = insert(_SALES).returning(_SALES.c.id)
+_SCAN_HEAD = (
+    select(
+        _SALES,
+        _COUNTERS.c.location_id,
+        _SITES.c.scale_barcode_rules,
+        _PRICE_LISTS.c.code.label("price_list_code"),
+    )
+    .select_from(
+        _SALES.join(_COUNTERS, _COUNTERS.c.id == _SALES.c.counter_id)
+        .join(_SITES, _SITES.c.id == _COUNTERS.c.site_id)
+        .outerjoin(_PRICE_LISTS, _PRICE_LISTS.c.id == _SALES.c.price_list_id)
+    )
+    .where(_SALES.c.id == bindparam("sale_id"))
+    .with_for_update(of=_SALES)
+)
+_PRODUCT_COLUMNS = (
+    _PRODUCTS.c.id,
+    _PRODUCTS.c.code,
+    _PRODUCTS.c.name,
+    _PRODUCTS.c.category_id,
+    _PRODUCTS.c.sold_by_weight,
+    _PRODUCTS.c.vat_rate_bp,
+    _PRODUCTS.c.onsite_vat_rate_bp,
+    _PRODUCTS.c.price_cents,
+    _PRODUCTS.c.kitchen_item,
+    _PRODUCTS.c.active,
+)
+_PRODUCT_BY_ID = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.id == bindparam("product_id"))
+_PRODUCT_BY_PLU = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.plu == bindparam("plu"))
+_PRODUCT_BY_BARCODE = (
+    select(*_PRODUCT_COLUMNS)
+    .join_from(_PRODUCTS, _BARCODES, _BARCODES.c.product_id == _PRODUCTS.c.id)
+    .where(_BARCODES.c.code == bindparam("code"))
+)
+_PRODUCT_BY_CODE = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.code == bindparam("code"))
+_PRODUCT_BY_UPPER_CODE = select(*_PRODUCT_COLUMNS).where(func.upper(_PRODUCTS.c.code) == bindparam("code"))
+_SALE_LINES = (
+    select(
+        _LINES,
+        _PRODUCTS.c.code.label("product_code"),
+        _PRODUCTS.c.category_id,
+        _LOTS.c.code.label("lot_code"),
+        _LOTS.c.expiry.label("lot_expiry"),
+        _LOTS.c.date_type.label("lot_date_type"),
+    )
+    .select_from(
+        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
+    )
+    .where(_LINES.c.sale_id == bindparam("sale_id"))
+    .order_by(_LINES.c.position, _LINES.c.id)
+)
+_INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
+LINE_FIGURES = (
+    update(_LINES)
+    .where(_LINES.c.id == bindparam("b_line"))
+    .values(
+        quantity=bindparam("b_quantity"),
+        markdown_cents=bindparam("b_markdown"),
+        discount_cents=bindparam("b_discount"),
+        total_cents=bindparam("b_total"),
+    )
+)
+_SALE_TOTALS = (
+    update(_SALES)
+    .where(_SALES.c.id == bindparam("b_sale"))
+    .values(total_cents=bindparam("b_total"), discount_cents=bindparam("b_discount"))
+)
+
+
+class _LotDates(NamedTuple):  # a lot as markdown_for reads it
+    expiry: date | None
+    date_type: DateType | None
+
+
+@dataclass
+class _Line:
+    """A line of the sale being rung, as read (or about to be inserted) and as it will be."""
+
+    id: int | None
+    position: int
+    product_id: int
+    product_code: str
+    category_id: int | None
+    description: str
+    quantity: int
+    weighed: bool
+    list_price_cents: int
+    unit_price_cents: int
+    price_overridden: bool
+    line_discount_bp: int | None
+    line_discount_cents: int | None
+    vat_rate_bp: int
+    lot_id: int | None
+    lot_code: str | None
+    lot: _LotDates | None
+    kitchen_item: bool
+    note: str | None
+    scanned_code: str | None
+    was: tuple[int, int, int, int]  # quantity, markdown, discount, total as stored
+    figures: LineFigures | None = None
+
+
+def _scan_head(session: Session, sale_id: int) -> Any:
+    head = session.execute(_SCAN_HEAD, {"sale_id": sale_id}).one_or_none()
+    if head is None:
+        raise NotFound(_("no sale {id}").format(id=sale_id))
+    if head.status is not SaleStatus.OPEN:
+        raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(head.status.value)))
+    return head
+
+
+def _read_lines(session: Session, sale_id: int) -> list[_Line]:
+    return [
+        _Line(
+            id=ln.id,
+            position=ln.position,
+            product_id=ln.product_id,
+            product_code=ln.product_code,
+            category_id=ln.category_id,
+            description=ln.description,
+            quantity=ln.quantity,
+            weighed=ln.weighed,
+            list_price_cents=ln.list_price_cents,
+            unit_price_cents=ln.unit_price_cents,
+            price_overridden=ln.price_overridden,
+            line_discount_bp=ln.line_discount_bp,
+            line_discount_cents=ln.line_discount_cents,
+            vat_rate_bp=ln.vat_rate_bp,
+            lot_id=ln.lot_id,
+            lot_code=ln.lot_code,
+            lot=_LotDates(ln.lot_expiry, ln.lot_date_type) if ln.lot_id is not None else None,
+            kitchen_item=ln.kitchen_item,
+            note=ln.note,
+            scanned_code=ln.scanned_code,
+            was=(ln.quantity, ln.markdown_cents, ln.discount_cents, ln.total_cents),
+        )
+        for ln in session.execute(_SALE_LINES, {"sale_id": sale_id})
+    ]
 
 
 def _add_line(
     session: Session,
-    sale: Sale,
-    product: Product,
+    head: Any,
+    product: ProductRow,
     quantity: int | None,
     scanned: str | None,
     today: date,
-) -> tuple[str, ...]:
+) -> tuple[Any, list[_Line], int, int, tuple[str, ...]]:
+    """Add the line and store the new figures; returns what :func:`_open_view` shows."""
     if not product.active:
         raise NotAllowed(_("{product} is no longer sold").format(product=product.name))
     if quantity is None:
@@ -354,19 +613,19 @@ def _add_line(
         quantity = 1
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
-    counter = session.get(Counter, sale.counter_id)
-    assert counter is not None
-    lot = pick_lot(session, product, counter.location_id, today)
+    lot = pick_lot_row(fefo_rows(session, [product.id], head.location_id, lock=False)[product.id], today)
+    rules = markdown_rules(session)
     warnings: list[str] = []
-    markdown = markdown_for(session, product, lot, today)
+    markdown = markdown_for(session, cast(Product, product), cast(Lot | None, lot), today, rules)
     if markdown is not None and markdown.past_date and lot is not None:
         warnings.append(
             _("{product}: lot {lot} is past its best-before date, sold marked down").format(
                 product=product.name, lot=lot.code
             )
         )
+    lines = _read_lines(session, head.id)
     # the same piece item scanned again adds to its line, as customers expect on the slip
-    for line in sale.lines:
+    for line in lines:
         if (
             line.product_id == product.id
             and not line.weighed
@@ -377,57 +636,168 @@ def _add_line(
             and line.lot_id == (lot.id if lot else None)
         ):
             line.quantity += quantity
-            return tuple(warnings)
-    rate = product.onsite_vat_rate_bp if sale.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
-    price = list_price(session, product, sale.price_list_id)
-    sale.lines.append(
-        SaleLine(
-            position=max((ln.position for ln in sale.lines), default=0) + 1,
-            product_id=product.id,
-            description=product.name,
-            quantity=quantity,
-            weighed=product.sold_by_weight,
-            list_price_cents=product.price_cents,
-            unit_price_cents=price,
-            vat_rate_bp=rate,
-            total_cents=0,
-            lot_id=lot.id if lot else None,
-            scanned_code=scanned,
-            kitchen_item=product.kitchen_item,
+            break
+    else:
+        rate = product.onsite_vat_rate_bp if head.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
+        price = (
+            price_under(price_rules(session, head.price_list_id), product.id, product.category_id, product.price_cents)
+            if head.price_list_id is not None
+            else product.price_cents
         )
+        lines.append(
+            _Line(
+                id=None,
+                position=max((ln.position for ln in lines), default=0) + 1,
+                product_id=product.id,
+                product_code=product.code,
+                category_id=product.category_id,
+                description=product.name,
+                quantity=quantity,
+                weighed=product.sold_by_weight,
+                list_price_cents=product.price_cents,
+                unit_price_cents=price,
+                price_overridden=False,
+                line_discount_bp=None,
+                line_discount_cents=None,
+                vat_rate_bp=rate,
+                lot_id=lot.id if lot else None,
+                lot_code=lot.code if lot else None,
+                lot=_LotDates(lot.expiry, lot.date_type) if lot else None,
+                kitchen_item=product.kitchen_item,
+                note=None,
+                scanned_code=scanned,
+                was=(0, 0, 0, 0),
+            )
+        )
+    _figure_lines(session, lines, head.sale_discount_bp, head.sale_discount_cents, today, rules)
+    total, discount = _store_lines(session, head.id, lines)
+    if (total, discount) != (head.total_cents, head.discount_cents):
+        session.execute(_SALE_TOTALS, {"b_sale": head.id, "b_total": total, "b_discount": discount})
+    return head, lines, total, discount, tuple(warnings)
+
+
+def _figure_lines(
+    session: Session,
+    lines: list[_Line],
+    sale_discount_bp: int | None,
+    sale_discount_cents: int | None,
+    today: date,
+    rules: dict[int | None, MarkdownRule],
+) -> None:
+    """recompute() on lines read as rows."""
+    terms = []
+    for line in lines:
+        markdown = (
+            None
+            if line.price_overridden
+            else markdown_for(session, cast(Product, line), cast(Lot | None, line.lot), today, rules)
+        )
+        terms.append(
+            LineTerms(
+                price_for_quantity(line.unit_price_cents, line.quantity, line.weighed),
+                markdown.percent_bp if markdown else None,
+                line.line_discount_bp,
+                line.line_discount_cents,
+            )
+        )
+    for line, fig in zip(lines, figures(terms, sale_discount_bp, sale_discount_cents), strict=True):
+        line.figures = fig
+
+
+def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[int, int]:
+    """Insert the new line, update those whose figures moved; returns the sale's total and discount."""
+    changed = []
+    for line in lines:
+        fig = line.figures
+        assert fig is not None
+        if line.id is None:
+            line.id = session.execute(
+                _INSERT_LINE,
+                {
+                    "sale_id": sale_id,
+                    "position": line.position,
+                    "product_id": line.product_id,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "weighed": line.weighed,
+                    "list_price_cents": line.list_price_cents,
+                    "unit_price_cents": line.unit_price_cents,
+                    "price_overridden": False,
+                    "lot_id": line.lot_id,
+                    "markdown_cents": fig.markdown_cents,
+                    "discount_cents": fig.discount_cents,
+                    "vat_rate_bp": line.vat_rate_bp,
+                    "total_cents": fig.total_cents,
+                    "scanned_code": line.scanned_code,
+                    "kitchen_item": line.kitchen_item,
+                },
+            ).scalar_one()
+        elif line.was != (line.quantity, fig.markdown_cents, fig.discount_cents, fig.total_cents):
+            changed.append(
+                {
+                    "b_line": line.id,
+                    "b_quantity": line.quantity,
+                    "b_markdown": fig.markdown_cents,
+                    "b_discount": fig.discount_cents,
+                    "b_total": fig.total_cents,
+                }
+            )
+    if changed:
+        session.execute(LINE_FIGURES, changed)
+    return (
+        sum(ln.figures.total_cents for ln in lines if ln.figures),
+        sum(ln.figures.discount_cents for ln in lines if ln.figures),
     )
-    return tuple(warnings)
 
 
-def add_item(
-    db: Database, sale_id: int, user_id: int, code: str, *, quantity: int | None = None, today: date | None = None
-) -> SaleView:
-    """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
-    day = today or business_date()
-    with db.write() as session:
-        sale = _open_sale(session, sale_id)
-        counter = _counter(session, sale.counter_id)
-        product, label_quantity, _kind = resolve_code(session, code, counter.site)
-        warnings = _add_line(session, sale, product, label_quantity or quantity, code, day)
-        session.flush()
-        recompute(session, sale, day)
-        return view(session, sale, warnings)
-
-
-def add_product(
-    db: Database, sale_id: int, user_id: int, product_id: int, *, quantity: int | None = None, today: date | None = None
-) -> SaleView:
-    """Add a product chosen from a search or a quick key."""
-    day = today or business_date()
-    with db.write() as session:
-        sale = _open_sale(session, sale_id)
-        product = session.get(Product, product_id)
-        if product is None:
-            raise NotFound(_("no product {id}").format(id=product_id))
-        warnings = _add_line(session, sale, product, quantity, None, day)
-        session.flush()
-        recompute(session, sale, day)
-        return view(session, sale, warnings)
+def _open_view(head: Any, lines: list[_Line], total: int, discount: int, warnings: tuple[str, ...]) -> SaleView:
+    """view() of an open sale from the rows in hand (an open sale has no payments yet)."""
+    views = tuple(
+        LineView(
+            id=ln.id or 0,
+            position=ln.position,
+            product_id=ln.product_id,
+            product_code=ln.product_code,
+            description=ln.description,
+            quantity=ln.quantity,
+            weighed=ln.weighed,
+            list_price_cents=ln.list_price_cents,
+            unit_price_cents=ln.unit_price_cents,
+            price_overridden=ln.price_overridden,
+            markdown_cents=ln.figures.markdown_cents if ln.figures else 0,
+            discount_cents=ln.figures.discount_cents if ln.figures else 0,
+            vat_rate_bp=ln.vat_rate_bp,
+            total_cents=ln.figures.total_cents if ln.figures else 0,
+            lot_code=ln.lot_code,
+            lot_expiry=_iso(ln.lot.expiry) if ln.lot else None,
+            kitchen_item=ln.kitchen_item,
+            note=ln.note,
+        )
+        for ln in lines
+    )
+    return SaleView(
+        id=head.id,
+        uuid=head.uuid,
+        kind=head.kind,
+        status=head.status,
+        number=head.number,
+        counter_id=head.counter_id,
+        shift_id=head.shift_id,
+        user_id=head.user_id,
+        price_list=head.price_list_code,
+        customer_card=head.customer_card,
+        onsite=head.onsite,
+        started_at=head.started_at,
+        completed_at=head.completed_at,
+        lines=views,
+        total_cents=total,
+        discount_cents=discount,
+        markdown_cents=sum(v.markdown_cents for v in views),
+        vat=tuple(vat_breakdown((v.vat_rate_bp, v.total_cents) for v in views)),
+        payments=(),
+        original_sale_id=head.original_sale_id,
+        warnings=warnings,
+    )
 
 
 def _line(sale: Sale, line_id: int) -> SaleLine:
