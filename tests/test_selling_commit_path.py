@@ -167,3 +167,82 @@ def test_made_to_order_products_take_from_their_untracked_lot_silently(db: Datab
         assert move is not None and move.quantity == -2
         assert lot_on_hand(session, move.lot_id, shop.location) == -2
     _ledger_matches_levels(db)
+
+
+def _jam_lot(db: Database, shop: Shop, code: str, *, location: int, quantity: int, days: int) -> int:
+    with db.write() as session:
+        from orto.models import Product
+
+        jam = session.get(Product, shop.jam)
+        assert jam is not None
+        lot = factories.lot(
+            session,
+            jam,
+            code=code,
+            location_id=location,
+            quantity=quantity,
+            expiry=shop.today + timedelta(days=days),
+            date_type=DateType.BEST_BEFORE,
+        )
+        return lot.id
+
+
+def _sale_moves(db: Database, line_id: int) -> list[tuple[int, int, int]]:
+    with db.read() as session:
+        return [
+            (m.lot_id, m.location_id, m.quantity)
+            for m in session.scalars(
+                select(StockMovement)
+                .where(StockMovement.doc_type == "sale_line", StockMovement.doc_id == line_id)
+                .order_by(StockMovement.id)
+            )
+        ]
+
+
+def test_scanning_a_lot_code_sells_that_lot_not_the_fefo_one(db: Database, shop: Shop) -> None:
+    late = _jam_lot(db, shop, "CAP-261125-017", location=shop.location, quantity=5, days=400)
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "cap-261125-017", quantity=7)  # any case
+    line = sale.lines[0]
+    assert line.product_id == shop.jam and line.lot_code == "CAP-261125-017" and line.quantity == 7
+    result = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+    )
+    # that lot first, then first-expired-first-out for what it did not have
+    assert _sale_moves(db, result.sale.lines[0].id) == [(late, shop.location, -5), (shop.jam_lot, shop.location, -2)]
+    assert result.warnings == ()
+    _ledger_matches_levels(db)
+
+
+def test_a_lot_code_with_nothing_here_still_sells_from_that_lot(db: Database, shop: Shop) -> None:
+    away = _jam_lot(db, shop, "PAL-261120-003", location=shop.bar_location, quantity=3, days=200)
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "PAL-261120-003")
+    assert sale.lines[0].lot_code == "PAL-261120-003"
+    result = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+    )
+    assert _sale_moves(db, result.sale.lines[0].id) == [(away, shop.location, -1)]
+    assert any("below zero" in w for w in result.warnings)
+    with db.read() as session:
+        assert lot_on_hand(session, away, shop.location) == -1
+        assert lot_on_hand(session, away, shop.bar_location) == 3
+        assert lot_on_hand(session, shop.jam_lot, shop.location) == 30
+    _ledger_matches_levels(db)
+
+
+def test_a_recalled_lot_code_is_refused_and_codes_of_products_win(db: Database, shop: Shop) -> None:
+    bad = _jam_lot(db, shop, "CAP-261101-001", location=shop.location, quantity=4, days=100)
+    _jam_lot(db, shop, "H2O-LOT", location=shop.location, quantity=4, days=100)
+    with db.write() as session:
+        session.add(Recall(lot_id=bad, reason="vetro nel vasetto"))
+        from orto.models import Lot
+
+        lot = session.scalar(select(Lot).where(Lot.code == "H2O-LOT"))
+        assert lot is not None
+        lot.code = "H2O"  # a lot whose code is also a product's code
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    with pytest.raises(NotAllowed, match="recalled: vetro nel vasetto"):
+        selling.add_item(db, sale.id, shop.cashier, "CAP-261101-001")
+    sale = selling.add_item(db, sale.id, shop.cashier, "H2O")
+    assert [ln.product_id for ln in sale.lines] == [shop.water]

@@ -371,7 +371,7 @@ def complete_sale(
             return lot.id, lot.unit_cost_cents
 
         moves, stock_warnings = allocate(
-            [Want(ln.id, ln.product_id, ln.product_name, ln.quantity, ln.lot_id) for ln in lines],
+            [Want(ln.id, ln.product_id, ln.product_name, ln.quantity, ln.lot_id, _pinned(ln, lots)) for ln in lines],
             levels,
             location_id=head.location_id,
             today=day,
@@ -427,6 +427,14 @@ def complete_sale(
             close_tab_if_paid(session, head.tab_id)
     result = _view(done)  # after the commit: the write lock is not held for it
     return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
+
+
+def _pinned(line: Any, lots: dict[int, LotRow]) -> LotRow | None:
+    """The line's lot when the line was rung by scanning that lot's own code."""
+    lot = lots.get(line.lot_id) if line.lot_id is not None else None
+    if lot is None or not line.scanned_code or line.scanned_code.strip().upper() != lot.code.upper():
+        return None
+    return lot
 
 
 def _figures(session: Session, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date) -> list[Any]:

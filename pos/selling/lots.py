@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import Move, NegativeStock, lots_fefo, post_movement, untracked_lot
+from inventory.ledger import Move, NegativeStock, lots_fefo
 from inventory.lot_blocks import block_reason, open_recalls
 from orto.i18n import gettext as _
 from orto.models import DateType, Lot, MovementKind, Product, Recall, StockLevel
@@ -35,63 +35,6 @@ def pick_lot(session: Session, product: Product, location_id: int, today: date) 
     if first_reason is not None:
         raise NotAllowed(first_reason)
     return None
-
-
-def take_stock(
-    session: Session,
-    *,
-    product: Product,
-    location_id: int,
-    quantity: int,
-    preferred_lot_id: int | None,
-    today: date,
-    allow_negative: bool,
-    user_id: int,
-    doc_id: int,
-    kind: MovementKind = MovementKind.SALE,
-) -> list[str]:
-    """Post the movements for a sold quantity; returns warnings (stock gone below zero)."""
-    levels = lots_fefo(session, product.id, location_id, lock=True)
-    recalls = open_recalls(session, [lv.lot.id for lv in levels])
-    usable = [lv for lv in levels if block_reason(session, lv.lot, today, recalls) is None]
-    usable.sort(key=lambda lv: lv.lot.id != preferred_lot_id)  # the lot priced on the line first
-    remaining = quantity
-    for level in usable:
-        take = min(remaining, max(level.quantity, 0))
-        if take:
-            post_movement(
-                session,
-                kind=kind,
-                location_id=location_id,
-                lot=level.lot,
-                quantity=-take,
-                user_id=user_id,
-                doc_type="sale_line",
-                doc_id=doc_id,
-            )
-            remaining -= take
-        if not remaining:
-            return []
-    if not allow_negative:
-        raise NegativeStock(
-            _("not enough {product} here: {missing} missing and this site refuses negative stock").format(
-                product=product.name, missing=remaining
-            )
-        )
-    lot = usable[0].lot if usable else untracked_lot(session, product, today)
-    post_movement(
-        session,
-        kind=kind,
-        location_id=location_id,
-        lot=lot,
-        quantity=-remaining,
-        user_id=user_id,
-        doc_type="sale_line",
-        doc_id=doc_id,
-    )
-    if not levels:
-        return []  # made to order (a coffee, a meal): no stock is kept here, nothing to warn about
-    return [_("stock of {product} is below zero: count the shelf").format(product=product.name)]
 
 
 # ---------------------------------------------------------------- batched, for the sale's commit
@@ -152,6 +95,17 @@ _FEFO = {
     (True, True): _FEFO_ONE.with_for_update(of=_LEVELS),
 }
 _LOTS_BY_ID = select(*_LOT_COLUMNS).where(_LOTS.c.id.in_(bindparam("lot_ids", expanding=True)))
+_LOT_BY_CODE = select(*_LOT_COLUMNS).where(_LOTS.c.code == bindparam("code"))
+_LOT_BY_UPPER_CODE = select(*_LOT_COLUMNS).where(func.upper(_LOTS.c.code) == bindparam("code"))
+
+
+def lot_by_code(session: Session, code: str) -> LotRow | None:
+    """One of our lots by its code (as printed on its label), exact or in any case; None if none."""
+    row = (
+        session.execute(_LOT_BY_CODE, {"code": code}).first()
+        or session.execute(_LOT_BY_UPPER_CODE, {"code": code.upper()}).first()
+    )
+    return LotRow(*row, 0) if row is not None else None
 
 
 def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *, lock: bool) -> dict[int, list[LotRow]]:
@@ -211,6 +165,7 @@ class Want:
     product_name: str
     quantity: int
     preferred_lot_id: int | None
+    pinned: LotRow | None = None  # the lot whose code was scanned: sold from it even if none is here
 
 
 def allocate(
@@ -236,6 +191,32 @@ def allocate(
     warnings: list[str] = []
     usable_of: dict[int, list[LotRow]] = {}
     for want in wants:
+        pinned = want.pinned
+        if pinned is not None and left.get(pinned.id, 0) <= 0:
+            # the shelf is the truth: the scanned lot is here even if the ledger has none of it
+            if not allow_negative:
+                raise NegativeStock(
+                    _("not enough {product} here: {missing} missing and this site refuses negative stock").format(
+                        product=want.product_name, missing=want.quantity
+                    )
+                )
+            left[pinned.id] = left.get(pinned.id, 0) - want.quantity
+            moves.append(
+                Move(
+                    kind,
+                    location_id,
+                    pinned.id,
+                    pinned.product_id,
+                    -want.quantity,
+                    pinned.unit_cost_cents,
+                    user_id,
+                    "",
+                    "sale_line",
+                    want.line_id,
+                )
+            )
+            warnings.append(_("stock of {product} is below zero: count the shelf").format(product=want.product_name))
+            continue
         rows = levels.get(want.product_id, [])
         if want.product_id not in usable_of:
             usable_of[want.product_id] = [lot for lot in rows if row_block_reason(lot, today) is None]

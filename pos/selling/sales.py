@@ -47,7 +47,7 @@ from orto.money import percent_of, price_for_quantity, vat_breakdown
 from pos.selling import scale
 from pos.selling.audit import audit
 from pos.selling.auth import authorise, may
-from pos.selling.lots import block_reason, fefo_rows, pick_lot_row
+from pos.selling.lots import LotRow, block_reason, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
 from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
 from pos.selling.views import LineView, PaymentView, SaleView
 
@@ -351,7 +351,7 @@ def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int 
     Tries scale labels, barcodes, product codes, in that order; anything else is refused naming
     the code and why.
     """
-    row, quantity, kind = _resolve(session, code, site.scale_barcode_rules)
+    row, quantity, kind, _lot = _resolve(session, code, site.scale_barcode_rules)
     product = session.get(Product, row.id)
     assert product is not None
     return product, quantity, kind
@@ -362,7 +362,10 @@ def _find(session: Session, stmt: Any, **params: Any) -> ProductRow | None:
     return ProductRow(*row) if row is not None else None
 
 
-def _resolve(session: Session, code: str, rules: dict[str, Any] | None) -> tuple[ProductRow, int | None, str]:
+def _resolve(
+    session: Session, code: str, rules: dict[str, Any] | None
+) -> tuple[ProductRow, int | None, str, LotRow | None]:
+    """(product, quantity from a scale label, kind, the lot when one of our lot codes was scanned)."""
     code = code.strip()
     if not code:
         raise InvalidInput(_("nothing was scanned"))
@@ -372,7 +375,7 @@ def _resolve(session: Session, code: str, rules: dict[str, Any] | None) -> tuple
         if product is None:
             raise NotFound(_("scale label {code}: no product has PLU {plu}").format(code=code, plu=label.plu))
         if label.kind == "weight":
-            return product, label.value, "scale"
+            return product, label.value, "scale", None
         if product.price_cents <= 0:
             raise InvalidInput(_("{product} has no price per kg").format(product=product.name))
         if not product.sold_by_weight:
@@ -380,17 +383,23 @@ def _resolve(session: Session, code: str, rules: dict[str, Any] | None) -> tuple
                 _("scale label {code}: {product} is not sold by weight").format(code=code, product=product.name)
             )
         grams = max(1, (label.value * 1000 + product.price_cents // 2) // product.price_cents)
-        return product, grams, "scale"
+        return product, grams, "scale", None
     found = (
         _find(session, _PRODUCT_BY_BARCODE, code=code)
         or _find(session, _PRODUCT_BY_CODE, code=code)  # the index first: codes are typed as printed
         or _find(session, _PRODUCT_BY_UPPER_CODE, code=code.upper())
     )
-    if found is None:
-        if code.isdigit() and len(code) in (8, 12, 13):
-            classify(code)  # raises naming the wrong check digit: a misread, scan again
-        raise NotFound(_("unknown code {code}: no product has it").format(code=code))
-    return found, None, "code"
+    if found is not None:
+        return found, None, "code", None
+    # one of our lot codes (the lab's labels print it as a barcode): that lot's product, from that lot
+    lot = lot_by_code(session, code)
+    if lot is not None:
+        found = _find(session, _PRODUCT_BY_ID, product_id=lot.product_id)
+        assert found is not None
+        return found, None, "lot", lot
+    if code.isdigit() and len(code) in (8, 12, 13):
+        classify(code)  # raises naming the wrong check digit: a misread, scan again
+    raise NotFound(_("unknown code {code}: no product has it").format(code=code))
 
 
 def add_item(
@@ -400,8 +409,8 @@ def add_item(
     day = today or business_date()
     with db.write() as session:
         head = _scan_head(session, sale_id)
-        product, label_quantity, _kind = _resolve(session, code, head.scale_barcode_rules)
-        added = _add_line(session, head, product, label_quantity or quantity, code, day)
+        product, label_quantity, _kind, lot = _resolve(session, code, head.scale_barcode_rules)
+        added = _add_line(session, head, product, label_quantity or quantity, code, day, lot)
     return _open_view(*added)  # built after the commit: the write lock is not held for it
 
 
@@ -603,8 +612,13 @@ def _add_line(
     quantity: int | None,
     scanned: str | None,
     today: date,
+    scanned_lot: LotRow | None = None,
 ) -> tuple[Any, list[_Line], int, int, tuple[str, ...]]:
-    """Add the line and store the new figures; returns what :func:`_open_view` shows."""
+    """Add the line and store the new figures; returns what :func:`_open_view` shows.
+
+    ``scanned_lot``: the lot whose code was scanned: the line sells that lot (refused if it is
+    blocked), whatever the ledger says is here.
+    """
     if not product.active:
         raise NotAllowed(_("{product} is no longer sold").format(product=product.name))
     if quantity is None:
@@ -613,7 +627,13 @@ def _add_line(
         quantity = 1
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
-    lot = pick_lot_row(fefo_rows(session, [product.id], head.location_id, lock=False)[product.id], today)
+    if scanned_lot is not None:
+        reason = row_block_reason(scanned_lot, today)
+        if reason is not None:
+            raise NotAllowed(reason)
+        lot: LotRow | None = scanned_lot
+    else:
+        lot = pick_lot_row(fefo_rows(session, [product.id], head.location_id, lock=False)[product.id], today)
     rules = markdown_rules(session)
     warnings: list[str] = []
     markdown = markdown_for(session, cast(Product, product), cast(Lot | None, lot), today, rules)
