@@ -565,3 +565,15 @@ async def test_a_manager_reaches_the_kitchen_screens_from_the_sale_menu(db: Data
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "SaleScreen"
+
+
+async def test_the_kitchen_home_locks_itself_when_left_alone(db: Database, kitchen: Kitchen) -> None:
+    app = _till(db, kitchen.shop)
+    app.settings = replace(app.settings, idle_lock_seconds=1)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await login_kitchen(pilot)
+        screen = app.screen
+        screen._last_activity -= 5  # type: ignore[attr-defined]  # as if nobody touched it for a while
+        screen._lock_when_idle()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LoginScreen"

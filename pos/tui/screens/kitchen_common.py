@@ -8,6 +8,7 @@ accepts and typing replaces; Esc drops the question being asked (a second Esc le
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -337,6 +338,20 @@ class KitchenHome(TillScreen):
 
     def on_mount(self) -> None:
         self.query_one("#k-home", OptionList).focus()
+        self._last_activity = time.monotonic()
+        if self.ctx.settings.idle_lock_seconds > 0:
+            self.set_interval(5, self._lock_when_idle)
+
+    def on_key(self, _event: object) -> None:
+        self._last_activity = time.monotonic()
+
+    def on_screen_resume(self) -> None:
+        self._last_activity = time.monotonic()  # back from a kitchen screen: it was in use
+
+    def _lock_when_idle(self) -> None:
+        """Like the sale screen: an unattended kitchen terminal locks itself ([till] idle_lock_seconds)."""
+        if self.app.screen is self and time.monotonic() - self._last_activity >= self.ctx.settings.idle_lock_seconds:
+            self.action_lock()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._entries()[event.option_index].action(cast(Any, self))
