@@ -30,6 +30,7 @@ from orto.models import (
     FundMovement,
     GiftCard,
     GiftCardMovement,
+    Lot,
     Payment,
     PaymentMethod,
     PriceList,
@@ -50,7 +51,7 @@ from orto.models import (
 from orto.models.base import table_of
 from orto.money import format_money, price_for_quantity, vat_breakdown
 from pos.selling.auth import authorise
-from pos.selling.lots import LotRow, Want, allocate, fefo_rows, lots_by_id, row_block_reason
+from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
 from pos.selling.pricing import markdown_for, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
 from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
@@ -187,6 +188,7 @@ _SHIFTS = table_of(Shift)
 _PRICE_LISTS = table_of(PriceList)
 _PRODUCTS = table_of(Product)
 _DISTANCES = table_of(SupplierDistance)
+_LOTS = table_of(Lot)
 _AUDIT = table_of(AuditEntry)
 _JOBS = table_of(PrintJob)
 
@@ -230,9 +232,17 @@ _SALE_LINES = (
         _PRODUCTS.c.name.label("product_name"),
         _PRODUCTS.c.category_id,
         _DISTANCES.c.id.label("km0_distance_id"),
+        _LOTS.c.code.label("lot_code"),
+        _LOTS.c.product_id.label("lot_product_id"),
+        _LOTS.c.expiry.label("lot_expiry"),
+        _LOTS.c.date_type.label("lot_date_type"),
+        _LOTS.c.hold_reason.label("lot_hold_reason"),
+        _LOTS.c.unit_cost_cents.label("lot_unit_cost_cents"),
+        RECALL_REASON.label("lot_recall_reason"),
     )
     .select_from(
-        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(
+        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id)
+        .outerjoin(
             _DISTANCES,
             and_(
                 _DISTANCES.c.supplier_id == _PRODUCTS.c.supplier_id,
@@ -240,6 +250,7 @@ _SALE_LINES = (
                 _DISTANCES.c.distance_km <= bindparam("radius_km"),
             ),
         )
+        .outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
     )
     .where(_LINES.c.sale_id == bindparam("sale_id"))
     .order_by(_LINES.c.position, _LINES.c.id)
@@ -338,10 +349,21 @@ def complete_sale(
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=head.counter_name))
-        # the lots of these products here, locked: FEFO and the recheck below read them
-        levels = fefo_rows(session, {ln.product_id for ln in lines}, head.location_id, lock=True)
-        lots = {lot.id: lot for rows in levels.values() for lot in rows}
-        lots.update(lots_by_id(session, [ln.lot_id for ln in lines if ln.lot_id and ln.lot_id not in lots]))
+        lots = {  # the lines' own lots (read with them): the recheck, markdowns, the slip
+            ln.lot_id: LotRow(
+                ln.lot_id,
+                ln.lot_code,
+                ln.lot_product_id,
+                ln.lot_expiry,
+                ln.lot_date_type,
+                ln.lot_hold_reason,
+                ln.lot_unit_cost_cents,
+                ln.lot_recall_reason,
+                0,
+            )
+            for ln in lines
+            if ln.lot_id is not None
+        }
         for ln in lines:  # lines whose lot became unsellable since they were scanned are refused
             reason = row_block_reason(lots[ln.lot_id], day) if ln.lot_id in lots else None
             if reason:
@@ -364,26 +386,9 @@ def complete_sale(
         if due > 0:
             raise InvalidInput(_("{amount} still due").format(amount=format_money(due)))
 
-        def untracked(product_id: int) -> tuple[int, int]:
-            product = session.get(Product, product_id)
-            assert product is not None
-            lot = untracked_lot(session, product, day)
-            return lot.id, lot.unit_cost_cents
-
-        moves, stock_warnings = allocate(
-            [Want(ln.id, ln.product_id, ln.product_name, ln.quantity, ln.lot_id, _pinned(ln, lots)) for ln in lines],
-            levels,
-            location_id=head.location_id,
-            today=day,
-            allow_negative=head.allow_negative_stock,
-            user_id=user_id,
-            untracked=untracked,
-        )
-        warnings.extend(stock_warnings)
-
         number = f"{head.counter_code}-{session.execute(_NEXT_NUMBER, {'b_counter': head.counter_id}).scalar_one():06d}"
         completed_at = utcnow()
-        payment_ids = list(session.execute(_INSERT_PAYMENTS, [{"sale_id": sale_id, **row} for row in rows]).scalars())
+        payment_ids = _insert_returning_ids(session, _INSERT_PAYMENTS, [{"sale_id": sale_id, **row} for row in rows])
         session.execute(
             _COMPLETE,
             {
@@ -404,7 +409,6 @@ def complete_sale(
         ]
         if changed:
             session.execute(_LINE_FIGURES, changed)
-        post_movements(session, moves, at=completed_at)
         done = _Completed(
             head,
             lines,
@@ -425,6 +429,25 @@ def complete_sale(
             from pos.selling.tabs import close_tab_if_paid
 
             close_tab_if_paid(session, head.tab_id)
+
+        # stock last: on PostgreSQL the products' levels stay locked only from here to the commit
+        def untracked(product_id: int) -> tuple[int, int]:
+            product = session.get(Product, product_id)
+            assert product is not None
+            lot = untracked_lot(session, product, day)
+            return lot.id, lot.unit_cost_cents
+
+        moves, stock_warnings = allocate(
+            [Want(ln.id, ln.product_id, ln.product_name, ln.quantity, ln.lot_id, _pinned(ln, lots)) for ln in lines],
+            fefo_rows(session, {ln.product_id for ln in lines}, head.location_id, lock=True),
+            location_id=head.location_id,
+            today=day,
+            allow_negative=head.allow_negative_stock,
+            user_id=user_id,
+            untracked=untracked,
+        )
+        warnings.extend(stock_warnings)
+        post_movements(session, moves, at=completed_at)
     result = _view(done)  # after the commit: the write lock is not held for it
     return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
 
@@ -510,7 +533,14 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
         jobs.append(_job(kitchen_printer, PrinterRole.KITCHEN, "kitchen", head, document, False))
     if not jobs:
         return []
-    return list(session.execute(_INSERT_JOBS, jobs).scalars())
+    return _insert_returning_ids(session, _INSERT_JOBS, jobs)
+
+
+def _insert_returning_ids(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """The new ids, in order; one row (the usual case) skips the executemany machinery."""
+    if len(rows) == 1:
+        return [session.execute(stmt, rows[0]).scalar_one()]
+    return list(session.execute(stmt, rows).scalars())
 
 
 def _job(

@@ -61,7 +61,7 @@ class _Recall(NamedTuple):
 _LOTS = table_of(Lot)
 _LEVELS = table_of(StockLevel)
 _RECALLS = table_of(Recall)
-_RECALL_REASON = (
+RECALL_REASON = (  # the reason of an open recall of the lot, or NULL (a correlated subquery)
     select(_RECALLS.c.reason)
     .where(_RECALLS.c.lot_id == _LOTS.c.id, _RECALLS.c.lifted_at.is_(None))
     .order_by(_RECALLS.c.id)
@@ -76,7 +76,7 @@ _LOT_COLUMNS = (
     _LOTS.c.date_type,
     _LOTS.c.hold_reason,
     _LOTS.c.unit_cost_cents,
-    _RECALL_REASON.label("recall_reason"),
+    RECALL_REASON.label("recall_reason"),
 )
 # lots_fefo for several products at once, in (product, FEFO) order: on PostgreSQL every
 # transaction locks the levels in that same order, so two tills never deadlock.
@@ -94,7 +94,6 @@ _FEFO = {
     (True, False): _FEFO_ONE,
     (True, True): _FEFO_ONE.with_for_update(of=_LEVELS),
 }
-_LOTS_BY_ID = select(*_LOT_COLUMNS).where(_LOTS.c.id.in_(bindparam("lot_ids", expanding=True)))
 _LOT_BY_CODE = select(*_LOT_COLUMNS).where(_LOTS.c.code == bindparam("code"))
 _LOT_BY_UPPER_CODE = select(*_LOT_COLUMNS).where(func.upper(_LOTS.c.code) == bindparam("code"))
 
@@ -120,14 +119,6 @@ def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *,
     for row in rows:
         out[row.product_id].append(LotRow(*row[:8], int(row.quantity)))
     return out
-
-
-def lots_by_id(session: Session, lot_ids: Iterable[int]) -> dict[int, LotRow]:
-    """Lots that are not stocked here (quantity 0): a line priced on a lot moved away since."""
-    wanted = sorted(set(lot_ids))
-    if not wanted:
-        return {}
-    return {row.id: LotRow(*row, 0) for row in session.execute(_LOTS_BY_ID, {"lot_ids": wanted})}
 
 
 def row_block_reason(lot: LotRow, today: date) -> str | None:
