@@ -7,9 +7,12 @@ Target: p99 ≤ 100 ms, no failed sale, no lost sale, no drift.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import sys
 import time
+from collections.abc import Iterator
 
 from _common import machine, percentile, scratch, verdict
 from sqlalchemy import func, select
@@ -26,10 +29,36 @@ PROCESSES = 8
 SALES_EACH = 60
 
 
+def _watch_turns(db: Database) -> dict[str, float]:
+    """Time each SQLite write's wait for its turn and how long it holds the write lock."""
+    seen = {"wait": 0.0, "held": 0.0, "turns": 0}
+    turns = db._turns  # the writer queue of orto.db (SQLite only)
+    if turns is None:
+        return seen
+    take = turns.turn
+
+    @contextlib.contextmanager
+    def turn() -> Iterator[None]:
+        asked = time.perf_counter()
+        with take():
+            got = time.perf_counter()
+            try:
+                yield
+            finally:
+                seen["wait"] += got - asked
+                seen["held"] += time.perf_counter() - got
+                seen["turns"] += 1
+
+    turns.turn = turn  # type: ignore[method-assign]
+    return seen
+
+
 def worker(url: str, counter_id: int, user_id: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     db = Database(url)
     settings = shop_settings()
     timings, failures = [], 0
+    seen = _watch_turns(db)
+    cpu = time.process_time()
     for _ in range(SALES_EACH):
         started = time.perf_counter()
         try:
@@ -42,7 +71,7 @@ def worker(url: str, counter_id: int, user_id: int, out: multiprocessing.Queue) 
             failures += 1
             print("failure:", exc, file=sys.stderr)
         timings.append((time.perf_counter() - started) * 1000)
-    out.put((timings, failures))
+    out.put((timings, failures, (time.process_time() - cpu) / SALES_EACH, seen))
 
 
 def main() -> None:
@@ -82,9 +111,11 @@ def main() -> None:
         proc.join()
     elapsed = time.perf_counter() - started
     # each process's first two sales warm its statement caches: reported apart
-    timings = [t for ts, _f in results for t in ts[2:]]
-    cold = [t for ts, _f in results for t in ts[:2]]
-    failures = sum(f for _ts, f in results)
+    timings = [t for ts, *_rest in results for t in ts[2:]]
+    cold = [t for ts, *_rest in results for t in ts[:2]]
+    failures = sum(r[1] for r in results)
+    cpu_per_sale = sum(r[2] for r in results) / len(results)
+    turns = sum(r[3]["turns"] for r in results)
     with db.read() as session:
         completed = session.scalar(select(func.count()).select_from(Sale).where(Sale.status == SaleStatus.COMPLETED))
         jam = session.scalar(select(func.sum(StockLevel.quantity)).where(StockLevel.product_id == shop.jam))
@@ -100,6 +131,17 @@ def main() -> None:
         f"(target p99 ≤ 100 ms: {verdict(p99 <= 100)}; no failures: {verdict(failures == 0 and drift == 0)})"
     )
     print(f"first two sales of each process (cold): max {max(cold):.0f} ms")
+    cores = os.cpu_count()
+    print(f"CPU per sale in each process: {cpu_per_sale * 1000:.1f} ms ({cores} cores for {PROCESSES} processes)")
+    if turns:
+        sales = len(results) * SALES_EACH
+        held = sum(r[3]["held"] for r in results) / turns * 1000
+        wait = sum(r[3]["wait"] for r in results) / turns * 1000
+        print(
+            f"SQLite write lock: {turns / sales:.0f} transactions per sale, each holding it {held:.2f} ms and "
+            f"waiting {wait:.1f} ms for its turn: a sale holds it {held * turns / sales:.1f} ms, so with "
+            f"{PROCESSES} tills queueing a sale can take up to {PROCESSES} x that"
+        )
 
 
 if __name__ == "__main__":
