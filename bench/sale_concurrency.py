@@ -75,15 +75,23 @@ def worker(url: str, counter_id: int, user_id: int, out: multiprocessing.Queue) 
 
 
 def main() -> None:
-    if "--pg" in sys.argv:
-        import psycopg
+    if "--pg" not in sys.argv:
+        run(f"sqlite:///{scratch() / 'orto.sqlite3'}")
+        return
+    import psycopg
 
-        name = f"orto_bench_{int(time.time())}"
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    else:
-        url = f"sqlite:///{scratch() / 'orto.sqlite3'}"
+    name = f"orto_bench_{int(time.time())}"
+    server = "host=127.0.0.1 user=postgres dbname=postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        run(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    finally:  # the bench's database goes when it is done
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(url: str) -> None:
     db = Database(url)
     upgrade(db)
     shop = build_shop(db)
@@ -142,6 +150,7 @@ def main() -> None:
             f"waiting {wait:.1f} ms for its turn: a sale holds it {held * turns / sales:.1f} ms, so with "
             f"{PROCESSES} tills queueing a sale can take up to {PROCESSES} x that"
         )
+    db.dispose()
 
 
 if __name__ == "__main__":
