@@ -170,7 +170,7 @@ def allocate(
     untracked: Callable[[int], tuple[int, int]],
     kind: MovementKind = MovementKind.SALE,
 ) -> tuple[list[Move], list[str]]:
-    """take_stock for every line at once, on levels read under lock: the movements and the warnings.
+    """The stock a sale takes, for every line at once, on levels read under lock: movements and warnings.
 
     The same rules: unblocked lots first-expired-first-out, the lot priced on the line first;
     what is missing goes below zero on the first usable lot (or the product's untracked lot,

@@ -47,7 +47,7 @@ from orto.money import percent_of, price_for_quantity, vat_breakdown
 from pos.selling import scale
 from pos.selling.audit import audit
 from pos.selling.auth import authorise, may
-from pos.selling.lots import LotRow, block_reason, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
+from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
 from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
 from pos.selling.views import LineView, PaymentView, SaleView
 
@@ -79,13 +79,6 @@ def _open_sale(session: Session, sale_id: int) -> Sale:
     if sale.status is not SaleStatus.OPEN:
         raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(sale.status.value)))
     return sale
-
-
-def _counter(session: Session, counter_id: int) -> Counter:
-    counter = session.get(Counter, counter_id)
-    if counter is None:
-        raise NotFound(_("no counter {id}").format(id=counter_id))
-    return counter
 
 
 def open_shift_of(session: Session, counter_id: int) -> Shift | None:
@@ -517,7 +510,7 @@ _SALE_LINES = (
     .order_by(_LINES.c.position, _LINES.c.id)
 )
 _INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
-LINE_FIGURES = (
+_LINE_FIGURES = (
     update(_LINES)
     .where(_LINES.c.id == bindparam("b_line"))
     .values(
@@ -763,7 +756,7 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
                 }
             )
     if changed:
-        session.execute(LINE_FIGURES, changed)
+        session.execute(_LINE_FIGURES, changed)
     return (
         sum(ln.figures.total_cents for ln in lines if ln.figures),
         sum(ln.figures.discount_cents for ln in lines if ln.figures),
@@ -1069,17 +1062,6 @@ def next_number(session: Session, counter: Counter) -> str:
         .returning(Counter.last_sale_number)
     ).scalar_one()
     return f"{counter.code}-{number:06d}"
-
-
-def recheck_lines(session: Session, sale: Sale, today: date) -> None:
-    """At payment, refuse lines whose lot became unsellable since they were scanned."""
-    for line in sale.lines:
-        if line.lot_id:
-            lot = session.get(Lot, line.lot_id)
-            if lot is not None:
-                reason = block_reason(session, lot, today)
-                if reason:
-                    raise NotAllowed(_("{product}: {reason}").format(product=line.description, reason=reason))
 
 
 __all__ = [
