@@ -21,6 +21,7 @@ from inventory.recipes import IngredientInput, StepInput, save_recipe
 from orto.allergens import Allergen
 from orto.config import PrinterConfig
 from orto.db import Database
+from orto.localtime import local_day
 from orto.models import (
     Batch,
     BatchInput,
@@ -44,6 +45,7 @@ from orto.models import (
     Unit,
     WasteReason,
     WasteRecord,
+    utcnow,
 )
 from pos.tui.app import OrtoTill
 from pos.tui.context import CounterInfo
@@ -55,7 +57,7 @@ from tests.shop import MANAGER_PIN, Shop, build_shop
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 KITCHEN_PIN = "4444"
-TODAY = date.today()
+TODAY = local_day(utcnow())  # the day the kitchen screens work in (Milan)
 
 
 class Kitchen:

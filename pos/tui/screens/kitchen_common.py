@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, format_date
 from orto.i18n import gettext as _
-from orto.models import Role, Unit
+from orto.localtime import local_day
+from orto.models import Role, Unit, utcnow
 from orto.money import format_kg, parse_kg_to_grams
 from pos import selling
 from pos.tui.app import TillScreen
@@ -34,6 +35,11 @@ T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------- parsing what was typed
+
+
+def business_day() -> date:
+    """Today in Milan (the server's clock may be on UTC: near midnight the day differs)."""
+    return local_day(utcnow())
 
 
 def unit_word(unit: Unit) -> str:
@@ -134,7 +140,7 @@ class KitchenScreen(TillScreen):
 
     @property
     def today(self) -> date:
-        return date.today()
+        return business_day()
 
     def info(self, text: str) -> None:
         self.query_one("#k-info", Static).update(text)

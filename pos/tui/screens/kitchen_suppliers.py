@@ -6,7 +6,6 @@ next field and F10 saves.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
@@ -18,7 +17,7 @@ from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from pos.tui.app import TillScreen
-from pos.tui.screens.kitchen_common import KitchenScreen, parse_day, show_day
+from pos.tui.screens.kitchen_common import KitchenScreen, business_day, parse_day, show_day
 from suppliers.farms import SupplierInput, SupplierView, list_suppliers, save_supplier, supplier_input
 
 SITES = ("PAL", "CAP", "MON")
@@ -72,7 +71,7 @@ class SuppliersScreen(KitchenScreen):
         self.suppliers = suppliers
         table = self.query_one("#k-suppliers", DataTable)
         table.clear()
-        today = date.today()
+        today = business_day()
         for s in suppliers:
             organic = "-"
             if s.organic:
@@ -166,7 +165,7 @@ class SupplierForm(TillScreen):
             contact=text["contact"],
             organic=_flag(text["organic"], _("Organic (y/n)")),
             organic_cert_code=text["organic_cert_code"] or None,
-            organic_cert_expiry=parse_day(text["organic_cert_expiry"], date.today()),
+            organic_cert_expiry=parse_day(text["organic_cert_expiry"], business_day()),
             active=_flag(text["active"] or "y", _("Active (y/n)")),
             distances={
                 site: int(value) for site in SITES if (value := self.query_one(f"#f-km-{site}", Input).value.strip())
