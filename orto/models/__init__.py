@@ -41,6 +41,7 @@ from orto.models.selling import (
     ZReport,
 )
 from orto.models.stock import Lot, Recall, StockLevel, StockMovement
+from orto.models.summaries import SalesDayHour, SalesDayLine, SalesDayMark, SalesDayPayment
 from orto.models.suppliers import Supplier, SupplierDistance
 from orto.models.supply import (
     Delivery,
@@ -97,6 +98,10 @@ __all__ = [
     "SaleKind",
     "SaleLine",
     "SaleStatus",
+    "SalesDayHour",
+    "SalesDayLine",
+    "SalesDayMark",
+    "SalesDayPayment",
     "Shift",
     "ShiftStatus",
     "Site",

@@ -9,7 +9,8 @@ every stock change is a ledger row and stock levels are their sums.
 
 It writes with Core ``executemany`` in chunks of a week, inside one transaction: a year of
 three sites (``scale=4``: over a million sale lines) takes a few minutes, the demo's 90 days a
-few seconds. The same seed gives the same history.
+few seconds. The same seed gives the same history. At the end the days before ``today`` are
+summarised for the sales report (``pos.reports.summaries.ensure_summaries``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def generate_history(db: Database, *, days: int, today: date, scale: float = 1.0
         stock.write_levels()
         rows.fix_sequences()
         _bump_counters(session, shop)
-        return HistorySummary(
+        summary = HistorySummary(
             first_day=first,
             last_day=today - timedelta(days=1),
             sales=rows.written[Sale],
@@ -78,6 +79,11 @@ def generate_history(db: Database, *, days: int, today: date, scale: float = 1.0
             batches=rows.written[Batch],
             deliveries=rows.written[Delivery],
         )
+    # The closed days' sales summaries, as the nightly run would have left them (pos.reports.summaries).
+    from pos.reports.summaries import ensure_summaries
+
+    ensure_summaries(db, today)
+    return summary
 
 
 def _temperatures(rows: Rows, shop: Shop, rng: random.Random, day: date) -> None:

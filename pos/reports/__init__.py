@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
-from pos.reports.filters import Scope, resolve_scope
+from pos.reports.filters import ROME, Scope, resolve_scope
 from pos.reports.model import Report
 
 FORMATS = ("pdf", "csv", "xlsx")
@@ -106,6 +106,12 @@ def make_report(
         raise InvalidInput(
             _("no report {name!r} (the reports are {names})").format(name=name, names=", ".join(REPORTS))
         )
+    if spec.name == "sales":
+        # A report may write: the closed days not summarised yet are summarised first (one write
+        # transaction, only when there is such a day), so the report reads them from the summaries.
+        from pos.reports.summaries import ensure_summaries
+
+        ensure_summaries(db, datetime.now(ROME).date())
     with db.read() as session:
         scope = resolve_scope(session, site, first, last, km0_radius_km)
         return spec.build(session, scope, lot)

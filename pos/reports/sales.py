@@ -1,19 +1,26 @@
 """Sales: by site, counter, category, product, VAT rate, payment method, hour of day and day;
 top products; social-tariff and spesa-sospesa totals.
 
-Four aggregate queries: lines by (product, VAT rate), sales by (counter, UTC hour, kind,
-social tariff), payments by method, donations. Everything else is folded from their
-few thousand rows. Figures are net of refunds, like the Z report's "net": the total here is the
+Closed days already summarised (``pos.reports.summaries``: per day and counter, lines by
+product and VAT rate, sales by local hour, kind and social tariff, payments by method) are read
+from the summaries; the other days (today, or days not summarised yet) from the raw rows by the
+same aggregates: lines by (product, VAT rate), sales by (counter, UTC hour, kind, social tariff),
+payments by method. Donations come from their own rows. Everything else is folded from a few
+thousand grouped rows, and the figures are identical whichever way a day was read.
+Figures are net of refunds, like the Z report's "net": the total here is the
 sum of the Z reports of the same days and counters.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from orto.i18n import gettext as _
 from orto.models import (
@@ -22,55 +29,46 @@ from orto.models import (
     FundMovement,
     Payment,
     PaymentMethod,
-    PriceList,
     Product,
     Sale,
     SaleKind,
     SaleLine,
+    SalesDayHour,
+    SalesDayLine,
+    SalesDayPayment,
     Site,
     Unit,
 )
+from orto.models.base import table_of
 from orto.money import vat_breakdown
 from pos.reports.buckets import local_hour, utc_hour
 from pos.reports.figures import share_bp
 from pos.reports.filters import Scope
 from pos.reports.model import Chart, Column, Figure, Kind, Report, Table
 from pos.reports.scope_sql import completed_sales, in_period
+from pos.reports.summaries import social_tariff, summarised_through
 
 TOP = 10
 
 
-def sales_report(session: Session, scope: Scope) -> Report:
+def sales_report(session: Session, scope: Scope, *, summaries: bool = True) -> Report:
+    """The report; closed days already summarised are read from the per-day summaries (see
+    ``pos.reports.summaries``), the rest from the raw rows. ``summaries=False`` reads raw rows only:
+    the figures are the same either way."""
     report = Report("sales", _("Sales"), scope.site_label, (scope.first, scope.last))
-    where = completed_sales(scope)
-    # Lines of the sales in scope through IN (…) rather than a join: SQLite then reads the sales'
-    # index once and each sale's lines by theirs (half the time of the join over a year). A
-    # refund line names the line it refunds, which gives its sign without the sale's kind.
-    refunded = SaleLine.original_line_id.is_not(None)
-    lines = session.execute(
-        select(
-            SaleLine.product_id,
-            SaleLine.vat_rate_bp,
-            func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
-            func.sum(SaleLine.total_cents),
-        )
-        .where(SaleLine.sale_id.in_(select(Sale.id).where(*where)))
-        .group_by(SaleLine.product_id, SaleLine.vat_rate_bp)
-    ).all()
-    tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
-    hour = utc_hour(session, Sale.completed_at)
-    social = Sale.price_list_id == tessera if tessera is not None else Sale.id.is_(None)
-    sales = session.execute(
-        select(Sale.counter_id, hour, Sale.kind, social, func.count(), func.sum(Sale.total_cents))
-        .where(*where)
-        .group_by(Sale.counter_id, hour, Sale.kind, social)
-    ).all()
-    payments = session.execute(
-        select(Payment.method, func.count(), func.sum(Payment.amount_cents))
-        .join(Sale, Sale.id == Payment.sale_id)
-        .where(*where)
-        .group_by(Payment.method)
-    ).all()
+    newest = summarised_through(session) if summaries else None
+    raw_first = scope.first
+    lines_by_key: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    paid_by_method: dict[PaymentMethod, list[int]] = defaultdict(lambda: [0, 0])
+    folded = _Folded()
+    if newest is not None and newest >= scope.first:
+        last = min(newest, scope.last)
+        raw_first = last + timedelta(days=1)
+        _read_summaries(session, scope, last, lines_by_key, paid_by_method, folded)
+    if raw_first <= scope.last:
+        _read_raw(session, replace(scope, first=raw_first), lines_by_key, paid_by_method, folded)
+    lines = [(product, rate, q, t) for (product, rate), (q, t) in sorted(lines_by_key.items())]
+    payments = [(method, n, t) for method, (n, t) in paid_by_method.items()]
     donation_where = [FundMovement.kind == "donation", *in_period(FundMovement.at, scope)]
     if scope.counter_ids is not None:
         donation_where.append(FundMovement.counter_id.in_(scope.counter_ids))
@@ -93,34 +91,14 @@ def sales_report(session: Session, scope: Scope) -> Report:
         )
     }
 
-    # -- fold the sales by counter and local hour
-    count = refunds_count = 0
-    gross = refunds = social_count = social_cents = 0
-    by_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    by_hour: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    by_counter: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for counter_id, bucket, kind, is_social, n, total in sales:
-        total = int(total or 0)
-        moment = local_hour(bucket)
-        if kind is SaleKind.REFUND:
-            refunds_count += n
-            refunds += total
-        else:
-            count += n
-            gross += total
-            by_day[moment.date()][0] += n
-            by_hour[moment.hour][0] += n
-            by_counter[counter_id][0] += n
-            if is_social:
-                social_count += n
-                social_cents += total
-        by_day[moment.date()][1] += total
-        by_hour[moment.hour][1] += total
-        by_counter[counter_id][1] += total
+    # -- the sales folded by day, local hour and counter
+    count, gross, refunds_count, refunds = folded.count, folded.gross, folded.refunds_count, folded.refunds
+    social_count, social_cents = folded.social_count, folded.social_cents
+    by_day, by_hour, by_counter = folded.by_day, folded.by_hour, folded.by_counter
     net = gross + refunds
 
     vat = vat_breakdown((rate, int(total or 0)) for _p, rate, _q, total in lines)
-    paid = {PaymentMethod(m) if not isinstance(m, PaymentMethod) else m: (n, int(t or 0)) for m, n, t in payments}
+    paid = {m: (n, t) for m, n, t in payments}
     redeemed = paid.get(PaymentMethod.SOLIDARITY, (0, 0))[1]
 
     report.summary = [
@@ -260,3 +238,147 @@ def sales_report(session: Session, scope: Scope) -> Report:
 
 def _share(part: int, whole: int) -> int:
     return share_bp(part, whole)
+
+
+class _Folded:
+    """The completed sales: totals, and sales and net by local day, local hour and counter. A
+    refund counts among the refunds, not the sales, and its (negative) total in the nets."""
+
+    def __init__(self) -> None:
+        self.count = self.gross = self.refunds_count = self.refunds = 0
+        self.social_count = self.social_cents = 0
+        self.by_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+        self.by_hour: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        self.by_counter: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add_day(self, day: date, kind: SaleKind, social: bool, n: int, total: int) -> None:
+        """Every sale passes here once: the totals with the day."""
+        if kind is SaleKind.REFUND:
+            self.refunds_count += n
+            self.refunds += total
+        else:
+            self.count += n
+            self.gross += total
+            if social:
+                self.social_count += n
+                self.social_cents += total
+        self._add(self.by_day[day], kind, n, total)
+
+    def add_hour(self, hour: int, kind: SaleKind, n: int, total: int) -> None:
+        self._add(self.by_hour[hour], kind, n, total)
+
+    def add_counter(self, counter_id: int, kind: SaleKind, n: int, total: int) -> None:
+        self._add(self.by_counter[counter_id], kind, n, total)
+
+    @staticmethod
+    def _add(cell: list[int], kind: SaleKind, n: int, total: int) -> None:
+        if kind is not SaleKind.REFUND:
+            cell[0] += n
+        cell[1] += total
+
+
+def _read_raw(
+    session: Session,
+    scope: Scope,
+    lines_by_key: dict[tuple[int, int], list[int]],
+    paid_by_method: dict[PaymentMethod, list[int]],
+    folded: _Folded,
+) -> None:
+    """The days of the scope from the raw rows: three aggregate queries."""
+    where = completed_sales(scope)
+    # Lines of the sales in scope through IN (…) rather than a join: SQLite then reads the sales'
+    # index once and each sale's lines by theirs (half the time of the join over a year). A
+    # refund line names the line it refunds, which gives its sign without the sale's kind.
+    refunded = SaleLine.original_line_id.is_not(None)
+    for product_id, rate, quantity, total in session.execute(
+        select(
+            SaleLine.product_id,
+            SaleLine.vat_rate_bp,
+            func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
+            func.sum(SaleLine.total_cents),
+        )
+        .where(SaleLine.sale_id.in_(select(Sale.id).where(*where)))
+        .group_by(SaleLine.product_id, SaleLine.vat_rate_bp)
+    ):
+        cell = lines_by_key[(product_id, rate)]
+        cell[0] += int(quantity or 0)
+        cell[1] += int(total or 0)
+    hour = utc_hour(session, Sale.completed_at)
+    social = social_tariff(session)
+    for counter_id, bucket, kind, is_social, n, total in session.execute(
+        select(Sale.counter_id, hour, Sale.kind, social, func.count(), func.sum(Sale.total_cents))
+        .where(*where)
+        .group_by(Sale.counter_id, hour, Sale.kind, social)
+    ):
+        moment = local_hour(bucket)
+        n, total = int(n), int(total or 0)
+        folded.add_day(moment.date(), kind, bool(is_social), n, total)
+        folded.add_hour(moment.hour, kind, n, total)
+        folded.add_counter(counter_id, kind, n, total)
+    for method, n, total in session.execute(
+        select(Payment.method, func.count(), func.sum(Payment.amount_cents))
+        .join(Sale, Sale.id == Payment.sale_id)
+        .where(*where)
+        .group_by(Payment.method)
+    ):
+        cell = paid_by_method[PaymentMethod(method)]
+        cell[0] += int(n)
+        cell[1] += int(total or 0)
+
+
+def _read_summaries(
+    session: Session,
+    scope: Scope,
+    last: date,
+    lines_by_key: dict[tuple[int, int], list[int]],
+    paid_by_method: dict[PaymentMethod, list[int]],
+    folded: _Folded,
+) -> None:
+    """The summarised days ``scope.first`` … ``last`` from the per-day summaries."""
+
+    def within(model: Any) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [model.day >= scope.first, model.day <= last]
+        if scope.counter_ids is not None:
+            conditions.append(model.counter_id.in_(scope.counter_ids))
+        return conditions
+
+    for product_id, rate, quantity, total in session.execute(
+        select(
+            SalesDayLine.product_id,
+            SalesDayLine.vat_rate_bp,
+            func.sum(SalesDayLine.quantity),
+            func.sum(SalesDayLine.total_cents),
+        )
+        .where(*within(SalesDayLine))
+        .group_by(SalesDayLine.product_id, SalesDayLine.vat_rate_bp)
+    ):
+        cell = lines_by_key[(product_id, rate)]
+        cell[0] += int(quantity or 0)
+        cell[1] += int(total or 0)
+    # the sales grouped three ways (by day, hour, counter): some hundreds of rows over a year
+    hours = table_of(SalesDayHour).c
+    sold_sum, cents_sum = func.sum(hours.sales), func.sum(hours.total_cents)
+    for day, kind, is_social, sold, cents in session.execute(
+        select(hours.day, hours.kind, hours.social, sold_sum, cents_sum)
+        .where(*within(hours))
+        .group_by(hours.day, hours.kind, hours.social)
+    ):
+        folded.add_day(day, kind, bool(is_social), int(sold), int(cents))
+    for hour, kind, sold, cents in session.execute(
+        select(hours.hour, hours.kind, sold_sum, cents_sum).where(*within(hours)).group_by(hours.hour, hours.kind)
+    ):
+        folded.add_hour(hour, kind, int(sold), int(cents))
+    for counter_id, kind, sold, cents in session.execute(
+        select(hours.counter_id, hours.kind, sold_sum, cents_sum)
+        .where(*within(hours))
+        .group_by(hours.counter_id, hours.kind)
+    ):
+        folded.add_counter(counter_id, kind, int(sold), int(cents))
+    for method, n, total in session.execute(
+        select(SalesDayPayment.method, func.sum(SalesDayPayment.payments), func.sum(SalesDayPayment.amount_cents))
+        .where(*within(SalesDayPayment))
+        .group_by(SalesDayPayment.method)
+    ):
+        cell = paid_by_method[PaymentMethod(method)]
+        cell[0] += int(n or 0)
+        cell[1] += int(total or 0)

@@ -1,0 +1,153 @@
+"""Per-day summaries of closed days, so that the sales report over a year reads a few thousand
+summary rows instead of a million sale lines.
+
+``ensure_summaries(db, before)`` summarises, in one write transaction, every (Milan day, counter)
+strictly before ``before`` that has completed sales and is not summarised yet: its lines by
+(product, VAT rate), its sales by (local hour, kind, social tariff) and its payments by method,
+each computed by SQL aggregates (``INSERT … SELECT`` per day, or grouped rows folded into local
+hours and written with one ``executemany``), then marks the (day, counter) in ``sales_day_marks``.
+
+Past days never change: a refund is a new sale on its own day, a parked sale is counted on the day
+it completes, so once a day is over its summary stays true and is written once. Today is never
+summarised (the till is still selling). The scan for work starts the day after the newest mark,
+so a call with nothing to do reads only the sales since then, and takes no write turn.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, insert, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from orto.db import Database
+from orto.localtime import day_bounds
+from orto.models import (
+    Payment,
+    PriceList,
+    Sale,
+    SaleLine,
+    SalesDayHour,
+    SalesDayLine,
+    SalesDayMark,
+    SalesDayPayment,
+    SaleStatus,
+)
+from orto.models.base import table_of
+from pos.reports.buckets import local_hour, utc_hour
+
+# (day, counter) -> (local hour, kind, social) -> [sales, total cents]
+Pending = dict[tuple[date, int], dict[tuple[int, Any, bool], list[int]]]
+
+
+def summarised_through(session: Session) -> date | None:
+    """The newest summarised day: every (day, counter) with sales up to it is summarised."""
+    return session.scalar(select(func.max(SalesDayMark.day)))
+
+
+def social_tariff(session: Session) -> ColumnElement[bool]:
+    """True for a sale at the tessera di quartiere's price list (the social tariff)."""
+    tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
+    return Sale.price_list_id == tessera if tessera is not None else Sale.id.is_(None)
+
+
+def ensure_summaries(db: Database, before: date) -> int:
+    """Summarise every closed (day, counter) before ``before`` not yet summarised; how many were."""
+    with db.read() as session:
+        if not _pending(session, before):
+            return 0
+    with db.write() as session:
+        pending = _pending(session, before)  # again, in the writer's turn: another may have done it
+        _write(session, pending)
+        return len(pending)
+
+
+def _pending(session: Session, before: date) -> Pending:
+    newest = summarised_through(session)
+    end = day_bounds(before)[0]
+    where = [Sale.status == SaleStatus.COMPLETED, Sale.completed_at < end]
+    if newest is not None:
+        if newest + timedelta(days=1) >= before:
+            return {}
+        where.append(Sale.completed_at >= day_bounds(newest + timedelta(days=1))[0])
+    hour = utc_hour(session, Sale.completed_at)
+    social = social_tariff(session)
+    pending: Pending = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for counter_id, bucket, kind, is_social, n, total in session.execute(
+        select(Sale.counter_id, hour, Sale.kind, social, func.count(), func.sum(Sale.total_cents))
+        .where(*where)
+        .group_by(Sale.counter_id, hour, Sale.kind, social)
+    ):
+        moment = local_hour(bucket)
+        cell = pending[(moment.date(), counter_id)][(moment.hour, kind, bool(is_social))]
+        cell[0] += int(n)
+        cell[1] += int(total or 0)
+    if pending:
+        first = min(day for day, _c in pending)
+        marks = select(SalesDayMark.day, SalesDayMark.counter_id).where(SalesDayMark.day >= first)
+        for day, counter_id in session.execute(marks):
+            pending.pop((day, counter_id), None)
+    return pending
+
+
+def _write(session: Session, pending: Pending) -> None:
+    if not pending:
+        return
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for day, counter_id in pending:
+        by_day[day].append(counter_id)
+    refunded = SaleLine.original_line_id.is_not(None)
+    for day, counter_ids in sorted(by_day.items()):
+        start, end = day_bounds(day)
+        where = [
+            Sale.status == SaleStatus.COMPLETED,
+            Sale.completed_at >= start,
+            Sale.completed_at < end,
+            Sale.counter_id.in_(sorted(counter_ids)),
+        ]
+        the_day = literal(day, SalesDayLine.day.type)
+        session.execute(
+            insert(SalesDayLine).from_select(
+                ["day", "counter_id", "product_id", "vat_rate_bp", "quantity", "total_cents"],
+                select(
+                    the_day,
+                    Sale.counter_id,
+                    SaleLine.product_id,
+                    SaleLine.vat_rate_bp,
+                    func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
+                    func.sum(SaleLine.total_cents),
+                )
+                .join(Sale, Sale.id == SaleLine.sale_id)
+                .where(*where)
+                .group_by(Sale.counter_id, SaleLine.product_id, SaleLine.vat_rate_bp),
+            )
+        )
+        session.execute(
+            insert(SalesDayPayment).from_select(
+                ["day", "counter_id", "method", "payments", "amount_cents"],
+                select(the_day, Sale.counter_id, Payment.method, func.count(), func.sum(Payment.amount_cents))
+                .join(Sale, Sale.id == Payment.sale_id)
+                .where(*where)
+                .group_by(Sale.counter_id, Payment.method),
+            )
+        )
+    hours: list[dict[str, Any]] = [
+        {
+            "day": day,
+            "counter_id": counter_id,
+            "hour": hour,
+            "kind": kind,
+            "social": social,
+            "sales": n,
+            "total_cents": total,
+        }
+        for (day, counter_id), cells in pending.items()
+        for (hour, kind, social), (n, total) in cells.items()
+    ]
+    session.execute(insert(table_of(SalesDayHour)), hours)
+    marks: Sequence[dict[str, Any]] = [{"day": day, "counter_id": counter_id} for day, counter_id in pending]
+    session.execute(insert(table_of(SalesDayMark)), marks)
