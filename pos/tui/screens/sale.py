@@ -42,6 +42,8 @@ class SaleScreen(TillScreen):
     def __init__(self) -> None:
         super().__init__()
         self.sale: SaleView | None = None
+        self._texts: dict[str, str] = {}
+        self._printer_state = "…"
         self.hits: list[Hit] = []
         self.pending_grams: int | None = None
         self.change_shown = False
@@ -133,19 +135,31 @@ class SaleScreen(TillScreen):
         for warning in sale.warnings:
             self.notify(warning, severity="warning", timeout=6)
         tariff = _("tessera {card}").format(card=sale.customer_card) if sale.customer_card else ""
-        self.query_one("#hint", Static).update(tariff)
+        self._update("#hint", tariff)
         self._status()
 
     def _status(self, printer: str | None = None) -> None:
         ctx = self.ctx
         user = ctx.operator.name if ctx.operator else "-"
         number = self.sale.id if self.sale else "-"
-        printer_state = printer or "…"
-        self.query_one("#status", Static).update(
+        if printer is not None:
+            self._printer_state = printer
+        self._update(
+            "#status",
             _("{user} | shift open | {site} | {counter} | sale {sale} | printer: {printer}").format(
-                user=user, site=ctx.counter.site_name, counter=ctx.counter.name, sale=number, printer=printer_state
-            )
+                user=user,
+                site=ctx.counter.site_name,
+                counter=ctx.counter.name,
+                sale=number,
+                printer=self._printer_state,  # the last known state, until the next check
+            ),
         )
+
+    def _update(self, selector: str, text: str) -> None:
+        """Redraw a line only when its text changes: each update lays the screen out again."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def _refresh_printer(self) -> None:
         queue, name = self.till.queue, self.ctx.receipt_printer
@@ -200,8 +214,8 @@ class SaleScreen(TillScreen):
         if not entry.code:
             if entry.grams:
                 self.pending_grams = entry.grams
-                self.query_one("#hint", Static).update(
-                    _("weight {kg} kg: now scan or choose the product").format(kg=format_kg(entry.grams))
+                self._update(
+                    "#hint", _("weight {kg} kg: now scan or choose the product").format(kg=format_kg(entry.grams))
                 )
             return
         quantity = entry.grams or entry.pieces or self.pending_grams
@@ -410,8 +424,9 @@ class SaleScreen(TillScreen):
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("CHANGE"))
         self.query_one("#total", Digits).update(format_amount(result.change_cents))
-        self.query_one("#hint", Static).update(
-            _("Sale {number}: {total}").format(number=result.sale.number, total=format_amount(result.sale.total_cents))
+        self._update(
+            "#hint",
+            _("Sale {number}: {total}").format(number=result.sale.number, total=format_amount(result.sale.total_cents)),
         )
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=8)
