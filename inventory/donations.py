@@ -20,8 +20,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from inventory.ledger import lot_on_hand, post_movement, value_of
+from inventory.ledger import lot_on_hand
 from inventory.lot_blocks import block_reason
+from inventory.waste import book_waste
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -33,7 +34,6 @@ from orto.models import (
     Donation,
     Location,
     Lot,
-    MovementKind,
     Product,
     Site,
     Unit,
@@ -107,30 +107,15 @@ def donate(
                 )
             product = session.get(Product, lot.product_id)
             assert product is not None
-            record = WasteRecord(
-                site_id=site.id,
-                location_id=location.id,
-                product_id=product.id,
-                lot_id=lot.id,
+            record, _left = book_waste(
+                session,
+                lot=lot,
+                location=location,
                 quantity=item.quantity,
                 reason=WasteReason.DONATED,
-                value_cents=value_of(item.quantity, lot.unit_cost_cents, product.base_per_unit),
+                user_id=user_id,
                 note=donation.organisation,
                 donation_id=donation.id,
-                user_id=user_id,
-            )
-            session.add(record)
-            session.flush()
-            post_movement(
-                session,
-                kind=MovementKind.WASTE,
-                location_id=location.id,
-                lot=lot,
-                quantity=-item.quantity,
-                user_id=user_id,
-                doc_type="waste",
-                doc_id=record.id,
-                reason=WasteReason.DONATED.value,
             )
             total += record.value_cents
             if product.unit is Unit.KG:

@@ -36,6 +36,7 @@ from inventory.ledger import lot_on_hand, post_movement, value_of
 from inventory.lot_blocks import block_reason, open_recalls
 from inventory.lot_codes import next_lot_code
 from inventory.recipes import describe_limit, format_measure, within_limits
+from inventory.waste import book_waste
 from orto.allergens import Allergen
 from orto.config import Settings
 from orto.db import Database
@@ -60,7 +61,6 @@ from orto.models import (
     Unit,
     User,
     WasteReason,
-    WasteRecord,
     utcnow,
 )
 from orto.money import div_round_half_up
@@ -463,37 +463,20 @@ def decide_batch(db: Database, batch_id: int, *, decision: str, manager_id: int,
 
 
 def _waste_everything(session: Session, lot: Lot, user_id: int, note: str) -> None:
-    product = session.get(Product, lot.product_id)
-    assert product is not None
     levels = session.execute(
         select(StockLevel.location_id, StockLevel.quantity).where(StockLevel.lot_id == lot.id, StockLevel.quantity > 0)
     ).all()
     for location_id, quantity in levels:
         location = session.get(Location, location_id)
         assert location is not None
-        record = WasteRecord(
-            site_id=location.site_id,
-            location_id=location_id,
-            product_id=lot.product_id,
-            lot_id=lot.id,
+        book_waste(
+            session,
+            lot=lot,
+            location=location,
             quantity=int(quantity),
             reason=WasteReason.QUALITY,
-            value_cents=value_of(int(quantity), lot.unit_cost_cents, product.base_per_unit),
+            user_id=user_id,
             note=note,
-            user_id=user_id,
-        )
-        session.add(record)
-        session.flush()
-        post_movement(
-            session,
-            kind=MovementKind.WASTE,
-            location_id=location_id,
-            lot=lot,
-            quantity=-int(quantity),
-            user_id=user_id,
-            doc_type="waste",
-            doc_id=record.id,
-            reason=WasteReason.QUALITY.value,
         )
 
 

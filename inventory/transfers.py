@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import lot_on_hand, post_movement, value_of
+from inventory.ledger import lot_on_hand, post_movement
+from inventory.waste import book_waste
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
@@ -33,7 +34,6 @@ from orto.models import (
     TransferLine,
     TransferStatus,
     WasteReason,
-    WasteRecord,
     utcnow,
 )
 
@@ -189,31 +189,14 @@ def _book_difference(
     session: Session, line: TransferLine, lot: Lot, target: Location, difference: int, user_id: int | None, why: str
 ) -> None:
     if difference < 0:
-        product = session.get(Product, lot.product_id)
-        assert product is not None
-        record = WasteRecord(
-            site_id=target.site_id,
-            location_id=target.id,
-            product_id=lot.product_id,
-            lot_id=lot.id,
+        book_waste(
+            session,
+            lot=lot,
+            location=target,
             quantity=-difference,
             reason=WasteReason.DAMAGED,
-            value_cents=value_of(-difference, lot.unit_cost_cents, product.base_per_unit),
+            user_id=user_id,
             note=why,
-            user_id=user_id,
-        )
-        session.add(record)
-        session.flush()
-        post_movement(
-            session,
-            kind=MovementKind.WASTE,
-            location_id=target.id,
-            lot=lot,
-            quantity=difference,
-            user_id=user_id,
-            doc_type="waste",
-            doc_id=record.id,
-            reason=why,
         )
     else:
         post_movement(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from inventory.ledger import lot_on_hand, post_movement, value_of
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -20,6 +22,50 @@ class WasteResult:
     id: int
     value_cents: int
     on_hand_after: int
+
+
+def book_waste(
+    session: Session,
+    *,
+    lot: Lot,
+    location: Location,
+    quantity: int,
+    reason: WasteReason,
+    user_id: int | None,
+    note: str = "",
+    donation_id: int | None = None,
+) -> tuple[WasteRecord, int]:
+    """The waste record valued at the lot's cost and its WASTE movement, in the caller's
+    transaction (a transfer's shortfall, a discarded batch and a donation book theirs this way
+    too). Returns the record and what is left of the lot at that location."""
+    product = session.get(Product, lot.product_id)
+    assert product is not None
+    record = WasteRecord(
+        site_id=location.site_id,
+        location_id=location.id,
+        product_id=lot.product_id,
+        lot_id=lot.id,
+        quantity=quantity,
+        reason=reason,
+        value_cents=value_of(quantity, lot.unit_cost_cents, product.base_per_unit),
+        note=note,
+        donation_id=donation_id,
+        user_id=user_id,
+    )
+    session.add(record)
+    session.flush()
+    _movement, after = post_movement(
+        session,
+        kind=MovementKind.WASTE,
+        location_id=location.id,
+        lot=lot,
+        quantity=-quantity,
+        user_id=user_id,
+        doc_type="waste",
+        doc_id=record.id,
+        reason=reason.value,
+    )
+    return record, after
 
 
 def record_waste(
@@ -45,31 +91,8 @@ def record_waste(
             raise NotAllowed(
                 _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=location.name)
             )
-        product = session.get(Product, lot.product_id)
-        assert product is not None
-        record = WasteRecord(
-            site_id=location.site_id,
-            location_id=location.id,
-            product_id=lot.product_id,
-            lot_id=lot.id,
-            quantity=quantity,
-            reason=reason,
-            user_id=user_id,
-            note=note,
-            value_cents=value_of(quantity, lot.unit_cost_cents, product.base_per_unit),
-        )
-        session.add(record)
-        session.flush()
-        _movement, after = post_movement(
-            session,
-            kind=MovementKind.WASTE,
-            location_id=location.id,
-            lot=lot,
-            quantity=-quantity,
-            user_id=user_id,
-            doc_type="waste",
-            doc_id=record.id,
-            reason=reason.value,
+        record, after = book_waste(
+            session, lot=lot, location=location, quantity=quantity, reason=reason, user_id=user_id, note=note
         )
         session.add(
             AuditEntry(
