@@ -22,7 +22,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import post_movement, value_of
+from inventory.ledger import post_movement
+from inventory.waste import book_waste
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -32,6 +33,7 @@ from orto.models import (
     FundMovement,
     GiftCard,
     GiftCardMovement,
+    Location,
     Lot,
     MovementKind,
     Payment,
@@ -44,7 +46,6 @@ from orto.models import (
     SolidarityFund,
     StockMovement,
     WasteReason,
-    WasteRecord,
     utcnow,
 )
 from orto.money import div_round_half_up
@@ -115,7 +116,6 @@ def _return_goods(
     quantity: int,
     restock: bool,
     location_id: int,
-    site_id: int,
     user_id: int,
     today: date,
 ) -> None:
@@ -133,7 +133,7 @@ def _return_goods(
             continue
         lot = session.get(Lot, lot_id)
         assert lot is not None
-        _put_back(session, lot, share, restock, location_id, site_id, user_id, refund_line)
+        _put_back(session, lot, share, restock, location_id, user_id, refund_line)
         remaining -= share
         if not remaining:
             return
@@ -144,7 +144,7 @@ def _return_goods(
         assert product is not None
         lot = session.get(Lot, line.lot_id) if line.lot_id else untracked_lot(session, product, today)
         assert lot is not None
-        _put_back(session, lot, remaining, restock, location_id, site_id, user_id, refund_line)
+        _put_back(session, lot, remaining, restock, location_id, user_id, refund_line)
 
 
 def _put_back(
@@ -153,7 +153,6 @@ def _put_back(
     quantity: int,
     restock: bool,
     location_id: int,
-    site_id: int,
     user_id: int,
     refund_line: SaleLine,
 ) -> None:
@@ -169,30 +168,16 @@ def _put_back(
     )
     if restock:
         return
-    product = session.get(Product, lot.product_id)
-    assert product is not None
-    waste = WasteRecord(
-        site_id=site_id,
-        location_id=location_id,
-        product_id=lot.product_id,
-        lot_id=lot.id,
+    location = session.get(Location, location_id)
+    assert location is not None
+    book_waste(
+        session,
+        lot=lot,
+        location=location,
         quantity=quantity,
         reason=WasteReason.DAMAGED,
         user_id=user_id,
-        value_cents=value_of(quantity, lot.unit_cost_cents, product.base_per_unit),
         note=_("returned by a customer, not resellable"),
-    )
-    session.add(waste)
-    session.flush()
-    post_movement(
-        session,
-        kind=MovementKind.WASTE,
-        location_id=location_id,
-        lot=lot,
-        quantity=-quantity,
-        user_id=user_id,
-        doc_type="waste",
-        doc_id=waste.id,
     )
 
 
@@ -289,7 +274,6 @@ def refund(
                 item.quantity,
                 item.restock,
                 counter.location_id,
-                counter.site_id,
                 user_id,
                 today,
             )
