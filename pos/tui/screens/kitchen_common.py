@@ -258,6 +258,27 @@ class KitchenScreen(TillScreen):
 
         self.call(find_products, self.ctx.db, text, index=self.ctx.index, done=found)
 
+    def find_lots(self, text: str, then: Callable[[Any], None]) -> None:
+        """A scanned lot code, or else a product typed or scanned -> its lots at this site."""
+        from orto.errors import NotFound
+        from pos.tui.screens.kitchen_data import ProductRow, lot_by_code, lots_of_product
+
+        if not text:
+            self.idle()
+            return
+
+        def of_product(product: ProductRow) -> None:
+            self.call(lots_of_product, self.ctx.db, product.id, self.site_id, today=self.today, done=then)
+
+        def by_product(exc: OrtoError) -> None:
+            if isinstance(exc, NotFound):
+                self.pick_product(text, of_product)
+            else:
+                self.notify(str(exc), severity="error")
+                self.idle()
+
+        self.call(lot_by_code, self.ctx.db, text, today=self.today, done=then, failed=by_product)
+
     def with_manager(self, reason: str, then: Callable[[int], None]) -> None:
         """A manager's id: the one logged in, or a manager chosen from the list who types their PIN."""
         operator = self.ctx.operator

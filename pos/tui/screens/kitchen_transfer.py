@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from inventory.transfers import TransferItem, TransferView, receive_transfer, send_transfer, transfers_in_transit
-from orto.errors import NotFound, OrtoError
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import LocationKind, Unit
@@ -20,10 +19,7 @@ from pos.tui.screens.kitchen_common import KitchenScreen, parse_quantity, show_q
 from pos.tui.screens.kitchen_data import (
     LotRow,
     Place,
-    ProductRow,
-    lot_by_code,
     lot_units,
-    lots_of_product,
     places,
     transfer_places,
 )
@@ -188,21 +184,7 @@ class TransferScreen(KitchenScreen):
         self.call(places, self.ctx.db, done=loaded)
 
     def _find(self, text: str) -> None:
-        if not text:
-            self.idle()
-            return
-
-        def by_product(exc: OrtoError) -> None:
-            if isinstance(exc, NotFound):
-                self.pick_product(text, self._lots_of)
-            else:
-                self.notify(str(exc), severity="error")
-                self.idle()
-
-        self.call(lot_by_code, self.ctx.db, text, today=self.today, done=self._choose, failed=by_product)
-
-    def _lots_of(self, product: ProductRow) -> None:
-        self.call(lots_of_product, self.ctx.db, product.id, self.site_id, today=self.today, done=self._choose)
+        self.find_lots(text, self._choose)
 
     def _choose(self, rows: list[LotRow]) -> None:
         assert self.sending is not None

@@ -14,7 +14,6 @@ from textual.widgets import DataTable
 
 from inventory.donations import DonationItem, DonationResult, donate, donation_document
 from inventory.waste import WasteResult, record_waste
-from orto.errors import NotFound, OrtoError
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import WasteReason
@@ -27,7 +26,7 @@ from pos.tui.screens.kitchen_common import (
     show_with_unit,
     unit_word,
 )
-from pos.tui.screens.kitchen_data import LotRow, ProductRow, lot_by_code, lots_of_product
+from pos.tui.screens.kitchen_data import LotRow
 
 REASONS = (
     (WasteReason.EXPIRED, N_("expired")),
@@ -65,21 +64,7 @@ class WasteScreen(KitchenScreen):
         self.ask(_("Lot code or product"), self._find, placeholder="PAL-261125-001, pomodori", home=True)
 
     def _find(self, text: str) -> None:
-        if not text:
-            self.idle()
-            return
-
-        def by_product(exc: OrtoError) -> None:
-            if isinstance(exc, NotFound):
-                self.pick_product(text, self._lots_of)
-            else:
-                self.notify(str(exc), severity="error")
-                self.idle()
-
-        self.call(lot_by_code, self.ctx.db, text, today=self.today, done=self._choose_lot, failed=by_product)
-
-    def _lots_of(self, product: ProductRow) -> None:
-        self.call(lots_of_product, self.ctx.db, product.id, self.site_id, today=self.today, done=self._choose_lot)
+        self.find_lots(text, self._choose_lot)
 
     def _choose_lot(self, rows: list[LotRow]) -> None:
         rows = [r for r in rows if r.site_id == self.site_id] or rows
