@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from inventory.ledger import lot_on_hand
+from inventory.ledger import require_on_hand
 from inventory.lot_blocks import block_reason
 from inventory.waste import book_waste
 from orto.config import Settings
@@ -100,11 +100,7 @@ def donate(
             reason = block_reason(session, lot, today)
             if reason is not None:
                 raise NotAllowed(reason)
-            here = lot_on_hand(session, lot.id, location.id)
-            if item.quantity > here:
-                raise NotAllowed(
-                    _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=location.name)
-                )
+            require_on_hand(session, lot, location, item.quantity)
             product = session.get(Product, lot.product_id)
             assert product is not None
             record, _left = book_waste(

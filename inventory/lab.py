@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import lot_on_hand, post_movement, value_of
+from inventory.ledger import post_movement, require_on_hand, value_of
 from inventory.lot_blocks import block_reason, open_recalls
 from inventory.lot_codes import next_lot_code
 from inventory.recipes import describe_limit, format_measure, within_limits
@@ -311,11 +311,7 @@ def finish_batch(
             location = session.get(Location, item.location_id)
             if location is None or location.site_id != batch.site_id:
                 raise InvalidInput(_("lot {lot} must be taken from a location of this site").format(lot=lot.code))
-            here = lot_on_hand(session, lot.id, location.id)
-            if item.quantity > here:
-                raise NotAllowed(
-                    _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=location.name)
-                )
+            require_on_hand(session, lot, location, item.quantity)
             product = session.get(Product, lot.product_id)
             assert product is not None
             cost = value_of(item.quantity, lot.unit_cost_cents, product.base_per_unit)

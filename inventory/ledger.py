@@ -18,7 +18,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from orto.errors import NotAllowed
-from orto.models import Lot, LotOrigin, MovementKind, Product, StockLevel, StockMovement, utcnow
+from orto.i18n import gettext as _
+from orto.models import Location, Lot, LotOrigin, MovementKind, Product, StockLevel, StockMovement, utcnow
 from orto.models.base import table_of
 
 
@@ -181,6 +182,20 @@ def lot_on_hand(session: Session, lot_id: int, location_id: int) -> int:
         select(StockLevel.quantity).where(StockLevel.lot_id == lot_id, StockLevel.location_id == location_id)
     )
     return int(level or 0)
+
+
+def require_on_hand(session: Session, lot: Lot, location: Location, quantity: int) -> int:
+    """Refuse to take more of a lot from a place than is there; returns what is there.
+
+    Waste, transfers, the lab, donations and returns move goods someone has counted in hand, so
+    the ledger must agree; only a sale may take the shelf's word over the ledger's.
+    """
+    here = lot_on_hand(session, lot.id, location.id)
+    if quantity > here:
+        raise NotAllowed(
+            _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=location.name)
+        )
+    return here
 
 
 @dataclass(frozen=True)

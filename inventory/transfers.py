@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory.ledger import lot_on_hand, post_movement
+from inventory.ledger import post_movement, require_on_hand
 from inventory.waste import book_waste
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -87,11 +87,7 @@ def send_transfer(
             lot = session.get(Lot, item.lot_id)
             if lot is None:
                 raise NotFound(_("no such lot"))
-            here = lot_on_hand(session, lot.id, source.id)
-            if item.quantity > here:
-                raise NotAllowed(
-                    _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=source.name)
-                )
+            require_on_hand(session, lot, source, item.quantity)
             line = TransferLine(
                 transfer_id=transfer.id, lot_id=lot.id, product_id=lot.product_id, quantity_sent=item.quantity
             )

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from inventory.ledger import lot_on_hand, post_movement, value_of
+from inventory.ledger import post_movement, require_on_hand, value_of
 from orto.db import Database
-from orto.errors import InvalidInput, NotAllowed, NotFound
+from orto.errors import InvalidInput, NotFound
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Location, Lot, MovementKind, Product, WasteReason, WasteRecord
 
@@ -86,11 +86,7 @@ def record_waste(
         location = session.get(Location, location_id)
         if lot is None or location is None:
             raise NotFound(_("no such lot or location"))
-        here = lot_on_hand(session, lot.id, location.id)
-        if quantity > here:
-            raise NotAllowed(
-                _("only {left} of lot {lot} at {location}").format(left=here, lot=lot.code, location=location.name)
-            )
+        require_on_hand(session, lot, location, quantity)
         record, after = book_waste(
             session, lot=lot, location=location, quantity=quantity, reason=reason, user_id=user_id, note=note
         )

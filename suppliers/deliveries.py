@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from inventory.ledger import lot_on_hand, post_movement
+from inventory.ledger import post_movement, require_on_hand
 from inventory.lot_codes import next_lot_code
 from orto.config import Settings
 from orto.db import Database
@@ -195,10 +195,10 @@ def return_to_supplier(
         lot = session.get(Lot, lot_id)
         if lot is None or lot.supplier_id is None:
             raise NotFound(_("no lot {id} from a supplier").format(id=lot_id))
-        if lot_on_hand(session, lot.id, location_id) < quantity:
-            raise NotAllowed(
-                _("only {left} of lot {lot} here").format(left=lot_on_hand(session, lot.id, location_id), lot=lot.code)
-            )
+        location = session.get(Location, location_id)
+        if location is None:
+            raise NotFound(_("no such supplier or location"))
+        require_on_hand(session, lot, location, quantity)
         delivery_id = session.scalar(select(DeliveryLine.delivery_id).where(DeliveryLine.id == lot.delivery_line_id))
         document = SupplierReturn(
             supplier_id=lot.supplier_id,
