@@ -115,10 +115,11 @@ def _start(url: str, config: Path) -> float:
 async def _scan_latency(db: Database) -> list[float]:
     """From the scanner's Enter to the frame after the new row is drawn, timed inside the app."""
     from sqlalchemy import select
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from orto.models import Counter
     from pos.tui.app import OrtoTill
+    from pos.tui.cart import CartTable
     from pos.tui.context import CounterInfo
     from pos.tui.screens.sale import SaleScreen
     from tests.shop import shop_settings
@@ -149,7 +150,7 @@ async def _scan_latency(db: Database) -> list[float]:
         async with app.run_test(size=(100, 32)) as pilot:
             await login(pilot)
             screen = app.screen
-            table = screen.query_one("#cart", DataTable)
+            table = screen.query_one("#cart", CartTable)
             entry = screen.query_one("#entry", Input)
             rng = random.Random(3)
             for scan in range(96):

@@ -786,10 +786,10 @@ MADE_TO_ORDER = {"Caffetteria", "Cucina e catering"}
 
 # (name, role, PIN)
 USERS: tuple[tuple[str, str, str], ...] = (
-    ("Giulia (responsabile)", "manager", "1111"),
-    ("Marco (cassa)", "cashier", "2222"),
-    ("Aisha (cassa)", "cashier", "3333"),
-    ("Luca (cucina)", "kitchen", "4444"),
+    ("Giulia", "manager", "1111"),
+    ("Marco", "cashier", "2222"),
+    ("Aisha", "cashier", "3333"),
+    ("Luca", "kitchen", "4444"),
 )
 
 CUSTOMERS: tuple[tuple[str, str, str], ...] = (

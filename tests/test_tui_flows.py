@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from orto.config import PrinterConfig
 from orto.db import Database
@@ -24,6 +23,7 @@ from orto.models import (
 )
 from pos import selling
 from pos.tui.app import OrtoTill
+from pos.tui.cart import CartTable
 from pos.tui.context import CounterInfo
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
 
@@ -55,7 +55,6 @@ async def login(pilot: Pilot, user_index: int = 1, pin: str = CASHIER_PIN) -> No
     await settle(pilot)
     for _ in range(user_index):
         await pilot.press("down")
-    await pilot.press("enter")
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(pilot)
@@ -106,7 +105,7 @@ async def test_scan_weigh_scale_label_and_pay_split(db: Database, shop: Shop) ->
             ("Pomodori", 500),
             ("Pomodori", 1250),
         ]
-        assert app.screen.query_one("#cart", DataTable).row_count == 3
+        assert app.screen.query_one("#cart", CartTable).row_count == 3
         # 4,90 + 4,38 + 1,75 = 11,03: 5 € by card, then a 20 € note
         await pilot.press("f10")
         await settle(pilot)
@@ -204,7 +203,7 @@ async def test_a_restart_restores_the_cart(db: Database, shop: Shop) -> None:
     second = _till(db, shop)
     async with second.run_test(size=(100, 32)) as pilot:
         await login(pilot)
-        table = second.screen.query_one("#cart", DataTable)
+        table = second.screen.query_one("#cart", CartTable)
         assert table.row_count == 2
     assert len(_open_sale(db, shop).lines) == 2
 
@@ -230,7 +229,7 @@ async def test_unknown_code_adds_nothing_and_keeps_the_cart(db: Database, shop: 
         await login(pilot)
         await scan(pilot, "JAM")
         await scan(pilot, "8001234567880")
-        assert app.screen.query_one("#cart", DataTable).row_count == 1
+        assert app.screen.query_one("#cart", CartTable).row_count == 1
     with db.read() as session:
         assert len(session.scalars(select(SaleLine)).all()) == 1
 

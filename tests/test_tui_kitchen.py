@@ -176,7 +176,7 @@ async def say(pilot: Pilot, text: str = "") -> None:  # type: ignore[type-arg]
 async def login_kitchen(pilot: Pilot) -> None:  # type: ignore[type-arg]
     """Users are listed by name: Giulia (manager), Luca (kitchen), Marco (cashier)."""
     await settle(pilot)
-    await pilot.press("down", "enter")
+    await pilot.press("down")
     await pilot.press(*list(KITCHEN_PIN))
     await pilot.press("enter")
     await settle(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -15,6 +16,13 @@ from pos.tui.app import TillScreen
 
 
 class LoginScreen(TillScreen):
+    """The PIN field keeps the focus, so the arrows pick the user and the digits always reach the PIN."""
+
+    BINDINGS = [
+        Binding("up", "pick(-1)", show=False, priority=True),
+        Binding("down", "pick(1)", show=False, priority=True),
+    ]
+
     def __init__(self) -> None:
         super().__init__()
         self.users: list[Operator] = []
@@ -41,15 +49,21 @@ class LoginScreen(TillScreen):
         options.add_options([Option(f"{u.name}  ({_(u.role.value)})", id=str(u.id)) for u in users])
         if users:
             options.highlighted = 0
-        options.focus()
+        self.query_one("#pin", Input).focus()
+
+    def action_pick(self, step: int) -> None:
+        options = self.query_one("#users", OptionList)
+        if self.users:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.users) - 1, current + step))
 
     def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
         self.query_one("#pin", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one("#users", OptionList)
-        if options.highlighted is None or not self.users:
-            return
+        if options.highlighted is None or not self.users or not event.value:
+            return  # an Enter with no PIN is not a wrong PIN: it must not count toward the lockout
         user = self.users[options.highlighted]
         pin = event.value
         event.input.value = ""

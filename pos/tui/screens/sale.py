@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Digits, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inventory.search import Hit
@@ -20,6 +20,7 @@ from orto.money import format_amount, format_kg, format_percent_bp, parse_money,
 from pos import selling
 from pos.selling import SaleView
 from pos.tui.app import TillScreen
+from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 
 
@@ -55,7 +56,7 @@ class SaleScreen(TillScreen):
         yield Input(placeholder=_("Scan, type a code or search a product"), id="entry")
         yield OptionList(id="results")
         with Horizontal(id="body"):
-            yield DataTable(id="cart", cursor_type="row", zebra_stripes=True)
+            yield CartTable(id="cart")
             with Vertical(id="side"):
                 yield Label(_("TOTAL"), id="total-label")
                 yield Digits("0,00", id="total")
@@ -68,8 +69,8 @@ class SaleScreen(TillScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#cart", DataTable)
-        table.add_columns(_("Product"), _("Qty"), _("Price"), _("Disc."), _("Total"), _("VAT"))
+        columns = (_("Product"), _("Qty"), _("Price"), _("Disc."), _("Total"), _("VAT"))
+        self.query_one("#cart", CartTable).set_columns(*columns)
         self.query_one("#results", OptionList).display = False
         self.query_one("#entry", Input).focus()
         self._status()
@@ -104,30 +105,31 @@ class SaleScreen(TillScreen):
 
     def _show(self, sale: SaleView) -> None:
         self.sale = sale
-        table = self.query_one("#cart", DataTable)
-        keep = table.cursor_row
-        table.clear()
+        table = self.query_one("#cart", CartTable)
         soon = date.today() + timedelta(days=self.ctx.settings.near_expiry_days)
+        rows = []
         for line in sale.lines:
             quantity = f"{format_kg(line.quantity)} kg" if line.weighed else str(line.quantity)
             reduction = line.discount_cents + line.markdown_cents
-            # one-character marks keep every column visible at 80 columns: ▼ marked down, ! near its date
+            # a one-character mark before the name, so a long name never hides it: ▼ marked down, ! near its date
             mark = ""
             if line.markdown_cents:
-                mark = " ▼"
+                mark = "▼ "
             elif line.lot_expiry and date.fromisoformat(line.lot_expiry) <= soon:
-                mark = " !"
-            table.add_row(
-                line.description[:20] + mark,
-                quantity,
-                format_amount(line.unit_price_cents),
-                format_amount(reduction) if reduction else "",
-                format_amount(line.total_cents),
-                format_percent_bp(line.vat_rate_bp),
-                key=str(line.id),
+                mark = "! "
+            rows.append(
+                (
+                    mark + line.description,
+                    quantity,
+                    format_amount(line.unit_price_cents),
+                    format_amount(reduction) if reduction else "",
+                    format_amount(line.total_cents),
+                    format_percent_bp(line.vat_rate_bp),
+                )
             )
-        if sale.lines:
-            table.move_cursor(row=min(max(keep, 0), len(sale.lines) - 1) if keep >= 0 else len(sale.lines) - 1)
+        # a new line is the one the cashier acts on next (F4 quantity, F8 remove); otherwise the selection stays
+        grew = len(rows) > table.row_count
+        table.set_rows(rows, len(rows) - 1 if grew else table.cursor_row)
         if not self.change_shown or sale.lines:
             self.change_shown = False
             self.query_one("#total-label", Label).update(_("TOTAL"))
@@ -289,7 +291,7 @@ class SaleScreen(TillScreen):
     # ------------------------------------------------------------------ keys
 
     def _selected_line(self) -> int | None:
-        table = self.query_one("#cart", DataTable)
+        table = self.query_one("#cart", CartTable)
         if self.sale is None or not self.sale.lines or table.cursor_row < 0:
             return None
         return self.sale.lines[min(table.cursor_row, len(self.sale.lines) - 1)].id
@@ -300,9 +302,8 @@ class SaleScreen(TillScreen):
             current = results.highlighted or 0
             results.highlighted = max(0, min(len(self.hits) - 1, current + step))
             return
-        table = self.query_one("#cart", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        table = self.query_one("#cart", CartTable)
+        table.move_cursor(table.cursor_row + step)
 
     def action_clear(self) -> None:
         self.query_one("#entry", Input).value = ""
