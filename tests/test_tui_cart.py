@@ -1,4 +1,4 @@
-"""The cart as the cashier sees it, and the login's keys."""
+"""The cart as the cashier sees it, the line of keys, and the login's keys."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from textual.widgets import Input
 from orto.db import Database
 from orto.models import AuditEntry, User
 from pos.tui.cart import CartTable
+from pos.tui.keys import KeyBar
 from tests.shop import CASHIER_PIN, Shop
 from tests.test_tui_flows import _open_sale, _till, login, scan, settle, shop, type_text
 
@@ -88,3 +89,21 @@ async def test_login_arrows_pick_the_user_and_an_empty_pin_is_no_wrong_pin(db: D
     with db.read() as session:
         # the Enter with no PIN was on Giulia, still highlighted then
         assert session.scalars(select(User.failed_attempts).order_by(User.name)).all() == [0, 0]
+
+
+async def test_every_key_of_the_sale_screen_is_in_sight_at_80_columns_and_a_click_presses_it(
+    db: Database, shop: Shop
+) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        bar = app.screen.query_one(KeyBar)
+        line = bar.render_line(0).text
+        assert len(line.rstrip()) <= 80
+        for key in ("f2", "f4", "f5", "f6", "f8", "f9", "f10", "f12", "^l"):
+            assert f"{key} " in line
+        assert "Pay" in line or "Pa." in line
+        start = line.index("f12")
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MenuScreen"

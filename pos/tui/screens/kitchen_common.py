@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.errors import InvalidInput, OrtoError
@@ -28,6 +28,7 @@ from orto.models import Role, Unit, utcnow
 from orto.money import format_kg, parse_kg_to_grams
 from pos import selling
 from pos.tui.app import TillScreen
+from pos.tui.keys import KeyBar
 from pos.tui.menu import STOCK_ROLES, MenuEntry, register
 from pos.tui.screens.manager_actions import Choice  # (also: the till's own entries come first in the menu)
 
@@ -124,7 +125,7 @@ class KitchenScreen(TillScreen):
             yield from self.compose_body()
             yield Label("", id="k-prompt")
             yield Input(id="k-input", classes="k-big")
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         return iter(())
@@ -355,7 +356,7 @@ class KitchenHome(TillScreen):
                 *[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self._entries(), 1)], id="k-home"
             )
             yield Static(_("Enter opens · Ctrl+L locks"), id="k-info", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _entries(self) -> list[MenuEntry]:
         from pos.tui.menu import load_entries

@@ -11,12 +11,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from pos.tui.app import TillScreen
+from pos.tui.keys import KeyBar
 from pos.tui.screens.kitchen_common import KitchenScreen, business_day, parse_day, show_day
 from suppliers.farms import SupplierInput, SupplierView, list_suppliers, save_supplier, supplier_input
 
@@ -144,7 +145,7 @@ class SupplierForm(TillScreen):
                     km = self.data.distances.get(site)
                     yield Input("" if km is None else str(km), id=f"f-km-{site}", restrict=r"[0-9]*", compact=True)
             yield Static(_("Enter next field · F10 save · Esc back without saving"), id="k-info", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#f-code" if self.supplier_id is None else "#f-name", Input).focus()

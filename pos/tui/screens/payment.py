@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Digits, Footer, Input, Label, Static
+from textual.widgets import Digits, Input, Label, Static
 
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
@@ -14,6 +14,7 @@ from orto.models import PaymentMethod
 from orto.money import format_amount, parse_money
 from pos import selling
 from pos.selling import PaymentInput, SaleResult, SaleView
+from pos.tui.keys import KeyBar
 
 
 class PaymentScreen(ModalScreen[SaleResult | None]):
@@ -46,7 +47,7 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
             yield Static(self._share_text(), id="share", markup=False)
             yield Static("", id="paid", markup=False)
             yield Input(placeholder=_("cash handed over (Enter), or an amount then a method key"), id="amount")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#share", Static).display = bool(self.shares)

@@ -15,7 +15,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.errors import InvalidInput, OrtoError
@@ -24,6 +24,7 @@ from orto.i18n import gettext as _
 from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
 from pos.tui.app import TillScreen
+from pos.tui.keys import KeyBar
 from pos.tui.menu import MANAGERS, MenuEntry, register
 from pos.tui.screens.sale import SaleScreen
 
@@ -87,7 +88,7 @@ class ReportsScreen(TillScreen):
                     yield Input("", id="r-lot")
             with VerticalScroll(id="r-preview-box"):
                 yield Static(_("F5 preview · F9 write the file · Esc back"), id="r-preview", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#r-name", OptionList).highlighted = 0

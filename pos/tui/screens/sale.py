@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Digits, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inventory.search import Hit
@@ -22,6 +22,7 @@ from pos.selling import SaleView
 from pos.tui.app import TillScreen
 from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
+from pos.tui.keys import KeyBar
 
 
 class SaleScreen(TillScreen):
@@ -66,7 +67,7 @@ class SaleScreen(TillScreen):
 
                     yield QuickKeys(id="quickkeys")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         columns = (_("Product"), _("Qty"), _("Price"), _("Disc."), _("Total"), _("VAT"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
 from pos.tui.app import TillScreen
+from pos.tui.keys import KeyBar
 
 _DENOMINATIONS = selling.DENOMINATIONS_CENTS
 
@@ -32,7 +33,7 @@ class ShiftScreen(TillScreen):
                     yield Label(format_amount(cents) + " €")
                     yield Input(placeholder="0", id=f"d{cents}", restrict=r"[0-9]*")
             yield Static("", id="counted", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(f"#d{_DENOMINATIONS[0]}", Input).focus()

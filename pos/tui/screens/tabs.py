@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
 from pos.tui.context import TillContext
+from pos.tui.keys import KeyBar
 from pos.tui.screens.dialogs import TextPrompt
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class TabsScreen(ModalScreen[None]):
             yield Label(_("Open tabs"), classes="dialog-title")
             yield OptionList(id="tabs")
             yield Static("", id="tab-lines", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def ctx(self) -> TillContext:

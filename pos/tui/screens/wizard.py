@@ -8,7 +8,7 @@ import platformdirs
 from sqlalchemy import func, select
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from orto.db import Database
@@ -19,6 +19,7 @@ from orto.sites import ensure_standard_sites
 from pos import selling
 from pos.tui.app import TillScreen
 from pos.tui.context import CounterInfo
+from pos.tui.keys import KeyBar
 
 
 def counters_for_wizard(db: Database) -> tuple[list[CounterInfo], bool]:
@@ -63,7 +64,7 @@ class WizardScreen(TillScreen):
             yield Label(_("First manager (name and a PIN of 4-8 digits):"), id="manager-label")
             yield Input(placeholder=_("name"), id="name")
             yield Input(placeholder=_("PIN"), password=True, id="pin")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.call(counters_for_wizard, self.till.db, done=self._show)
