@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from orto.db import Database
 from orto.errors import DatabaseUnavailable, OrtoError, SchemaOutdated
 
 if TYPE_CHECKING:
     from orto.config import Settings
+    from orto.db import Database
     from pos.tui.context import CounterInfo
 
 EXIT_INPUT = 1  # the input was wrong (a bad file, an unknown site): nothing was written
@@ -80,12 +80,39 @@ def run_plain_till(db_url: str | None, language: str | None) -> int:
     try:
         settings = load_settings(database_url=db_url, language=language)
         set_language(settings.language)
+        if settings.counter and open_early(settings, settings.counter):
+            return 0
+        from orto.db import Database
+
         database = Database(settings.database_url)
         database.ping()
         open_till(database, settings)
     except Exception as exc:
         return exit_code_for(exc)
     return 0
+
+
+def open_early(settings: Settings, counter_code: str) -> bool:
+    """Open the till with the login drawn before SQLAlchemy loads (``orto.driver``); False if it can't."""
+    from orto.driver import early_start
+
+    early = early_start(settings.database_url, counter_code)
+    if early is None:
+        return False
+    from pos.tui.app import OrtoTill
+    from pos.tui.context import CounterInfo
+
+    counter = CounterInfo(
+        early.counter_id,
+        early.counter_code,
+        early.counter_name,
+        early.counter_kind,
+        early.site_id,
+        early.site_code,
+        early.site_name,
+    )
+    OrtoTill.opening(settings, counter, early.users).run()
+    return True
 
 
 def counter_info(db: Database, code: str) -> CounterInfo:

@@ -3,22 +3,31 @@
 It holds no business rule: screens call pos.selling and friends. Every database and printer
 call runs in a worker thread (``TillScreen.call``), so the interface never freezes; an error
 becomes a notice and the cart stays as it was (it is in the database already).
+
+Plain ``orto`` opens with ``OrtoTill.opening``: the login screen is drawn from what
+``orto.driver`` read without SQLAlchemy, and SQLAlchemy, the models, the selling code and the
+sale screen load in a worker while the cashier types the PIN. This module and the login screen
+therefore import none of them at module level.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from orto.config import Settings
-from orto.db import Database
 from orto.errors import OrtoError
 from orto.i18n import gettext as _
 from pos.tui.context import CounterInfo, TillContext
+
+if TYPE_CHECKING:
+    from orto.db import Database
+    from orto.driver import UserChoice
 
 
 class OrtoTill(App[None]):
@@ -28,12 +37,13 @@ class OrtoTill(App[None]):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         settings: Settings,
         counter: CounterInfo | None,
         *,
         demo_pins: list[tuple[str, str, str]] | None = None,
         start_queue: bool = True,
+        users: list[UserChoice] | None = None,
     ) -> None:
         super().__init__()
         self.db = db
@@ -43,6 +53,18 @@ class OrtoTill(App[None]):
         self.start_queue = start_queue
         self.queue: Any = None
         self.context: TillContext | None = None
+        # the login list when it was read before the database opened (``opening``)
+        self.users = users
+        # set once the database is open (at once when it is given); workers wait for it
+        self.ready = threading.Event()
+        self.opening_error: Exception | None = None
+        if db is not None:
+            self.ready.set()
+
+    @classmethod
+    def opening(cls, settings: Settings, counter: CounterInfo, users: list[UserChoice]) -> OrtoTill:
+        """A till whose database opens behind the login screen (see the module's docstring)."""
+        return cls(None, settings, counter, users=users)
 
     def on_mount(self) -> None:
         self.title = _("Orto - till")
@@ -59,21 +81,49 @@ class OrtoTill(App[None]):
         from pos.tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
-        # Both after the first frame: the catalog is read while the cashier types the PIN, and the
-        # printers are woken a little later (a slip queued meanwhile simply waits for them).
-        self.call_after_refresh(self.run_worker, self._load_index, thread=True, exit_on_error=False)
+        # After the first frame: the database opens (if it is not open yet) and the catalog is
+        # read while the cashier types the PIN; the printers are woken a little later (a slip
+        # queued meanwhile simply waits for them).
+        self.call_after_refresh(self.run_worker, self._open_then_index, thread=True, exit_on_error=False)
         if self.start_queue:
             self.set_timer(1.5, lambda: self.run_worker(self._start_queue, thread=True, exit_on_error=False))
 
-    def _load_index(self) -> None:
-        from inventory.search import ProductIndex
+    def _open_then_index(self) -> None:
+        if not self.ready.is_set():
+            self._open_database()
+        if self.db is not None:
+            from inventory.search import ProductIndex
 
-        assert self.context is not None
-        self.context.index = ProductIndex.load(self.db)
+            assert self.context is not None
+            self.context.index = ProductIndex.load(self.db)
+
+    def _open_database(self) -> None:
+        """Load what the login screen did without, and open the database; ``ready`` says it is done."""
+        try:
+            from sqlalchemy.orm import configure_mappers
+
+            # the login's own code, and the next screen, so that switching to it imports nothing
+            import pos.selling
+            import pos.tui.screens.sale  # noqa: F401
+            from orto.db import Database
+
+            configure_mappers()
+            db = Database(self.settings.database_url)
+            db.ping()
+            self.db = db
+            assert self.context is not None
+            self.context.database = db
+        except Exception as exc:  # said at the next worker call (the login): the till stays up
+            self.opening_error = exc
+        finally:
+            self.ready.set()
 
     def _start_queue(self) -> None:
         from receipts.queue import PrintQueue
 
+        self.ready.wait()
+        if self.db is None:
+            return
         queue = PrintQueue(self.db, self.settings)
         queue.start()
         self.queue = queue
@@ -112,6 +162,11 @@ class TillScreen(Screen[Any]):
         """
 
         def work() -> None:
+            till = self.till
+            till.ready.wait()
+            if till.opening_error is not None:
+                self.app.call_from_thread(self._cannot_open, till.opening_error)
+                return
             try:
                 result = fn(*args, **kwargs)
             except OrtoError as exc:
@@ -131,6 +186,10 @@ class TillScreen(Screen[Any]):
                     )
 
         self.run_worker(work, thread=True, exit_on_error=False, group="db")
+
+    def _cannot_open(self, exc: Exception) -> None:
+        message = str(exc) if isinstance(exc, OrtoError) else repr(exc)
+        self.notify(message, title=_("The database could not be opened"), severity="error", timeout=15)
 
     def _failed(
         self,

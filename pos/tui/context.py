@@ -1,4 +1,7 @@
-"""What every screen of the till needs: the database, settings, the counter, who is logged in."""
+"""What every screen of the till needs: the database, settings, the counter, who is logged in.
+
+Nothing here loads SQLAlchemy: the login screen is drawn before it is (``orto.driver``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from orto.config import Settings
-from orto.db import Database
-from orto.models import CounterKind
-from pos.selling import Operator
+from orto.enums import CounterKind
+from orto.errors import OrtoError
+from orto.i18n import gettext as _
 
 if TYPE_CHECKING:
     from inventory.search import ProductIndex
+    from orto.db import Database
+    from pos.selling import Operator
 
 
 @dataclass
@@ -27,7 +32,9 @@ class CounterInfo:
 
 @dataclass
 class TillContext:
-    db: Database
+    # None while the database opens behind the login screen (``OrtoTill.opening``); workers wait
+    # for it (``TillScreen.call``), so a screen only ever sees it open.
+    database: Database | None
     settings: Settings
     counter: CounterInfo
     operator: Operator | None = None
@@ -35,6 +42,12 @@ class TillContext:
     # The catalog in memory for searching as you type: loaded in a worker while the login screen
     # shows (None until then: the till works, search results appear once it is there).
     index: ProductIndex | None = None
+
+    @property
+    def db(self) -> Database:
+        if self.database is None:
+            raise OrtoError(_("the database is still opening: try again in a moment"))
+        return self.database
 
     @property
     def receipt_printer(self) -> str | None:

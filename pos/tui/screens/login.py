@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from orto.enums import Role
 from orto.i18n import gettext as _
-from orto.models import Role
-from pos import selling
-from pos.selling import Operator
 from pos.tui.app import TillScreen
+from pos.tui.keys import KeyBar
+
+if TYPE_CHECKING:
+    from orto.driver import UserChoice
+    from pos.selling import Operator, ShiftView
 
 
 class LoginScreen(TillScreen):
@@ -25,7 +30,7 @@ class LoginScreen(TillScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.users: list[Operator] = []
+        self.users: list[Operator] | list[UserChoice] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -34,15 +39,34 @@ class LoginScreen(TillScreen):
             yield OptionList(id="users")
             yield Input(placeholder=_("PIN"), password=True, id="pin")
             yield Static("", id="demo-pins", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.ctx.demo_pins:
             lines = [_("Demo users and PINs:")] + [f"  {n} ({_(r)}): {p}" for n, r, p in self.ctx.demo_pins]
             self.query_one("#demo-pins", Static).update("\n".join(lines))
-        self.call(selling.list_users, self.ctx.db, done=self._show_users)
+        if self.till.users is not None:  # read before the database opened: shown at once
+            self._show_users(self.till.users)
+        else:
+            self.call(self._list_users, done=self._show_users)
 
-    def _show_users(self, users: list[Operator]) -> None:
+    # The selling code is imported inside the workers: it loads behind this screen (``OrtoTill.opening``).
+    def _list_users(self) -> list[Operator]:
+        from pos import selling
+
+        return selling.list_users(self.ctx.db)
+
+    def _login(self, user_id: int, pin: str) -> Operator:
+        from pos import selling
+
+        return selling.login(self.ctx.db, user_id, pin, counter_id=self.ctx.counter.id)
+
+    def _current_shift(self) -> ShiftView | None:
+        from pos import selling
+
+        return selling.current_shift(self.ctx.db, self.ctx.counter.id)
+
+    def _show_users(self, users: list[Operator] | list[UserChoice]) -> None:
         self.users = users
         options = self.query_one("#users", OptionList)
         options.clear_options()
@@ -67,21 +91,13 @@ class LoginScreen(TillScreen):
         user = self.users[options.highlighted]
         pin = event.value
         event.input.value = ""
-        self.call(
-            selling.login,
-            self.ctx.db,
-            user.id,
-            pin,
-            counter_id=self.ctx.counter.id,
-            done=self._logged_in,
-            approval=False,
-        )
+        self.call(self._login, user.id, pin, done=self._logged_in, approval=False)
 
     def _logged_in(self, operator: Operator) -> None:
         self.ctx.operator = operator
-        self.call(selling.current_shift, self.ctx.db, self.ctx.counter.id, done=self._shift_checked)
+        self.call(self._current_shift, done=self._shift_checked)
 
-    def _shift_checked(self, shift: selling.ShiftView | None) -> None:
+    def _shift_checked(self, shift: ShiftView | None) -> None:
         from pos.tui.screens.sale import SaleScreen
         from pos.tui.screens.shift import ShiftScreen
 

@@ -1,0 +1,147 @@
+"""The closed vocabularies of the data model (stored as their string values).
+
+Outside ``orto.models`` so that the till's login can use them without loading SQLAlchemy and the
+mapped classes (``orto.driver``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CounterKind(StrEnum):
+    EMPORIO = "emporio"
+    BAR = "bar"
+    CUCINA = "cucina"
+
+
+class LocationKind(StrEnum):
+    SHOP_FLOOR = "shop_floor"
+    LAB = "lab"
+    COLD_ROOM = "cold_room"
+    BAR = "bar"
+    KITCHEN = "kitchen"
+    STORE_ROOM = "store_room"
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    KITCHEN = "kitchen"
+    MANAGER = "manager"
+
+
+class Unit(StrEnum):
+    """The unit a product is priced in; its stock is kept in the matching base unit."""
+
+    PIECE = "pz"  # base unit: piece
+    KG = "kg"  # base unit: gram
+    LITRE = "l"  # base unit: millilitre
+
+    @property
+    def base_per_unit(self) -> int:
+        return 1 if self is Unit.PIECE else 1000
+
+
+class DateType(StrEnum):
+    USE_BY = "use_by"  # "da consumarsi entro": safety, never sold after
+    BEST_BEFORE = "best_before"  # "da consumarsi preferibilmente entro": quality
+
+
+class BarcodeKind(StrEnum):
+    EAN13 = "ean13"
+    EAN8 = "ean8"
+    UPCA = "upca"
+    INTERNAL = "internal"
+
+
+class LotOrigin(StrEnum):
+    DELIVERY = "delivery"
+    BATCH = "batch"
+    OPENING = "opening"  # stock found when Orto started, or by a count
+    UNTRACKED = "untracked"  # sold before any lot was received: keeps the ledger whole
+
+
+class MovementKind(StrEnum):
+    DELIVERY = "delivery"
+    SALE = "sale"
+    REFUND = "refund"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    LAB_INPUT = "lab_input"
+    LAB_OUTPUT = "lab_output"
+    WASTE = "waste"
+    COUNT_ADJUSTMENT = "count_adjustment"
+    SUPPLIER_RETURN = "supplier_return"
+
+
+class SaleKind(StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+
+
+class SaleStatus(StrEnum):
+    OPEN = "open"
+    PARKED = "parked"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    VOUCHER = "voucher"
+    GIFT_CARD = "gift_card"
+    SOLIDARITY = "solidarity"  # spesa sospesa
+
+
+class ShiftStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class TabStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+class PrintStatus(StrEnum):
+    PENDING = "pending"
+    PRINTING = "printing"
+    DONE = "done"
+    FAILED = "failed"  # gave up after too many attempts; a reprint queues a new job
+
+
+class PrinterRole(StrEnum):
+    RECEIPT = "receipt"
+    KITCHEN = "kitchen"
+    LABEL = "label"
+
+
+class TransferStatus(StrEnum):
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+
+
+class BatchStatus(StrEnum):
+    OPEN = "open"
+    HELD = "held"  # a critical reading missed its limit: waits for a manager
+    RELEASED = "released"
+    COMPLETED = "completed"
+    REWORKED = "reworked"
+    DISCARDED = "discarded"
+
+
+class WasteReason(StrEnum):
+    EXPIRED = "expired"
+    SPOILED = "spoiled"
+    DAMAGED = "damaged"
+    UNSOLD_PREPARED = "unsold_prepared"
+    PRODUCTION_LOSS = "production_loss"
+    QUALITY = "quality"
+    DONATED = "donated"
+
+
+class CountStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
