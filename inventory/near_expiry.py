@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from orto.db import Database
 from orto.i18n import N_
+from orto.localtime import today as local_today
 from orto.models import DateType, Location, Lot, Product, Recipe, RecipeInput, StockLevel
 
 WASTE = N_("record as waste: past its use-by date")
@@ -41,7 +42,7 @@ class NearExpiry:
 
 
 def near_expiry(db: Database, site_id: int, *, days: int, today: date | None = None) -> list[NearExpiry]:
-    day = today or date.today()
+    day = today or local_today()
     with db.read() as session:
         rows = session.execute(
             select(Lot, Product.name, Location.name, StockLevel.quantity)

@@ -15,6 +15,12 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(ROME).date()
 
 
+def today() -> date:
+    """Today in Milan: a till's or server's clock may be on UTC, and between 23:00 and 24:00 UTC
+    (22:00 in summer) the machine's ``date.today()`` is still yesterday in Milan."""
+    return local_day(datetime.now(UTC))
+
+
 def day_bounds(first: date, last: date | None = None) -> tuple[datetime, datetime]:
     """UTC start (inclusive) and end (exclusive) of Milan's days ``first`` … ``last``."""
     end_day = (last or first) + timedelta(days=1)

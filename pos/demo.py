@@ -23,6 +23,7 @@ from orto.barcodes import with_check_digit
 from orto.config import Settings, demo_database_url
 from orto.db import Database, sqlite_path
 from orto.i18n import gettext as _
+from orto.localtime import today as local_today
 from orto.models import (
     Barcode,
     BarcodeKind,
@@ -95,7 +96,7 @@ def prepare_demo(
     if has_products:
         lines.append(_("Already built; 'orto demo --rebuild' starts it afresh."))
     else:
-        built = build_demo(db, today or date.today())
+        built = build_demo(db, today or local_today())
         lines.append(_("Built: {summary}").format(summary=built))
     lines.append(_("Counter: {code} (Orto-emporio, Via Palmanova 59)").format(code=DEMO_COUNTER))
     lines.append(_("Demo users and PINs:"))

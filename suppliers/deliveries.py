@@ -23,6 +23,7 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
+from orto.localtime import today as local_today
 from orto.models import (
     AuditEntry,
     Delivery,
@@ -80,7 +81,7 @@ def receive_delivery(
     user_id: int | None,
     today: date | None = None,
 ) -> DeliveryResult:
-    day = today or date.today()
+    day = today or local_today()
     limit = int(settings.section("supply").get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
     if not lines:
         raise InvalidInput(_("a delivery needs at least one line"))

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
+from orto.localtime import local_day
 from orto.models import (
     Barcode,
     Counter,
@@ -51,12 +51,12 @@ from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_b
 from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
 from pos.selling.views import LineView, PaymentView, SaleView
 
-ROME = ZoneInfo("Europe/Rome")
 DEFAULT_DISCOUNT_THRESHOLD_BP = 1000  # discounts above 10% need a manager
 
 
 def business_date(moment: datetime | None = None) -> date:
-    return (moment or utcnow()).astimezone(ROME).date()
+    """The Milan day of ``moment`` (default: now), the day a sale and its Z belong to."""
+    return local_day(moment or utcnow())
 
 
 def discount_threshold_bp(settings: Settings | None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
+from orto.localtime import day_bounds
 from orto.models import (
     CashMovement,
     Category,
@@ -41,7 +42,7 @@ from orto.models import (
 from orto.money import vat_breakdown
 from pos.selling.audit import audit
 from pos.selling.auth import authorise
-from pos.selling.sales import ROME, business_date, open_shift_of
+from pos.selling.sales import business_date, open_shift_of
 
 DENOMINATIONS_CENTS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
 
@@ -190,15 +191,9 @@ def close_shift(db: Database, counter_id: int, user_id: int, counted: dict[int, 
         return _shift_view(shift)
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=ROME).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ROME).astimezone(UTC)
-    return start, end
-
-
 def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
     """The Z figures of a counter's business day, all integers (cents or counts)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     in_day = (
         Sale.counter_id == counter_id,
         Sale.completed_at >= start,

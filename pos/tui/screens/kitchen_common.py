@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, format_date
 from orto.i18n import gettext as _
-from orto.localtime import local_day
-from orto.models import Role, Unit, utcnow
+from orto.localtime import today as local_today
+from orto.models import Role, Unit
 from orto.money import format_kg, parse_kg_to_grams
 from pos import selling
 from pos.tui.app import TillScreen
@@ -39,8 +39,8 @@ T = TypeVar("T")
 
 
 def business_day() -> date:
-    """Today in Milan (the server's clock may be on UTC: near midnight the day differs)."""
-    return local_day(utcnow())
+    """Today in Milan (``orto.localtime.today``)."""
+    return local_today()
 
 
 def unit_word(unit: Unit) -> str:

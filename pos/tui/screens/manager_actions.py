@@ -16,6 +16,7 @@ from inventory.search import Hit
 from orto.errors import InvalidInput
 from orto.i18n import N_, format_date
 from orto.i18n import gettext as _
+from orto.localtime import today as local_today
 from orto.models import CounterKind
 from orto.money import format_amount, format_kg, parse_money
 from pos import selling
@@ -205,7 +206,7 @@ def stock_lookup(screen: SaleScreen) -> None:
                 stock_of_product,
                 screen.ctx.db,
                 check.product_id,
-                today=date.today(),
+                today=local_today(),
                 done=lambda rows: show(check, rows),
             )
 

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, current_language
 from orto.i18n import gettext as _
+from orto.localtime import today as local_today
 from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
 from pos.tui.app import TillScreen
@@ -67,7 +68,7 @@ class ReportsScreen(TillScreen):
         self.report: Report | None = None
 
     def compose(self) -> ComposeResult:
-        today = date.today()
+        today = local_today()
         yield Header()
         with Vertical(classes="kitchen"):
             yield Label(_("Reports"), classes="dialog-title")

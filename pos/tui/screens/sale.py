@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from inventory.search import Hit
 from orto.errors import InvalidInput, NotFound, OrtoError
 from orto.i18n import gettext as _
+from orto.localtime import today as local_today
 from orto.models import CounterKind
 from orto.money import format_amount, format_kg, format_percent_bp, parse_money, parse_percent_bp
 from pos import selling
@@ -107,7 +108,7 @@ class SaleScreen(TillScreen):
     def _show(self, sale: SaleView) -> None:
         self.sale = sale
         table = self.query_one("#cart", CartTable)
-        soon = date.today() + timedelta(days=self.ctx.settings.near_expiry_days)
+        soon = local_today() + timedelta(days=self.ctx.settings.near_expiry_days)
         rows = []
         for line in sale.lines:
             quantity = f"{format_kg(line.quantity)} kg" if line.weighed else str(line.quantity)
