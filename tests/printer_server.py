@@ -25,6 +25,14 @@ class PrinterServer:
     _sock: socket.socket | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
 
+    def received(self, count: int, timeout: float = 5.0) -> list[bytes]:
+        """The jobs, once ``count`` have arrived (or the timeout passed): the client may return
+        from a job a moment before the server's thread has recorded it."""
+        deadline = time.monotonic() + timeout
+        while len(self.jobs) < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.jobs
+
     def start(self) -> PrinterServer:
         self._listen()
         return self

@@ -64,7 +64,7 @@ def test_a_working_printer_receives_the_slip(db: Database, printer: PrinterServe
     queue = PrintQueue(db, shop.settings)
     assert queue.run_once() == 1
     assert _job(db, job_id).status is PrintStatus.DONE
-    assert len(printer.jobs) == 1
+    assert len(printer.received(1)) == 1
     data = printer.jobs[0]
     assert data.startswith(b"\x1bt\x13\x1b@\x1bt\x13")  # CP858 chosen again after the initialise
     assert b"\x1bp\x00" in data  # cash: the drawer kick on pin 2
@@ -88,7 +88,7 @@ def test_printer_down_the_sale_completes_and_prints_when_it_is_back(db: Database
     printer.behave()
     assert queue.run_once(now=_later()) == 1
     assert _job(db, job_id).status is PrintStatus.DONE
-    assert len(printer.jobs) == 1 and "DOCUMENTO NON FISCALE" in decode_text(printer.jobs[0])
+    assert len(printer.received(1)) == 1 and "DOCUMENTO NON FISCALE" in decode_text(printer.jobs[0])
 
 
 def test_a_stalled_printer_gets_nothing_and_prints_once_later(db: Database, printer: PrinterServer) -> None:
@@ -100,7 +100,7 @@ def test_a_stalled_printer_gets_nothing_and_prints_once_later(db: Database, prin
     assert _job(db, job_id).status is PrintStatus.PENDING
     printer.behave()
     assert queue.run_once(now=_later()) == 1
-    assert len(printer.jobs) == 1
+    assert len(printer.received(1)) == 1
 
 
 def test_a_connection_dropped_mid_job_is_retried_and_printed_once(db: Database, printer: PrinterServer) -> None:
@@ -114,7 +114,7 @@ def test_a_connection_dropped_mid_job_is_retried_and_printed_once(db: Database, 
     assert printer.partial and not printer.jobs
     printer.behave()
     assert queue.run_once(now=_later()) == 1
-    assert len(printer.jobs) == 1
+    assert len(printer.received(1)) == 1
     assert "TOTAL EUR" in decode_text(printer.jobs[0])
 
 
@@ -127,7 +127,7 @@ def test_paper_out_keeps_the_job_and_says_so(db: Database, printer: PrinterServe
     assert queue.state("banco").state == "paper_out"
     assert "out of paper" in (_job(db, job_id).last_error or "")
     printer.behave()
-    assert queue.run_once(now=_later()) == 1 and len(printer.jobs) == 1
+    assert queue.run_once(now=_later()) == 1 and len(printer.received(1)) == 1
 
 
 def test_jobs_left_printing_by_a_crash_resume_and_reprints_are_new_jobs(db: Database, printer: PrinterServer) -> None:
@@ -142,7 +142,7 @@ def test_jobs_left_printing_by_a_crash_resume_and_reprints_are_new_jobs(db: Data
     assert queue.run_once() == 1
     copy = reprint(db, job_id)
     assert queue.run_once() == 1
-    assert len(printer.jobs) == 2 and _job(db, copy).reprint_of_id == job_id
+    assert len(printer.received(2)) == 2 and _job(db, copy).reprint_of_id == job_id
     assert b"\x1bp" not in printer.jobs[1]  # a reprint does not open the drawer
 
 
@@ -185,4 +185,4 @@ def test_a_till_leaves_alone_printers_it_does_not_know_and_jobs_another_is_print
     queue = PrintQueue(db, shop.settings)
     assert queue.recover() == 0 and queue.run_once() == 0  # another worker holds it: not sent twice
     assert queue.run_once(now=_later()) == 1  # its lease ran out: that worker died; the job resumes
-    assert len(printer.jobs) == 1
+    assert len(printer.received(1)) == 1
