@@ -130,3 +130,21 @@ def test_plain_orto_opens_the_till_without_the_command_framework(capsys: pytest.
     code = run_plain_till("postgresql+psycopg://orto:hunter2@127.0.0.1:1/orto", "en")
     err = capsys.readouterr().err
     assert code == 2 and "hunter2" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_wrong_option_is_bad_input_with_the_usage_not_an_unexpected_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "demo", "--no-such-option")
+    assert code == 1
+    assert "No such option: --no-such-option" in err and "orto demo --help" in err
+    assert "unexpected" not in err and not (tmp_path / "data" / "orto-errors.log").exists()
+
+
+def test_global_options_work_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    code, out, _ = run(capsys, "info", "--lang", "en", f"--db={url}")
+    assert code == 0
+    assert "Language: en" in out and f"Database: {url}" in out
+    code, out, _ = run(capsys, "info", "--lang=it")
+    assert code == 0 and "Lingua: it" in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -84,11 +86,53 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``--db`` and ``--lang`` moved in front of the command, so ``orto demo --lang en`` works too.
+
+    No command has options of those names, so wherever a person puts them they mean the same.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest.extend([arg, *items])
+            break
+        name, sep, _value = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            front.append(arg)
+            if not sep:
+                front.extend(_take(items))
+        else:
+            rest.append(arg)
+    return front + rest
+
+
+def _take(items: Iterator[str]) -> list[str]:
+    value = next(items, None)
+    return [] if value is None else [value]
+
+
+def _is_click_error(exc: BaseException) -> bool:
+    """A wrong command, option or argument: click's exceptions (typer ≥ 0.2x ships its own click)."""
+    import click
+
+    kinds: tuple[type[BaseException], ...] = (click.ClickException,)
+    vendored = getattr(typer, "TyperException", None)
+    if isinstance(vendored, type):
+        kinds += (vendored,)
+    return isinstance(exc, kinds) and hasattr(exc, "show")
+
+
 def main_group(args: list[str] | None = None) -> int:
     """Run the app; an OrtoError becomes one line on stderr and a meaningful exit code."""
+    argv = hoist_global_options(sys.argv[1:] if args is None else list(args))
     try:
         # without standalone mode click returns the code of a typer.Exit instead of raising it
-        result = app(args=args, standalone_mode=False)
+        result = app(args=argv, prog_name="orto", standalone_mode=False)
         if isinstance(result, int):
             return result
     except OrtoError as exc:
@@ -99,11 +143,9 @@ def main_group(args: list[str] | None = None) -> int:
         typer.echo(_("Aborted."), err=True)
         return 1
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):  # usage errors
-            exc.show()
-            return exc.exit_code
+        if _is_click_error(exc):  # the usage line and what is wrong; nothing was done
+            exc.show()  # type: ignore[attr-defined]
+            return EXIT_INPUT
         return unexpected(exc)
     return 0
 
