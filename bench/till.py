@@ -10,7 +10,8 @@
   the same run. Targets: ≤ 1.0 s and ≤ 1.5× the empty app;
 - scan to line on screen: from the scanner's Enter (the code submitted in the entry) to the
   frame after the new row is drawn, measured inside the app, p95 ≤ 50 ms;
-- results as you type: p95 ≤ 50 ms (the in-memory index over 20,000 names).
+- results as you type: p95 ≤ 50 ms over every keystroke of typed names, typos, words run
+  together and text that finds nothing (the in-memory index over 20,000 names).
 """
 
 from __future__ import annotations
@@ -213,12 +214,20 @@ def main() -> None:
     till = sum(person)
     index = ProductIndex.load(db)
     rng = random.Random(5)
-    searches = []
-    for _ in range(300):
-        word = rng.choice(["pom", "caffe", "confetura", "zucchin", "miele var", "birra 12"])
-        started = time.perf_counter()
-        index.search(word)
-        searches.append((time.perf_counter() - started) * 1000)
+    # every keystroke of what a cashier types: names, typos, words run together (found only by
+    # the slower whole-name match) and text that finds nothing at all (the worst case)
+    typed = ["pom", "caffe", "confetura", "zucchin", "miele var", "birra 12", "pomodorivarieta", "xqzwkj"]
+    searches: list[float] = []
+    worst: list[float] = []
+    for _ in range(40):
+        word = rng.choice(typed)
+        for end in range(1, len(word) + 1):
+            started = time.perf_counter()
+            hits = index.search(word[:end])
+            elapsed = (time.perf_counter() - started) * 1000
+            searches.append(elapsed)
+            if not hits:
+                worst.append(elapsed)
     scans = asyncio.run(_scan_latency(db))
     print(f"machine: {machine()}")
     print(
@@ -241,7 +250,9 @@ def main() -> None:
     )
     print(
         f"results as you type over {len(index)} names: p50 {percentile(searches, 50):.1f} ms, "
-        f"p95 {percentile(searches, 95):.1f} ms (target ≤ 50 ms: {verdict(percentile(searches, 95) <= 50)})"
+        f"p95 {percentile(searches, 95):.1f} ms, max {max(searches):.1f} ms over {len(searches)} keystrokes "
+        f"(target ≤ 50 ms: {verdict(percentile(searches, 95) <= 50)}); a keystroke that finds nothing "
+        f"({len(worst)}): max {max(worst, default=0):.1f} ms"
     )
 
 

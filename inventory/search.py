@@ -3,9 +3,10 @@
 The catalog is read once into memory (a few MB for 20,000 products) and searched there, so
 results follow every keystroke. Ranking: an exact code, then names starting with the text, then
 names containing it (word by word), then names whose words are close to the words typed, for
-typos ("pomodri", "confetura"). The typos are matched against the catalog's vocabulary (a few
-thousand distinct words), not against 20,000 whole names: that keeps every keystroke under a
-few milliseconds, and a typo in one word does not drown in a long name.
+typos ("pomodri", "confetura"); only when all of that finds nothing, the whole text against whole
+names (words run together, words cut short). The typos are matched against the catalog's
+vocabulary (a few thousand distinct words), not against 20,000 whole names: that keeps every
+keystroke under a few milliseconds, and a typo in one word does not drown in a long name.
 """
 
 from __future__ import annotations
@@ -126,7 +127,15 @@ class ProductIndex:
         if len(query) >= 3:
             for i in self._close_to(words):
                 if take(self._hits[i]):
-                    break
+                    return found
+        if not found and len(query) >= 3 and not any(w.isdigit() for w in words):
+            # nothing word by word: the whole text against whole names, for words run together
+            # ("pomodoriciliegini") or cut short ("olio evo"); slower, so only when all else found
+            # nothing, and never when a number was typed (a number must match as typed)
+            for _name, _score, i in process.extract(
+                query, self._folded, scorer=fuzz.WRatio, limit=limit, score_cutoff=75
+            ):
+                take(self._hits[i])
         return found
 
     def _starting_with(self, query: str) -> Iterator[int]:

@@ -65,3 +65,12 @@ def test_many_names_found_by_any_word_in_name_order() -> None:
     hits = index.search("bio prodotto", limit=5)
     assert [h.name for h in hits] == [f"Prodotto {i:05d} bio" for i in (0, 7, 14, 21, 28)]
     assert len(index.search("km0", limit=50)) == 50
+
+
+def test_words_run_together_or_cut_short_are_still_found() -> None:
+    names = ["Pomodori ciliegini", "Olio extravergine di oliva 1 l", "Passata di pomodoro 700 g", "Pane casereccio"]
+    index = ProductIndex([Hit(i, f"X{i}", n, 100, False) for i, n in enumerate(names)])
+    assert index.search("pomodoriciliegini")[0].name == "Pomodori ciliegini"
+    assert index.search("passatadipomodoro")[0].name == "Passata di pomodoro 700 g"
+    assert index.search("olio evo")[0].name == "Olio extravergine di oliva 1 l"
+    assert index.search("zzzqqq") == []
