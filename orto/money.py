@@ -95,34 +95,40 @@ def cents_to_decimal(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def format_money(cents: int, language: str = "it") -> str:
+def _locale(language: str | None) -> str:
+    """The babel locale of ``language``, by default the interface's (numbers follow the language)."""
+    if language is None:
+        from orto.i18n import current_language
+
+        language = current_language()
+    return babel_locale(language)
+
+
+def format_money(cents: int, language: str | None = None) -> str:
     """120 -> '1,20 €' (it) or '€1.20' (en)."""
-    return format_currency(cents_to_decimal(cents), "EUR", locale=babel_locale(language))
+    return format_currency(cents_to_decimal(cents), "EUR", locale=_locale(language))
 
 
-def format_amount(cents: int, language: str = "it") -> str:
+def format_amount(cents: int, language: str | None = None) -> str:
     """120 -> '1,20' with grouping: for columns where the € is in the header."""
-    return format_decimal(cents_to_decimal(cents), format="#,##0.00", locale=babel_locale(language))
+    return format_decimal(cents_to_decimal(cents), format="#,##0.00", locale=_locale(language))
 
 
-def format_kg(grams: int, language: str = "it") -> str:
+def format_kg(grams: int, language: str | None = None) -> str:
     """1250 -> '1,250' (kilograms, three decimals)."""
-    return format_decimal(Decimal(grams).scaleb(-3), format="#,##0.000", locale=babel_locale(language))
+    return format_decimal(Decimal(grams).scaleb(-3), format="#,##0.000", locale=_locale(language))
 
 
 def format_quantity(quantity: int, unit: str, language: str | None = None) -> str:
     """A stock quantity in its unit: 1250 g -> '1,250 kg', 500 ml -> '0,500 l', 3 -> '3 pz'."""
-    from orto.i18n import current_language
-
-    lang = language or current_language()
     if unit == "pz":
-        return f"{format_decimal(quantity, format='#,##0', locale=babel_locale(lang))} pz"
-    return f"{format_kg(quantity, lang)} {unit}"
+        return f"{format_decimal(quantity, format='#,##0', locale=_locale(language))} pz"
+    return f"{format_kg(quantity, language)} {unit}"
 
 
-def format_percent_bp(bp: int, language: str = "it") -> str:
+def format_percent_bp(bp: int, language: str | None = None) -> str:
     """1000 -> '10%', 1250 -> '12,5%'."""
-    return format_decimal(Decimal(bp).scaleb(-2), format="#,##0.##", locale=babel_locale(language)) + "%"
+    return format_decimal(Decimal(bp).scaleb(-2), format="#,##0.##", locale=_locale(language)) + "%"
 
 
 def percent_of(cents: int, bp: int) -> int:

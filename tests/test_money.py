@@ -10,8 +10,11 @@ from orto.errors import InvalidInput
 from orto.money import (
     VAT_RATES_BP,
     div_round_half_up,
+    format_amount,
     format_kg,
     format_money,
+    format_percent_bp,
+    format_quantity,
     parse_kg_to_grams,
     parse_money,
     price_for_quantity,
@@ -46,11 +49,24 @@ def test_malformed_amounts_are_refused_with_the_text(text: str) -> None:
         parse_money(text)
 
 
-def test_money_prints_in_the_italian_format() -> None:
-    assert format_money(120) == "1,20\xa0€"
-    assert format_money(123456) == "1.234,56\xa0€"
+def test_money_prints_in_the_format_of_the_language() -> None:
+    assert format_money(120, "it") == "1,20\xa0€"
+    assert format_money(123456, "it") == "1.234,56\xa0€"
     assert format_money(120, "en") == "€1.20"
-    assert format_kg(1250) == "1,250"
+    assert format_kg(1250, "it") == "1,250"
+
+
+def test_without_a_language_numbers_follow_the_interface() -> None:
+    from orto.i18n import set_language
+
+    try:
+        set_language("it")
+        assert (format_amount(123456), format_kg(1250), format_percent_bp(1250)) == ("1.234,56", "1,250", "12,5%")
+        set_language("en")
+        assert (format_amount(123456), format_kg(1250), format_percent_bp(1250)) == ("1,234.56", "1.250", "12.5%")
+        assert format_quantity(1250, "kg") == "1.250 kg"
+    finally:
+        set_language("en")
 
 
 def test_weights_are_grams() -> None:

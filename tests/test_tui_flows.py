@@ -371,7 +371,7 @@ async def test_bar_tab_split_evenly_takes_each_share_in_turn(db: Database, shop:
         await type_text(pilot, "3")
         await pilot.press("enter")
         await settle(pilot)
-        assert "Share 1 of 3: 2,34" in str(app.screen.query_one("#share").render())
+        assert "Share 1 of 3: 2.34" in str(app.screen.query_one("#share").render())
         await pilot.press("f6")  # card: the first share
         await settle(pilot)
         await pilot.press("f6")  # card: the second

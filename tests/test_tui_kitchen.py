@@ -456,7 +456,7 @@ async def test_count_a_location_and_close_with_the_differences(
         await pilot.press("f10")
         await settle(pilot)
         assert type(app.screen).__name__ == "TextPreview"
-        assert "-0,200 kg" in str(app.screen.query_one(".preview").render())
+        assert "-0.200 kg" in str(app.screen.query_one(".preview").render())
     with db.read() as session:
         count = session.get(StockCount, count_id)
         assert count is not None and count.status is CountStatus.CLOSED
