@@ -116,6 +116,34 @@ async def test_a_database_that_cannot_open_behind_the_login_is_said_and_the_till
         assert type(app.screen).__name__ == "LoginScreen"
         titles = [n.title for n in app._notifications]
         assert "The database could not be opened" in titles
+        # the server is back: the next PIN opens the database and logs in, the catalog follows
+        app.settings = replace(app.settings, database_url=db.url)
+        await type_text(pilot, CASHIER_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.db is not None and app.opening_error is None
+        assert type(app.screen).__name__ == "SaleScreen"
+        for _ in range(100):
+            if app.context is not None and app.context.index is not None:
+                break
+            await pilot.pause(0.02)
+        assert app.context is not None and app.context.index is not None
+
+
+async def test_after_a_lock_the_login_lists_the_users_as_they_are_now(db: Database, shop: Shop) -> None:
+    app = _opening(db, shop, db.url)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("down")
+        await type_text(pilot, CASHIER_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+        with db.write() as session:  # the manager left the cooperative meanwhile
+            session.execute(text("UPDATE users SET active = :no WHERE name = 'Giulia'"), {"no": False})
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LoginScreen"
+        assert [u.name for u in app.screen.users] == ["Marco"]  # type: ignore[attr-defined]
 
 
 def test_plain_orto_with_a_counter_opens_early_and_without_one_the_ordinary_way(

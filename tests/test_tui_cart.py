@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 from textual.app import App, ComposeResult
-from textual.widgets import Input
+from textual.binding import Binding
+from textual.widgets import Digits, Input
 
 from orto.db import Database
 from orto.models import AuditEntry, User
@@ -62,7 +63,8 @@ async def test_a_new_line_is_selected_and_f8_removes_the_selected_one(db: Databa
         cart = app.screen.query_one("#cart", CartTable)
         assert cart.cursor_row == 1
         drawn = "\n".join(_lines(cart))
-        assert "Confettura di albicocche" in drawn and "1,250 kg" in drawn and "4,38" in drawn
+        # in English, as every test starts: the formats follow the language (1,250 kg in Italian)
+        assert "Confettura di albicocche" in drawn and "1.250 kg" in drawn and "4.38" in drawn
         await pilot.press("up")  # back to the jam
         await pilot.press("f8")
         await settle(pilot)
@@ -91,19 +93,88 @@ async def test_login_arrows_pick_the_user_and_an_empty_pin_is_no_wrong_pin(db: D
         assert session.scalars(select(User.failed_attempts).order_by(User.name)).all() == [0, 0]
 
 
-async def test_every_key_of_the_sale_screen_is_in_sight_at_80_columns_and_a_click_presses_it(
-    db: Database, shop: Shop
-) -> None:
+def _bar_lines(bar: KeyBar) -> list[str]:
+    return [bar.render_line(y).text.rstrip() for y in range(bar.size.height)]
+
+
+async def test_every_key_is_in_sight_with_its_whole_word_and_a_click_presses_it(db: Database, shop: Shop) -> None:
     app = _till(db, shop)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         bar = app.screen.query_one(KeyBar)
-        line = bar.render_line(0).text
-        assert len(line.rstrip()) <= 80
+        lines = _bar_lines(bar)
+        assert len(lines) == 1 and len(lines[0]) <= 80  # the sale screen's nine fit in English
         for key in ("f2", "f4", "f5", "f6", "f8", "f9", "f10", "f12", "^l"):
-            assert f"{key} " in line
-        assert "Pay" in line or "Pa." in line
-        start = line.index("f12")
+            assert f"{key} " in lines[0]
+        await scan(pilot, "8001234567897")
+        await pilot.press("f10")
+        await settle(pilot)
+        # the payment screen's ten do not fit in 80 columns: two lines, every word whole,
+        # so F6 "Card" and F8 "Gift card" never look alike
+        bar = app.screen.query_one(KeyBar)
+        lines = _bar_lines(bar)
+        assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+        both = " ".join(lines)
+        for key, word in [("f1", "Exact"), ("f6", "Card"), ("f7", "Voucher"), ("f8", "Gift card"), ("esc", "Back")]:
+            assert f"{key} {word} " in both + " "
+        assert "f9 Spesa sospesa" in both
+        # a click on F12 on the sale screen opens the menu
+        await pilot.press("escape")
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        start = _bar_lines(bar)[0].index("f12")
         await pilot.click(KeyBar, offset=(start + 1, 0))
         await settle(pilot)
         assert type(app.screen).__name__ == "MenuScreen"
+
+
+class _ManyKeys(App[None]):
+    BINDINGS = [Binding(f"f{n}", f"press({n})", f"Description number {n}") for n in range(1, 13)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+    def action_press(self, n: int) -> None:
+        self.pressed.append(n)
+
+
+async def test_keys_that_two_lines_cannot_hold_are_shortened_alike_and_still_clickable() -> None:
+    app = _ManyKeys()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        lines = _bar_lines(bar)
+        assert len(lines) == 2 and all(len(line) <= 60 for line in lines)
+        words = " ".join(lines).split()
+        assert [w for w in words if w.startswith("f")] == [f"f{n}" for n in range(1, 13)]
+        assert all(w.endswith(".") for w in words[1::2])  # each description cut the same way
+        second = lines[1]
+        await pilot.click(KeyBar, offset=(second.index("f12") + 1, 1))
+        await pilot.pause()
+        assert app.pressed == [12]
+    wide = _ManyKeys()
+    async with wide.run_test(size=(200, 10)) as pilot:
+        await pilot.pause()
+        # room for them whole on two lines: split evenly, nothing cut
+        whole = [f"f{n} Description number {n}" for n in range(1, 13)]
+        assert _bar_lines(wide.query_one(KeyBar)) == [" ".join(whole[:6]), " ".join(whole[6:])]
+
+
+async def test_in_italian_the_cart_and_the_total_use_the_decimal_comma(db: Database, shop: Shop) -> None:
+    from orto.i18n import set_language
+
+    set_language("it")
+    try:
+        app = _till(db, shop)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await login(pilot)
+            await scan(pilot, "1.250*POM")  # typed with a point: read the same
+            drawn = "\n".join(_lines(app.screen.query_one("#cart", CartTable)))
+            assert "1,250 kg" in drawn and "4,38" in drawn and "4.38" not in drawn
+            assert app.screen.query_one("#total", Digits).value == "4,38"
+    finally:
+        set_language("en")

@@ -58,6 +58,8 @@ class OrtoTill(App[None]):
         # set once the database is open (at once when it is given); workers wait for it
         self.ready = threading.Event()
         self.opening_error: Exception | None = None
+        self._opening = threading.Lock()
+        self._starting_queue = threading.Lock()
         if db is not None:
             self.ready.set()
 
@@ -86,47 +88,75 @@ class OrtoTill(App[None]):
         # queued meanwhile simply waits for them).
         self.call_after_refresh(self.run_worker, self._open_then_index, thread=True, exit_on_error=False)
         if self.start_queue:
-            self.set_timer(1.5, lambda: self.run_worker(self._start_queue, thread=True, exit_on_error=False))
+            self.set_timer(1.5, self._wake_printers)
+
+    def _wake_printers(self) -> None:
+        self.run_worker(self._start_queue, thread=True, exit_on_error=False)
 
     def _open_then_index(self) -> None:
         if not self.ready.is_set():
             self._open_database()
+        self._load_index()
+
+    def _load_index(self) -> None:
         if self.db is not None:
             from inventory.search import ProductIndex
 
             assert self.context is not None
             self.context.index = ProductIndex.load(self.db)
 
-    def _open_database(self) -> None:
-        """Load what the login screen did without, and open the database; ``ready`` says it is done."""
-        try:
-            from sqlalchemy.orm import configure_mappers
+    def _open_database(self) -> bool:
+        """Load what the login screen did without, and open the database; True if this call opened it.
 
-            # the login's own code, and the next screen, so that switching to it imports nothing
-            import pos.selling
-            import pos.tui.screens.sale  # noqa: F401
-            from orto.db import Database
+        ``ready`` is set after the first try, whatever its outcome; a failure is kept in
+        ``opening_error`` and said at the next worker call, which tries again (``retry_open``).
+        """
+        with self._opening:
+            if self.db is not None:
+                return False
+            try:
+                from sqlalchemy.orm import configure_mappers
 
-            configure_mappers()
-            db = Database(self.settings.database_url)
-            db.ping()
-            self.db = db
-            assert self.context is not None
-            self.context.database = db
-        except Exception as exc:  # said at the next worker call (the login): the till stays up
-            self.opening_error = exc
-        finally:
-            self.ready.set()
+                # the login's own code, and the next screen, so that switching to it imports nothing
+                import pos.selling
+                import pos.tui.screens.sale  # noqa: F401
+                from orto.db import Database
+
+                configure_mappers()
+                db = Database(self.settings.database_url)
+                db.ping()
+                self.db = db
+                assert self.context is not None
+                self.context.database = db
+                self.opening_error = None
+                return True
+            except Exception as exc:  # the till stays up: the login says it, and the next PIN tries again
+                self.opening_error = exc
+                return False
+            finally:
+                self.ready.set()
+
+    def retry_open(self) -> bool:
+        """Another try (in a worker) at a database that could not be opened: the server may be back."""
+        if self._open_database():
+            self.call_from_thread(self._opened_late)
+        return self.db is not None
+
+    def _opened_late(self) -> None:
+        self.run_worker(self._load_index, thread=True, exit_on_error=False)
+        if self.start_queue:
+            self._wake_printers()
 
     def _start_queue(self) -> None:
         from receipts.queue import PrintQueue
 
         self.ready.wait()
-        if self.db is None:
-            return
-        queue = PrintQueue(self.db, self.settings)
-        queue.start()
-        self.queue = queue
+        with self._starting_queue:  # at the timer or after a late opening, whichever comes first
+            if self.db is None or self.queue is not None:
+                return
+            queue = PrintQueue(self.db, self.settings)
+            queue.start()
+            self.queue = queue
 
     def on_unmount(self) -> None:
         if self.queue is not None:
@@ -164,7 +194,7 @@ class TillScreen(Screen[Any]):
         def work() -> None:
             till = self.till
             till.ready.wait()
-            if till.opening_error is not None:
+            if till.db is None and not till.retry_open():
                 self.app.call_from_thread(self._cannot_open, till.opening_error)
                 return
             try:
@@ -187,9 +217,14 @@ class TillScreen(Screen[Any]):
 
         self.run_worker(work, thread=True, exit_on_error=False, group="db")
 
-    def _cannot_open(self, exc: Exception) -> None:
+    def _cannot_open(self, exc: Exception | None) -> None:
         message = str(exc) if isinstance(exc, OrtoError) else repr(exc)
-        self.notify(message, title=_("The database could not be opened"), severity="error", timeout=15)
+        self.notify(
+            _("{error} (enter the PIN again to retry)").format(error=message),
+            title=_("The database could not be opened"),
+            severity="error",
+            timeout=15,
+        )
 
     def _failed(
         self,

@@ -38,6 +38,7 @@ class LoginScreen(TillScreen):
             yield Label(_("Who is at the till?"), classes="dialog-title")
             yield OptionList(id="users")
             yield Input(placeholder=_("PIN"), password=True, id="pin")
+            yield Static(_("↑↓ choose your name, type your PIN, then Enter"), id="login-hint", markup=False)
             yield Static("", id="demo-pins", markup=False)
         yield KeyBar()
 
@@ -45,8 +46,9 @@ class LoginScreen(TillScreen):
         if self.ctx.demo_pins:
             lines = [_("Demo users and PINs:")] + [f"  {n} ({_(r)}): {p}" for n, r, p in self.ctx.demo_pins]
             self.query_one("#demo-pins", Static).update("\n".join(lines))
-        if self.till.users is not None:  # read before the database opened: shown at once
-            self._show_users(self.till.users)
+        if self.till.users is not None:  # read before the database opened: shown at once, this once
+            users, self.till.users = self.till.users, None  # after a lock the list is read afresh
+            self._show_users(users)
         else:
             self.call(self._list_users, done=self._show_users)
 

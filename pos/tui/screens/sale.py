@@ -61,7 +61,7 @@ class SaleScreen(TillScreen):
             yield CartTable(id="cart")
             with Vertical(id="side"):
                 yield Label(_("TOTAL"), id="total-label")
-                yield Digits("0,00", id="total")
+                yield Digits(format_amount(0), id="total")
                 yield Static("", id="hint", markup=False)
                 if self.ctx.counter.kind is CounterKind.BAR:
                     from pos.tui.screens.quickkeys import QuickKeys
@@ -148,9 +148,11 @@ class SaleScreen(TillScreen):
         number = self.sale.id if self.sale else "-"
         if printer is not None:
             self._printer_state = printer
+        # the printer's state before the site and counter: at 80 columns the end of the line is
+        # cut, and the header above already names the site and the counter
         self._update(
             "#status",
-            _("{user} | shift open | {site} | {counter} | sale {sale} | printer: {printer}").format(
+            _("{user} | shift open | sale {sale} | printer: {printer} | {site} | {counter}").format(
                 user=user,
                 site=ctx.counter.site_name,
                 counter=ctx.counter.name,
