@@ -22,12 +22,14 @@ from orto.allergens import parse_allergen
 from orto.barcodes import with_check_digit
 from orto.config import Settings, demo_database_url
 from orto.db import Database, sqlite_path
+from orto.errors import InvalidInput
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import (
     Barcode,
     BarcodeKind,
     Category,
+    Counter,
     Customer,
     DateType,
     Delivery,
@@ -80,9 +82,13 @@ def _remove_sqlite(url: str) -> None:
 
 
 def prepare_demo(
-    state: _HasSettings, *, rebuild: bool = False, today: date | None = None
+    state: _HasSettings, *, rebuild: bool = False, today: date | None = None, counter: str = DEMO_COUNTER
 ) -> tuple[Database, list[str]]:
-    """Open (building it the first time) the demo database; returns it and lines to show."""
+    """Open (building it the first time) the demo database; returns it and lines to show.
+
+    ``counter`` is the one the till will open at; one the demo does not have is refused here,
+    before anything is shown.
+    """
     settings = state.settings
     url = demo_url(settings)
     if rebuild and not settings.database_url_explicit:
@@ -98,7 +104,18 @@ def prepare_demo(
     else:
         built = build_demo(db, today or local_today())
         lines.append(_("Built: {summary}").format(summary=built))
-    lines.append(_("Counter: {code} (Orto-emporio, Via Palmanova 59)").format(code=DEMO_COUNTER))
+    with db.read() as session:
+        where = session.execute(
+            select(Site.name, Site.address, Counter.name).join(Counter.site).where(Counter.code == counter.upper())
+        ).first()
+        if where is None:
+            known = ", ".join(session.scalars(select(Counter.code).order_by(Counter.code)))
+            raise InvalidInput(_("the demo has no counter {code} (it has {known})").format(code=counter, known=known))
+    lines.append(
+        _("Counter: {code}, {counter} ({site}, {address})").format(
+            code=counter.upper(), counter=where[2], site=where[0], address=where[1]
+        )
+    )
     lines.append(_("Demo users and PINs:"))
     for name, role, pin in demo_data.USERS:
         lines.append(f"  {name:<24} {_(role):<10} PIN {pin}")

@@ -72,13 +72,21 @@ def test_demo_is_built_apart_from_the_real_database(tmp_path: Path, capsys: pyte
         levels = session.execute(select(StockLevel.location_id, StockLevel.lot_id, StockLevel.quantity)).all()
         assert levels and all(q > 0 for _l, _t, q in levels)
         expiries = [lot.expiry for lot in session.scalars(select(Lot)) if lot.expiry]
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    from orto.localtime import today as milan_today
+
+    today = milan_today()
     assert any(e < today for e in expiries), "some lots are past their date"
     assert any(today <= e <= today + timedelta(days=3) for e in expiries), "some lots are near their date"
     code, out, _ = run(capsys, "demo", "--no-tui")
     assert code == 0 and ("Already built" in out or "Già" in out or "già" in out)
+    assert "Cassa: PAL-1, " in out and "Via Palmanova 59" in out
+    # the bar's counter, named in any case; a counter the demo does not have is refused by name
+    code, out, _ = run(capsys, "--lang", "en", "demo", "--no-tui", "--counter", "mon-1")
+    assert code == 0 and "Counter: MON-1, " in out and "Via" in out
+    code, _out, err = run(capsys, "--lang", "en", "demo", "--no-tui", "--counter", "BAR-9")
+    assert code == 1 and "no counter BAR-9" in err and "MON-1" in err
 
 
 def test_demo_fills_an_explicitly_named_database(db: Database, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,9 +11,11 @@ from textual.pilot import Pilot
 from orto.config import PrinterConfig
 from orto.db import Database
 from orto.models import (
+    Category,
     Counter,
     PaymentMethod,
     PrintJob,
+    Product,
     Sale,
     SaleKind,
     SaleLine,
@@ -387,3 +389,37 @@ async def test_bar_tab_split_evenly_takes_each_share_in_turn(db: Database, shop:
             (PaymentMethod.CARD, 233),
             (PaymentMethod.CASH, 233),
         ]
+
+
+async def test_bar_quick_keys_by_group_in_catalog_order_with_the_keyboard(db: Database, shop: Shop) -> None:
+    from textual.widgets import Label
+
+    with db.write() as session:
+        # the food group's category comes first in the catalog, though "bevande" sorts before "cibo"
+        food = Category(name="Bar - cibo", quick_key_group="cibo")
+        drinks = Category(name="Bar - bevande", quick_key_group="bevande")
+        session.add_all([food, drinks])
+        session.flush()
+        for product_id, category in ((shop.toast, food), (shop.water, drinks)):
+            product = session.get(Product, product_id)
+            assert product is not None
+            product.category_id = category.id
+    selling.open_shift(db, shop.bar, shop.cashier, {})
+    with db.read() as session:
+        counter = session.get(Counter, shop.bar)
+        assert counter is not None
+        info = CounterInfo(
+            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
+        )
+    app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        groups = [str(label.render()) for label in app.screen.query(".quick-group").results(Label)]
+        assert groups == ["CIBO", "BEVANDE"]
+        await pilot.press("tab")  # from the entry straight to the first key
+        assert app.focused is not None and str(app.focused.id) == f"q{shop.toast}"
+        await pilot.press("down", "enter")  # the next key: the water
+        await settle(pilot)
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.counter_id == shop.bar, Sale.status == SaleStatus.OPEN))
+        assert sale is not None and [(ln.description, ln.quantity) for ln in sale.lines] == [("Acqua 0,5 l", 1)]

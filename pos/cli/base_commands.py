@@ -49,14 +49,18 @@ def demo(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Throw the demo database away and build it again.")
     ] = False,
+    counter: Annotated[
+        str,
+        typer.Option("--counter", help="The counter to open: PAL-1 (emporio), CAP-1 (cucina, catering), MON-1 (bar)."),
+    ] = "PAL-1",
 ) -> None:
     """Open the till on a demo shop (built the first time, kept apart from the real database)."""
     from pos.demo import prepare_demo
 
-    db, report = prepare_demo(state, rebuild=rebuild)
+    db, report = prepare_demo(state, rebuild=rebuild, counter=counter)
     for line in report:
         typer.echo(line)
     if not no_tui:
         from pos.cli.till import open_till
 
-        open_till(database=db, demo=True)
+        open_till(database=db, demo=True, counter=counter.upper())

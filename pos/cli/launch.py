@@ -131,7 +131,7 @@ def counter_info(db: Database, code: str) -> CounterInfo:
         )
 
 
-def open_till(db: Database, settings: Settings, *, demo: bool = False) -> None:
+def open_till(db: Database, settings: Settings, *, demo: bool = False, demo_counter: str | None = None) -> None:
     """Open the Textual till; a brand-new database gets its schema, an old one must be upgraded first."""
     from orto.schema import at_head, ensure_current, is_empty, upgrade
 
@@ -143,7 +143,7 @@ def open_till(db: Database, settings: Settings, *, demo: bool = False) -> None:
     if demo:
         from pos.demo import DEMO_COUNTER
 
-        counter = counter_info(db, DEMO_COUNTER)
+        counter = counter_info(db, demo_counter or DEMO_COUNTER)
     elif settings.counter:
         counter = counter_info(db, settings.counter)
     pins: list[tuple[str, str, str]] = []

@@ -10,8 +10,8 @@ from pos.cli.app import app, state
 from pos.cli.launch import open_till as _open
 
 
-def open_till(database: Database | None = None, demo: bool = False) -> None:
-    _open(database or state.database(check_schema=False), state.settings, demo=demo)
+def open_till(database: Database | None = None, demo: bool = False, counter: str | None = None) -> None:
+    _open(database or state.database(check_schema=False), state.settings, demo=demo, demo_counter=counter)
 
 
 @app.command("till")

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -83,6 +84,11 @@ class SaleScreen(TillScreen):
         self._last_activity = time.monotonic()
         if self.ctx.settings.idle_lock_seconds > 0:
             self.set_interval(5, self._lock_when_idle)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # a bar's quick keys get more room when the terminal has it (120 columns: two columns of keys)
+        self.set_class(self.ctx.counter.kind is CounterKind.BAR, "-bar")
+        self.set_class(event.size.width >= 110, "-wide-side")
 
     def on_key(self, _event: object) -> None:
         self._last_activity = time.monotonic()
@@ -305,6 +311,12 @@ class SaleScreen(TillScreen):
         if results.display and self.hits:
             current = results.highlighted or 0
             results.highlighted = max(0, min(len(self.hits) - 1, current + step))
+            return
+        focused = self.focused
+        if focused is not None and focused.has_class("quick"):  # among the bar's quick keys
+            keys = list(self.query(".quick"))
+            at = keys.index(focused)
+            keys[max(0, min(len(keys) - 1, at + step))].focus()
             return
         table = self.query_one("#cart", CartTable)
         table.move_cursor(table.cursor_row + step)
