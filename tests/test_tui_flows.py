@@ -176,6 +176,31 @@ async def test_refund_by_slip_number_with_approval(db: Database, shop: Shop) -> 
         assert refund is not None and refund.total_cents == -490 and refund.original_sale_id == done.sale.id
 
 
+async def test_refund_of_everything_by_the_slips_barcode_and_enter(db: Database, shop: Shop) -> None:
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
+    done = selling.complete_sale(
+        db, shop.settings, sale.id, shop.cashier, [selling.PaymentInput(PaymentMethod.CASH, 1000)]
+    )
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # 2: Refund
+        await settle(pilot)
+        await scan(pilot, done.sale.number or "")  # the slip's barcode holds its number
+        await pilot.press("enter")  # Enter = everything
+        await settle(pilot)
+        await type_text(pilot, MANAGER_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+    with db.read() as session:
+        refund = session.scalar(select(Sale).where(Sale.kind == SaleKind.REFUND))
+        assert refund is not None and refund.total_cents == -980 and refund.original_sale_id == done.sale.id
+        assert [(ln.description, ln.quantity) for ln in refund.lines] == [("Confettura di albicocche", 2)]
+
+
 async def test_park_and_resume(db: Database, shop: Shop) -> None:
     app = _till(db, shop)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -18,7 +18,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 
@@ -103,9 +103,21 @@ class KeyBar(Widget, can_focus=False):
         return text
 
     def _fit_height(self) -> None:
-        height = len(self._layout(self.size.width)[0])
+        # over another screen (a modal: the menu, a prompt) at least as tall as the keys below,
+        # so that none of the keys of the screen underneath shows through
+        height = max(len(self._layout(self.size.width)[0]), self._height_below())
         if self.styles.height is None or self.styles.height.value != height:
             self.styles.height = height
+
+    def _height_below(self) -> int:
+        screen = self.screen
+        if not isinstance(screen, ModalScreen):
+            return 1
+        stack = self.app.screen_stack
+        if screen not in stack or stack.index(screen) == 0:
+            return 1
+        below = stack[stack.index(screen) - 1].query(KeyBar)
+        return max((bar.size.height for bar in below), default=1)
 
     def on_resize(self, _event: events.Resize) -> None:
         self._fit_height()

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from orto.i18n import gettext as _
+from pos.tui.keys import KeyBar
 
 
 class PinPrompt(ModalScreen[str | None]):
@@ -25,6 +26,7 @@ class PinPrompt(ModalScreen[str | None]):
             yield Label(_("Manager approval"), classes="dialog-title")
             yield Label(self.reason)
             yield Input(placeholder=_("manager PIN"), password=True, id="pin")
+        yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
@@ -34,21 +36,27 @@ class PinPrompt(ModalScreen[str | None]):
 
 
 class TextPrompt(ModalScreen[str | None]):
+    """A line of text; Esc gives None. An empty Enter gives None too, unless ``empty_is_an_answer``
+    (the refund's "Enter = everything"), when it gives ""."""
+
     BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+    def __init__(self, title: str, placeholder: str = "", value: str = "", *, empty_is_an_answer: bool = False) -> None:
         super().__init__()
         self.prompt_title = title
         self.placeholder = placeholder
         self.value = value
+        self.empty_is_an_answer = empty_is_an_answer
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt_title, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
+        yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        answer = event.value.strip()
+        self.dismiss(answer if answer or self.empty_is_an_answer else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -69,6 +77,7 @@ class TextPreview(ModalScreen[None]):
             yield Label(self.preview_title, classes="dialog-title")
             with VerticalScroll():
                 yield Static(self.text, classes="preview", markup=False)
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,6 +21,7 @@ from orto.models import CounterKind
 from orto.money import format_amount, format_kg, parse_money
 from pos import selling
 from pos.selling import RefundLine
+from pos.tui.keys import KeyBar
 from pos.tui.menu import MANAGERS, MenuEntry, register
 from pos.tui.screens.dialogs import TextPreview, TextPrompt
 from pos.tui.screens.sale import SaleScreen
@@ -42,6 +43,7 @@ class Choice(ModalScreen[int | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self.choice_title, classes="dialog-title")
             yield OptionList(*[Option(text, id=str(key)) for key, text in self.options], id="choices")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).focus()
@@ -112,7 +114,8 @@ def refund(screen: SaleScreen) -> None:
                 TextPrompt(
                     _("Refund what? Enter = everything; or 1, 1x2, 2d (d = not resellable). {lines}").format(
                         lines=listing
-                    )
+                    ),
+                    empty_is_an_answer=True,
                 ),
                 confirm,
             )
@@ -271,7 +274,9 @@ def _cash(screen: SaleScreen, sign: int) -> None:
 
         screen.app.push_screen(TextPrompt(_("Reason")), with_reason)
 
-    screen.app.push_screen(TextPrompt(_("Cash in") if sign > 0 else _("Cash out"), "10,00"), amount_then_reason)
+    screen.app.push_screen(
+        TextPrompt(_("Cash in") if sign > 0 else _("Cash out"), format_amount(1000)), amount_then_reason
+    )
 
 
 def donation(screen: SaleScreen) -> None:
@@ -290,7 +295,7 @@ def donation(screen: SaleScreen) -> None:
             ),
         )
 
-    screen.app.push_screen(TextPrompt(_("Spesa sospesa donation (cash)"), "5,00"), go)
+    screen.app.push_screen(TextPrompt(_("Spesa sospesa donation (cash)"), format_amount(500)), go)
 
 
 def x_report(screen: SaleScreen) -> None:

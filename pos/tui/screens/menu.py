@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
+from pos.tui.keys import KeyBar
 from pos.tui.menu import MenuEntry, entries_for
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class MenuScreen(ModalScreen[MenuEntry | None]):
             yield OptionList(
                 *[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self.entries, 1)], id="menu"
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()

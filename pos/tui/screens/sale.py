@@ -287,7 +287,9 @@ class SaleScreen(TillScreen):
                         done=self._show,
                     )
 
-            self.app.push_screen(TextPrompt(_("Weight of {product} in kg").format(product=hit.name), "1,250"), weighed)
+            self.app.push_screen(
+                TextPrompt(_("Weight of {product} in kg").format(product=hit.name), format_kg(1250)), weighed
+            )
             return
         self.call(
             selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=quantity, done=self._show
