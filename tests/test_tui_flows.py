@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from textual.pilot import Pilot
 
 from orto.config import PrinterConfig
@@ -259,6 +260,43 @@ async def test_unknown_code_adds_nothing_and_keeps_the_cart(db: Database, shop: 
         assert app.screen.query_one("#cart", CartTable).row_count == 1
     with db.read() as session:
         assert len(session.scalars(select(SaleLine)).all()) == 1
+
+
+async def test_the_database_going_away_mid_sale_is_said_and_the_cart_stays(db: Database, shop: Shop) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("needs a database server to take away (PostgreSQL); an SQLite file does not go away")
+    import psycopg
+
+    from tests.engines import PG_URL
+
+    server = make_url(PG_URL)
+    name = db.engine.url.database
+    admin = psycopg.connect(
+        host=server.host, port=server.port or 5432, user=server.username, dbname=server.database, autocommit=True
+    )
+    app = _till(db, shop)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await login(pilot)
+            await scan(pilot, "JAM")
+            try:
+                # the server refuses this database and drops the till's connections, as in a restart
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+                )
+                await scan(pilot, "JAM")
+                messages = [n.message for n in app._notifications]
+                assert any("unreachable" in m for m in messages), messages
+                assert app.screen.query_one("#cart", CartTable).row_count == 1  # the cart as it was
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            await scan(pilot, "JAM")  # the server is back: the till goes on where it was
+    finally:
+        admin.close()
+    with db.read() as session:
+        lines = session.scalars(select(SaleLine)).all()
+        assert sum(line.quantity for line in lines) == 2
 
 
 async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: Shop) -> None:

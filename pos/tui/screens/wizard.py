@@ -8,7 +8,7 @@ import platformdirs
 from sqlalchemy import func, select
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Header, Input, Label, OptionList
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.db import Database
@@ -64,6 +64,11 @@ class WizardScreen(TillScreen):
             yield Label(_("First manager (name and a PIN of 4-8 digits):"), id="manager-label")
             yield Input(placeholder=_("name"), id="name")
             yield Input(placeholder=_("PIN"), password=True, id="pin")
+            yield Static(
+                _("↑↓ and Enter choose the counter; then the name, Enter, the PIN, Enter"),
+                id="login-hint",
+                markup=False,
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:
