@@ -16,6 +16,7 @@ from orto.models import (
     Counter,
     PaymentMethod,
     PrintJob,
+    PrintStatus,
     Product,
     Sale,
     SaleKind,
@@ -297,6 +298,54 @@ async def test_the_database_going_away_mid_sale_is_said_and_the_cart_stays(db: D
     with db.read() as session:
         lines = session.scalars(select(SaleLine)).all()
         assert sum(line.quantity for line in lines) == 2
+
+
+async def test_a_printer_that_fails_is_said_the_slip_waits_and_prints_when_it_is_back(
+    db: Database, shop: Shop
+) -> None:
+    from tests.printer_server import PrinterServer
+
+    server = PrinterServer().start()
+    server.down()  # the port is known, nothing listens: the printer is switched off
+    options = {"host": "127.0.0.1", "port": server.port, "timeout": 0.5, "width": 42}
+    settings = replace(
+        shop.settings,
+        printers={"banco": PrinterConfig("banco", "network", options)},
+        counter_printers={"PAL-1": {"receipt": "banco"}},
+    )
+    app = OrtoTill(db, settings, _till(db, shop).counter_info, start_queue=True)
+
+    async def printer_is(state: str) -> None:
+        for _ in range(300):
+            if app.queue is not None and app.queue.state("banco").state == state:
+                break
+            await pilot.pause(0.05)
+        app.screen._refresh_printer()  # type: ignore[attr-defined]  # what its 3 s timer does
+        await settle(pilot)
+
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await login(pilot)
+            await scan(pilot, "JAM")
+            await pilot.press("f10")
+            await settle(pilot)
+            await pilot.press("f1")  # exact cash: the sale completes, its slip is queued
+            await settle(pilot)
+            await printer_is("offline")
+            titles = [n.title for n in app._notifications]
+            assert "Printer banco: offline" in titles
+            await scan(pilot, "JAM")  # selling goes on
+            assert app.screen.query_one("#cart", CartTable).row_count == 1
+            server.behave()  # switched on again: the queue's next try prints the slip
+            assert len(server.received(1, timeout=15)) == 1
+            await printer_is("ok")
+            assert "Printer banco is back." in [n.message for n in app._notifications]
+    finally:
+        server.stop()
+    with db.read() as session:
+        job = session.scalar(select(PrintJob).where(PrintJob.doc_type == "receipt"))
+        # kept through the failed tries, printed once the printer was back
+        assert job is not None and job.status is PrintStatus.DONE and job.attempts >= 2
 
 
 async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: Shop) -> None:

@@ -48,6 +48,7 @@ class SaleScreen(TillScreen):
         self.sale: SaleView | None = None
         self._texts: dict[str, str] = {}
         self._printer_state = "…"
+        self._printer_kind = "unknown"  # the last state a notice was given for
         self.hits: list[Hit] = []
         self.pending_grams: int | None = None
         self.change_shown = False
@@ -181,10 +182,29 @@ class SaleScreen(TillScreen):
 
         def show(state: object) -> None:
             pending = getattr(state, "pending", 0)
-            label = _(getattr(state, "state", "unknown"))
+            kind = getattr(state, "state", "unknown")
+            label = _(kind)
             self._status(label + (f" ({pending})" if pending else ""))
+            self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
 
         self.call(queue.state, name, done=show)
+
+    def _say_printer_change(self, name: str, kind: str, pending: int, error: str | None) -> None:
+        """A notice when the printer fails and when it is back; selling goes on either way."""
+        faults = ("offline", "paper_out", "error")
+        before, self._printer_kind = self._printer_kind, kind
+        if kind in faults and kind != before:
+            self.notify(
+                _("{pending} slip(s) wait in the queue and print when it is back; selling goes on.").format(
+                    pending=pending
+                )
+                + (f" ({error})" if error else ""),
+                title=_("Printer {name}: {state}").format(name=name, state=_(kind)),
+                severity="warning",
+                timeout=10,
+            )
+        elif kind == "ok" and before in faults:
+            self.notify(_("Printer {name} is back.").format(name=name), timeout=4)
 
     # ------------------------------------------------------------------ typing and scanning
 
