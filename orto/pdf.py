@@ -8,7 +8,7 @@ a report or document prints must come out the same on any machine.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -101,7 +101,7 @@ def build_pdf(
     """Write the document: each page has the company, site and title on top and its number below."""
     regular, bold = register_fonts()
     size = landscape(A4) if landscape_page else A4
-    stamp = format_datetime(printed_at or datetime.now())
+    stamp = format_datetime(printed_at or datetime.now(UTC))  # shown in Milan's time
     document = SimpleDocTemplate(
         target if not isinstance(target, Path) else str(target),
         pagesize=size,

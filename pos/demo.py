@@ -54,7 +54,7 @@ from orto.models.base import table_of
 from orto.money import parse_money
 from orto.schema import upgrade
 from orto.security import hash_pin
-from orto.sites import ensure_standard_sites
+from orto.sites import STANDARD_SITES, ensure_standard_sites
 from pos import demo_data
 
 DEMO_COUNTER = "PAL-1"
@@ -87,8 +87,13 @@ def prepare_demo(
     """Open (building it the first time) the demo database; returns it and lines to show.
 
     ``counter`` is the one the till will open at; one the demo does not have is refused here,
-    before anything is shown.
+    before anything is built.
     """
+    standard = sorted(code for spec in STANDARD_SITES for code, *_rest in spec.counters)
+    if counter.upper() not in standard:
+        raise InvalidInput(
+            _("the demo has no counter {code} (it has {known})").format(code=counter, known=", ".join(standard))
+        )
     settings = state.settings
     url = demo_url(settings)
     if rebuild and not settings.database_url_explicit:
@@ -108,7 +113,7 @@ def prepare_demo(
         where = session.execute(
             select(Site.name, Site.address, Counter.name).join(Counter.site).where(Counter.code == counter.upper())
         ).first()
-        if where is None:
+        if where is None:  # a database named with --db, built otherwise
             known = ", ".join(session.scalars(select(Counter.code).order_by(Counter.code)))
             raise InvalidInput(_("the demo has no counter {code} (it has {known})").format(code=counter, known=known))
     lines.append(

@@ -29,7 +29,9 @@ def label_snapshot(
         "expiry": lot.expiry.isoformat() if lot.expiry else None,
         "date_type": date_type.value if date_type else None,
         "storage_note": product.storage_note,
-        "net_quantity": net_quantity or (f"{format_kg(product.base_per_unit)} kg" if product.unit is Unit.KG else None),
+        # in Italian whatever the till's language: the label is for the shop's customers
+        "net_quantity": net_quantity
+        or (f"{format_kg(product.base_per_unit, 'it')} kg" if product.unit is Unit.KG else None),
         "producer": str(company.get("name", "Fuori e Dentro - Vitality Social")),
         "producer_address": str(company.get("lab_address", company.get("address", "Via L. Capuana 7, Milano"))),
     }

@@ -156,3 +156,30 @@ def test_global_options_work_after_the_command_too(tmp_path: Path, capsys: pytes
     assert "Language: en" in out and f"Database: {url}" in out
     code, out, _ = run(capsys, "info", "--lang=it")
     assert code == 0 and "Lingua: it" in out
+
+
+def test_an_option_without_its_value_is_named_not_filled_with_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "info", "--lang")
+    assert code == 1 and "--lang needs a value" in err
+    code, out, _ = run(capsys, "--db=", "--lang=en", "info")  # an empty --db= is no database named
+    assert code == 0 and "Database: sqlite:///" in out and "orto.sqlite3" in out
+
+
+def test_till_with_options_after_it_still_takes_the_quick_way() -> None:
+    from pos.cli.launch import plain_till_args
+
+    assert plain_till_args(["till", "--lang", "en"]) == (None, "en")
+    assert plain_till_args(["--lang=en", "till", "--db", "sqlite:///x"]) == ("sqlite:///x", "en")
+    assert plain_till_args(["--db="]) == (None, None)
+    assert plain_till_args(["--lang"]) is None  # typer says what is missing
+    assert plain_till_args(["info"]) is None and plain_till_args(["till", "till"]) is None
+
+
+def test_a_demo_counter_that_does_not_exist_is_refused_before_anything_is_built(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, "--lang", "en", "demo", "--no-tui", "--counter", "BAR-9")
+    assert code == 1 and "no counter BAR-9" in err and "CAP-1, MON-1, PAL-1" in err
+    assert not (tmp_path / "data" / "demo.sqlite3").exists()

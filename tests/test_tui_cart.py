@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import ClassVar
+
 import pytest
 from sqlalchemy import select
 from textual.app import App, ComposeResult
@@ -12,6 +15,7 @@ from orto.db import Database
 from orto.models import AuditEntry, User
 from pos.tui.cart import CartTable
 from pos.tui.keys import KeyBar
+from pos.tui.screens.dialogs import TextPrompt
 from tests.shop import CASHIER_PIN, Shop
 from tests.test_tui_flows import _open_sale, _till, login, scan, settle, shop, type_text
 
@@ -178,3 +182,40 @@ async def test_in_italian_the_cart_and_the_total_use_the_decimal_comma(db: Datab
             assert app.screen.query_one("#total", Digits).value == "4,38"
     finally:
         set_language("en")
+
+
+class _Prompting(App[None]):
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "pos" / "tui" / "till.tcss")
+
+    answers: ClassVar[list[str | None]] = []
+
+    def on_mount(self) -> None:
+        lines = "  ".join(f"{i}) Prodotto numero {i} (1)" for i in range(1, 31))
+        prompt = TextPrompt(f"Refund what? Enter = everything. {lines}", empty_is_an_answer=True)
+        self.push_screen(prompt, self.answers.append)
+
+
+async def test_a_long_question_scrolls_and_its_answer_stays_in_sight() -> None:
+    app = _Prompting()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.region.height > 0 and answer.region.bottom <= 24 - 1  # above the key bar
+        assert app.focused is answer
+        await pilot.press("enter")  # an empty Enter is an answer here, not a cancel
+        await pilot.pause()
+        assert app.answers == [""] and not isinstance(app.screen, TextPrompt)
+
+
+async def test_the_keys_of_a_modal_cover_the_keys_below_after_a_resize(db: Database, shop: Shop) -> None:
+    app = _till(db, shop)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await login(pilot)
+        await pilot.press("f12")  # the menu over the sale screen
+        await settle(pilot)
+        await pilot.resize_terminal(60, 24)  # the sale screen's keys now take two lines
+        await settle(pilot)
+        below = app.screen_stack[-2].query_one(KeyBar)
+        assert len(below._layout(60)[0]) == 2
+        assert app.screen.query_one(KeyBar).styles.height is not None
+        assert app.screen.query_one(KeyBar).styles.height.value == 2

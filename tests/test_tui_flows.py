@@ -29,6 +29,7 @@ from pos import selling
 from pos.tui.app import OrtoTill
 from pos.tui.cart import CartTable
 from pos.tui.context import CounterInfo
+from tests import factories
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -532,6 +533,35 @@ async def test_bar_quick_keys_by_group_in_catalog_order_with_the_keyboard(db: Da
         assert app.focused is not None and str(app.focused.id) == f"q{shop.toast}"
         await pilot.press("down", "enter")  # the next key: the water
         await settle(pilot)
+        assert app.focused is app.screen.query_one("#entry")  # back to the input after a key
+        # a scan while a key has the focus goes to the input: the toast's code, not the focused water
+        await pilot.press("tab", "down")
+        assert app.focused is not None and str(app.focused.id) == f"q{shop.water}"
+        await scan(pilot, "TST")
+        assert app.focused is app.screen.query_one("#entry")
     with db.read() as session:
         sale = session.scalar(select(Sale).where(Sale.counter_id == shop.bar, Sale.status == SaleStatus.OPEN))
-        assert sale is not None and [(ln.description, ln.quantity) for ln in sale.lines] == [("Acqua 0,5 l", 1)]
+        assert sale is not None
+        assert [(ln.description, ln.quantity) for ln in sale.lines] == [("Acqua 0,5 l", 1), ("Toast", 1)]
+    # on a wide terminal the keys are in two columns: ↓ goes to the key below, → to the one beside
+    with db.write() as session:
+        cornetto = factories.product(session, "Cornetto", code="CRN", price_cents=120, vat_rate_bp=1000)
+        cornetto.category_id = food.id
+        cornetto_id = cornetto.id
+    wide = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
+
+    def focused() -> str:
+        return str(wide.focused.id if wide.focused else "")
+
+    async with wide.run_test(size=(130, 40)) as pilot:
+        await login(pilot)
+        await pilot.press("tab")  # CIBO: Cornetto | Toast, then BEVANDE: Acqua
+        assert focused() == f"q{cornetto_id}"
+        await pilot.press("right")
+        assert focused() == f"q{shop.toast}"
+        await pilot.press("down")  # below the toast's column there is only the water's row
+        assert focused() == f"q{shop.water}"
+        await pilot.press("up")
+        assert focused() == f"q{cornetto_id}"
+        await pilot.press("down")
+        assert focused() == f"q{shop.water}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 
 from orto.config import Settings, load_settings
 from orto.db import Database
-from orto.errors import OrtoError
+from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
 from pos.cli.launch import EXIT_INPUT, exit_code_for, unexpected
 
@@ -90,7 +89,8 @@ GLOBAL_OPTIONS = ("--db", "--lang")
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """``--db`` and ``--lang`` moved in front of the command, so ``orto demo --lang en`` works too.
+    """``--db`` and ``--lang`` moved in front of the command, so ``orto demo --lang en`` works too;
+    one without its value is refused.
 
     No command has options of those names, so wherever a person puts them they mean the same.
     """
@@ -102,18 +102,17 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest.extend([arg, *items])
             break
         name, sep, _value = arg.partition("=")
-        if name in GLOBAL_OPTIONS:
+        if name in GLOBAL_OPTIONS and sep:
             front.append(arg)
-            if not sep:
-                front.extend(_take(items))
+        elif name in GLOBAL_OPTIONS:
+            value = next(items, None)
+            if value is None or value.startswith("-"):
+                # said here: moved in front, it would take the command's name for its value
+                raise InvalidInput(_("{option} needs a value").format(option=arg))
+            front.extend([arg, value])
         else:
             rest.append(arg)
     return front + rest
-
-
-def _take(items: Iterator[str]) -> list[str]:
-    value = next(items, None)
-    return [] if value is None else [value]
 
 
 def _is_click_error(exc: BaseException) -> bool:
@@ -129,8 +128,8 @@ def _is_click_error(exc: BaseException) -> bool:
 
 def main_group(args: list[str] | None = None) -> int:
     """Run the app; an OrtoError becomes one line on stderr and a meaningful exit code."""
-    argv = hoist_global_options(sys.argv[1:] if args is None else list(args))
     try:
+        argv = hoist_global_options(sys.argv[1:] if args is None else list(args))
         # without standalone mode click returns the code of a typer.Exit instead of raising it
         result = app(args=argv, prog_name="orto", standalone_mode=False)
         if isinstance(result, int):

@@ -27,20 +27,21 @@ def plain_till_args(args: list[str]) -> tuple[str | None, str | None] | None:
     """(db, lang) when ``args`` only open the till; None for anything else (help, a command)."""
     db = lang = None
     rest = list(args)
+    command_seen = False
     while rest:
         option = rest.pop(0)
-        name, _sep, value = option.partition("=")
+        name, sep, value = option.partition("=")
         if name in ("--db", "--lang"):
-            if not value:
-                if not rest:
+            if not sep:  # "--db URL"; a missing value is typer's to explain
+                if not rest or rest[0].startswith("-"):
                     return None
                 value = rest.pop(0)
             if name == "--db":
-                db = value
+                db = value or None  # "--db=" names none: the configured database, as with typer
             else:
-                lang = value
-        elif option == "till" and not rest:
-            break
+                lang = value or None
+        elif option == "till" and not command_seen:  # the global options may come after it too
+            command_seen = True
         else:
             return None
     return db, lang

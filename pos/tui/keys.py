@@ -117,7 +117,8 @@ class KeyBar(Widget, can_focus=False):
         if screen not in stack or stack.index(screen) == 0:
             return 1
         below = stack[stack.index(screen) - 1].query(KeyBar)
-        return max((bar.size.height for bar in below), default=1)
+        # as those bars lay their keys out at this width: their own size may not follow a resize yet
+        return max((len(bar._layout(self.size.width)[0]) for bar in below), default=1)
 
     def on_resize(self, _event: events.Resize) -> None:
         self._fit_height()

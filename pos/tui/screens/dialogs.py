@@ -50,9 +50,14 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt_title, classes="dialog-title")
+            # a long question (a refund's list of lines) scrolls: the answer stays in sight below it
+            with VerticalScroll(classes="prompt-text"):
+                yield Label(self.prompt_title, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", Input).focus()  # not the question, even when it scrolls
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         answer = event.value.strip()

@@ -40,6 +40,9 @@ class SaleScreen(TillScreen):
         Binding("ctrl+l", "lock", _("Lock")),
         Binding("up", "cursor(-1)", show=False, priority=True),
         Binding("down", "cursor(1)", show=False, priority=True),
+        # not priority: in the input ← → move the cursor; on a quick key they move to the next key
+        Binding("left", "quick_side(-1)", show=False),
+        Binding("right", "quick_side(1)", show=False),
         Binding("escape", "clear", show=False),
     ]
 
@@ -91,8 +94,17 @@ class SaleScreen(TillScreen):
         self.set_class(self.ctx.counter.kind is CounterKind.BAR, "-bar")
         self.set_class(event.size.width >= 110, "-wide-side")
 
-    def on_key(self, _event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         self._last_activity = time.monotonic()
+        focused = self.focused
+        if focused is not None and focused.has_class("quick") and event.is_printable and event.character:
+            # a scan (or typing) while a quick key has the focus goes to the input, as always:
+            # never lost, and its Enter never presses the key
+            entry = self.query_one("#entry", Input)
+            entry.focus()
+            entry.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def _lock_when_idle(self) -> None:
         """An unattended till locks itself ([till] idle_lock_seconds); the sale stays open for the next login."""
@@ -334,14 +346,48 @@ class SaleScreen(TillScreen):
             current = results.highlighted or 0
             results.highlighted = max(0, min(len(self.hits) - 1, current + step))
             return
-        focused = self.focused
-        if focused is not None and focused.has_class("quick"):  # among the bar's quick keys
-            keys = list(self.query(".quick"))
-            at = keys.index(focused)
-            keys[max(0, min(len(keys) - 1, at + step))].focus()
+        if self._move_among_quick_keys(rows=step):
             return
         table = self.query_one("#cart", CartTable)
         table.move_cursor(table.cursor_row + step)
+
+    def _quick_columns(self) -> int:
+        return 2 if self.has_class("-wide-side") else 1  # as laid out by till.tcss
+
+    def _move_among_quick_keys(self, rows: int = 0, keys: int = 0) -> bool:
+        """Move the focus a row up or down the grid (``rows``) or a key on in reading order
+        (``keys``) when a quick key has it; False when none has. Each group is a grid of its own:
+        a row down from a group's last row is the next group's first, in the same column."""
+        focused = self.focused
+        if focused is None or not focused.has_class("quick"):
+            return False
+        grids = [list(grid.query(".quick")) for grid in self.query(".quick-grid")]
+        grids = [grid for grid in grids if grid]
+        g = next(i for i, grid in enumerate(grids) if focused in grid)
+        at, cols = grids[g].index(focused), self._quick_columns()
+        if keys:
+            flat = [key for grid in grids for key in grid]
+            target = flat[max(0, min(len(flat) - 1, flat.index(focused) + keys))]
+        elif rows > 0:
+            if at + cols < len(grids[g]):
+                target = grids[g][at + cols]
+            elif g + 1 < len(grids):
+                target = grids[g + 1][min(at % cols, len(grids[g + 1]) - 1)]
+            else:
+                target = grids[g][-1] if at // cols < (len(grids[g]) - 1) // cols else focused
+        elif at - cols >= 0:
+            target = grids[g][at - cols]
+        elif g > 0:
+            previous = grids[g - 1]
+            last_row = (len(previous) - 1) // cols * cols
+            target = previous[min(last_row + at % cols, len(previous) - 1)]
+        else:
+            target = focused
+        target.focus()
+        return True
+
+    def action_quick_side(self, step: int) -> None:
+        self._move_among_quick_keys(keys=step)
 
     def action_clear(self) -> None:
         self.query_one("#entry", Input).value = ""
@@ -416,7 +462,7 @@ class SaleScreen(TillScreen):
                     done=self._show,
                 )
 
-        self._prompt(_("Discount on the line: 10% or 1,50 (T10% for the whole sale)"), "10%", apply)
+        self._prompt(_("Discount on the line: 10% or 1.50 (T10% for the whole sale)"), "10%", apply)
 
     def action_remove(self) -> None:
         line = self._selected_line()
