@@ -186,3 +186,19 @@ def test_a_till_leaves_alone_printers_it_does_not_know_and_jobs_another_is_print
     assert queue.recover() == 0 and queue.run_once() == 0  # another worker holds it: not sent twice
     assert queue.run_once(now=_later()) == 1  # its lease ran out: that worker died; the job resumes
     assert len(printer.received(1)) == 1
+
+
+def test_the_demo_prints_into_a_file_unless_a_printer_is_configured(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pos.cli.launch import with_demo_printer
+
+    shop = build_shop(db)
+    bare = replace(shop.settings, printers={}, counter_printers={})
+    settings = with_demo_printer(bare, "PAL-1")
+    assert settings.counter_printers["PAL-1"]["receipt"] == "demo"
+    selling.open_shift(db, shop.counter, shop.cashier, {})
+    _sell(db, replace(shop, settings=settings))
+    assert PrintQueue(db, settings).run_once() == 1
+    slips = tmp_path / "data" / "demo-printer.escpos"  # in the data folder (ORTO_DATA_DIR of the test)
+    assert "DOCUMENTO NON FISCALE" in decode_text(slips.read_bytes())
+    # a counter with its own receipt printer in orto.toml keeps it
+    assert with_demo_printer(shop.settings, "PAL-1") is shop.settings
