@@ -66,17 +66,8 @@ def test_the_login_and_the_till_module_load_no_sqlalchemy() -> None:
 def _opening(db: Database, shop: Shop, url: str) -> OrtoTill:
     early = early_start(db.url, "PAL-1")
     assert early is not None
-    counter = CounterInfo(
-        early.counter_id,
-        early.counter_code,
-        early.counter_name,
-        early.counter_kind,
-        early.site_id,
-        early.site_code,
-        early.site_name,
-    )
     settings = replace(shop.settings, database_url=url, printers={"banco": PrinterConfig("banco", "none")})
-    till = OrtoTill.opening(settings, counter, early.users)
+    till = OrtoTill.opening(settings, CounterInfo.from_early(early), early.users)
     till.start_queue = False
     return till
 

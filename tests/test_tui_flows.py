@@ -35,15 +35,23 @@ from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
-def _till(db: Database, shop: Shop) -> OrtoTill:
+def _counter(db: Database, counter_id: int) -> CounterInfo:
     with db.read() as session:
-        counter = session.get(Counter, shop.counter)
+        counter = session.get(Counter, counter_id)
         assert counter is not None
-        info = CounterInfo(
+        return CounterInfo(
             counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
         )
+
+
+def _till(db: Database, shop: Shop) -> OrtoTill:
     settings = replace(shop.settings, printers={"banco": PrinterConfig("banco", "none")})
-    return OrtoTill(db, settings, info, start_queue=False)
+    return OrtoTill(db, settings, _counter(db, shop.counter), start_queue=False)
+
+
+def _bar(db: Database, shop: Shop) -> CounterInfo:
+    """The bar's counter (MON-1) as the till knows it."""
+    return _counter(db, shop.bar)
 
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
@@ -152,34 +160,14 @@ async def test_social_tariff_and_a_discount_needing_a_manager(db: Database, shop
     assert line.unit_price_cents == 441 and line.line_discount_bp == 2500 and line.total_cents == 331
 
 
-async def test_refund_by_slip_number_with_approval(db: Database, shop: Shop) -> None:
-    sale = selling.start_sale(db, shop.counter, shop.cashier)
-    selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
-    done = selling.complete_sale(
-        db, shop.settings, sale.id, shop.cashier, [selling.PaymentInput(PaymentMethod.CASH, 1000)]
-    )
-    app = _till(db, shop)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await login(pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        await pilot.press("down", "enter")  # 2: Refund
-        await settle(pilot)
-        await type_text(pilot, done.sale.number or "")
-        await pilot.press("enter")
-        await settle(pilot)
-        await type_text(pilot, "1x1")
-        await pilot.press("enter")
-        await settle(pilot)
-        await type_text(pilot, MANAGER_PIN)
-        await pilot.press("enter")
-        await settle(pilot)
-    with db.read() as session:
-        refund = session.scalar(select(Sale).where(Sale.kind == SaleKind.REFUND))
-        assert refund is not None and refund.total_cents == -490 and refund.original_sale_id == done.sale.id
-
-
-async def test_refund_of_everything_by_the_slips_barcode_and_enter(db: Database, shop: Shop) -> None:
+@pytest.mark.parametrize(
+    ("answer", "refunded_cents", "refunded_quantity"),
+    [("1x1", -490, 1), ("", -980, 2)],  # one of the two jars; or Enter alone: everything
+    ids=["one-line-part", "enter-for-everything"],
+)
+async def test_refund_by_the_slips_barcode_with_approval(
+    db: Database, shop: Shop, answer: str, refunded_cents: int, refunded_quantity: int
+) -> None:
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     selling.add_item(db, sale.id, shop.cashier, "JAM", quantity=2)
     done = selling.complete_sale(
@@ -193,15 +181,15 @@ async def test_refund_of_everything_by_the_slips_barcode_and_enter(db: Database,
         await pilot.press("down", "enter")  # 2: Refund
         await settle(pilot)
         await scan(pilot, done.sale.number or "")  # the slip's barcode holds its number
-        await pilot.press("enter")  # Enter = everything
-        await settle(pilot)
-        await type_text(pilot, MANAGER_PIN)
-        await pilot.press("enter")
-        await settle(pilot)
+        await scan(pilot, answer)
+        await scan(pilot, MANAGER_PIN)
     with db.read() as session:
         refund = session.scalar(select(Sale).where(Sale.kind == SaleKind.REFUND))
-        assert refund is not None and refund.total_cents == -980 and refund.original_sale_id == done.sale.id
-        assert [(ln.description, ln.quantity) for ln in refund.lines] == [("Confettura di albicocche", 2)]
+        assert refund is not None and refund.total_cents == refunded_cents
+        assert refund.original_sale_id == done.sale.id
+        assert [(ln.description, ln.quantity) for ln in refund.lines] == [
+            ("Confettura di albicocche", refunded_quantity)
+        ]
 
 
 async def test_park_and_resume(db: Database, shop: Shop) -> None:
@@ -365,12 +353,7 @@ async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: 
 
 async def test_bar_tab_round_kitchen_and_pay(db: Database, shop: Shop) -> None:
     selling.open_shift(db, shop.bar, shop.cashier, {})
-    with db.read() as session:
-        counter = session.get(Counter, shop.bar)
-        assert counter is not None
-        info = CounterInfo(
-            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
-        )
+    info = _bar(db, shop)
     app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot)  # the sale screen loads the search index the tab screen uses
@@ -470,12 +453,7 @@ async def test_bar_tab_split_evenly_takes_each_share_in_turn(db: Database, shop:
     selling.open_shift(db, shop.bar, shop.cashier, {})
     tab = selling.open_tab(db, shop.bar, shop.cashier, "Tavolo 7")
     selling.add_round(db, tab.id, shop.cashier, [(shop.water, 3, None), (shop.toast, 1, None)])  # 3,00 + 4,00 €
-    with db.read() as session:
-        counter = session.get(Counter, shop.bar)
-        assert counter is not None
-        info = CounterInfo(
-            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
-        )
+    info = _bar(db, shop)
     app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await login(pilot)
@@ -518,12 +496,7 @@ async def test_bar_quick_keys_by_group_in_catalog_order_with_the_keyboard(db: Da
             assert product is not None
             product.category_id = category.id
     selling.open_shift(db, shop.bar, shop.cashier, {})
-    with db.read() as session:
-        counter = session.get(Counter, shop.bar)
-        assert counter is not None
-        info = CounterInfo(
-            counter.id, counter.code, counter.name, counter.kind, counter.site_id, counter.site.code, counter.site.name
-        )
+    info = _bar(db, shop)
     app = OrtoTill(db, _till(db, shop).settings, info, start_queue=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)

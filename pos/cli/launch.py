@@ -103,16 +103,7 @@ def open_early(settings: Settings, counter_code: str) -> bool:
     from pos.tui.app import OrtoTill
     from pos.tui.context import CounterInfo
 
-    counter = CounterInfo(
-        early.counter_id,
-        early.counter_code,
-        early.counter_name,
-        early.counter_kind,
-        early.site_id,
-        early.site_code,
-        early.site_name,
-    )
-    OrtoTill.opening(settings, counter, early.users).run()
+    OrtoTill.opening(settings, CounterInfo.from_early(early), early.users).run()
     return True
 
 

@@ -16,6 +16,7 @@ from orto.i18n import gettext as _
 if TYPE_CHECKING:
     from inventory.search import ProductIndex
     from orto.db import Database
+    from orto.driver import EarlyStart
     from pos.selling import Operator
 
 
@@ -28,6 +29,19 @@ class CounterInfo:
     site_id: int
     site_code: str
     site_name: str
+
+    @classmethod
+    def from_early(cls, early: EarlyStart) -> CounterInfo:
+        """The counter as ``orto.driver`` read it for the login."""
+        return cls(
+            early.counter_id,
+            early.counter_code,
+            early.counter_name,
+            early.counter_kind,
+            early.site_id,
+            early.site_code,
+            early.site_name,
+        )
 
 
 @dataclass
