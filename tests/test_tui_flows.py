@@ -226,6 +226,70 @@ async def test_a_restart_restores_the_cart(db: Database, shop: Shop) -> None:
     assert len(_open_sale(db, shop).lines) == 2
 
 
+KILLED_TILL = """
+import asyncio, os, sys
+url, config, pin = sys.argv[1], sys.argv[2], sys.argv[3]
+os.environ["ORTO_CONFIG"] = config
+sys.argv = ["orto", "--db", url, "--lang", "en"]
+import pos.tui.app as tui
+
+def run(self, **kwargs):
+    async def cashier(pilot):
+        app = pilot.app
+        while not (type(app.screen).__name__ == "LoginScreen" and app.screen.users):
+            await asyncio.sleep(0.01)
+        await pilot.press("down", *pin, "enter")
+        while not (type(app.screen).__name__ == "SaleScreen" and app.screen.sale is not None):
+            await asyncio.sleep(0.01)
+        for count, code in enumerate(("JAM", "2100101012501"), 1):
+            await pilot.press(*code, "enter")
+            while len(app.screen.sale.lines) < count:
+                await asyncio.sleep(0.01)
+        print("scanned", flush=True)
+        await asyncio.sleep(600)  # the cashier walks away; the power goes
+    return tui.App.run(self, headless=True, auto_pilot=cashier, size=(100, 32))
+
+tui.OrtoTill.run = run
+from pos.cli import main
+main()
+"""
+
+
+async def test_a_till_killed_mid_sale_loses_no_scanned_item(db: Database, shop: Shop, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import select as wait_for
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "orto.toml"
+    config.write_text('[till]\nsite = "PAL"\ncounter = "PAL-1"\nidle_lock_seconds = 0\n', encoding="utf-8")
+    # the real `orto` (plain start, login drawn early), in its own process, killed with SIGKILL
+    till = subprocess.Popen(
+        [sys.executable, "-c", KILLED_TILL, db.url, str(config), CASHIER_PIN],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert till.stdout is not None
+        ready, _w, _x = wait_for.select([till.stdout], [], [], 60)
+        said = till.stdout.readline().strip() if ready else ""
+        if said != "scanned":
+            till.kill()
+            pytest.fail(f"the till did not scan: {till.communicate()[1][-2000:]}")
+        till.send_signal(signal.SIGKILL)
+        till.wait(timeout=10)
+    finally:
+        if till.poll() is None:
+            till.kill()
+    assert till.returncode == -signal.SIGKILL
+    assert [line.description for line in _open_sale(db, shop).lines] == ["Confettura di albicocche", "Pomodori"]
+    again = _till(db, shop)  # the next start at that counter finds the cart as it was
+    async with again.run_test(size=(100, 32)) as pilot:
+        await login(pilot)
+        assert again.screen.query_one("#cart", CartTable).row_count == 2
+
+
 async def test_closing_the_shift_with_the_counted_cash(db: Database, shop: Shop) -> None:
     app = _till(db, shop)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -272,9 +336,7 @@ async def test_the_database_going_away_mid_sale_is_said_and_the_cart_stays(db: D
             try:
                 # the server refuses this database and drops the till's connections, as in a restart
                 admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-                admin.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-                )
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
                 await scan(pilot, "JAM")
                 messages = [n.message for n in app._notifications]
                 assert any("unreachable" in m for m in messages), messages
@@ -289,9 +351,7 @@ async def test_the_database_going_away_mid_sale_is_said_and_the_cart_stays(db: D
         assert sum(line.quantity for line in lines) == 2
 
 
-async def test_a_printer_that_fails_is_said_the_slip_waits_and_prints_when_it_is_back(
-    db: Database, shop: Shop
-) -> None:
+async def test_a_printer_that_fails_is_said_the_slip_waits_and_prints_when_it_is_back(db: Database, shop: Shop) -> None:
     from tests.printer_server import PrinterServer
 
     server = PrinterServer().start()
