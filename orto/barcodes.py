@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from orto.enums import BarcodeKind
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
-from orto.models.enums import BarcodeKind
 
 
 def gtin_check_digit(body: str) -> int:

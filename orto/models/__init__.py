@@ -1,8 +1,6 @@
 """The whole data model; importing this package registers every table on ``Base.metadata``."""
 
-from orto.models.base import Base, utcnow
-from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
-from orto.models.enums import (
+from orto.enums import (
     BarcodeKind,
     BatchStatus,
     CounterKind,
@@ -23,6 +21,8 @@ from orto.models.enums import (
     Unit,
     WasteReason,
 )
+from orto.models.base import Base, utcnow
+from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob

@@ -10,8 +10,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orto.allergens import Allergen
+from orto.enums import BarcodeKind, DateType, Unit
 from orto.models.base import AllergenSet, Base, str_enum
-from orto.models.enums import BarcodeKind, DateType, Unit
 
 
 class Category(Base):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orto.enums import CounterKind, LocationKind, Role
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
-from orto.models.enums import CounterKind, LocationKind, Role
 
 
 class Site(Base):

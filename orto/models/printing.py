@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orto.enums import PrinterRole, PrintStatus
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
-from orto.models.enums import PrinterRole, PrintStatus
 
 
 class PrintJob(Base):

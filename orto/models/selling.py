@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orto.enums import PaymentMethod, SaleKind, SaleStatus, ShiftStatus, TabStatus
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
-from orto.models.enums import PaymentMethod, SaleKind, SaleStatus, ShiftStatus, TabStatus
 
 
 class Shift(Base):

@@ -8,9 +8,9 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orto.allergens import Allergen
+from orto.enums import DateType, LotOrigin, MovementKind
 from orto.models.base import AllergenSet, Base, UtcDateTime, str_enum, utcnow
 from orto.models.catalog import Product
-from orto.models.enums import DateType, LotOrigin, MovementKind
 
 
 class Lot(Base):

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orto.enums import PaymentMethod, SaleKind
 from orto.models.base import Base, str_enum
-from orto.models.enums import PaymentMethod, SaleKind
 
 
 class SalesDayMark(Base):

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orto.enums import DateType, TransferStatus
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
-from orto.models.enums import DateType, TransferStatus
 
 
 class Delivery(Base):

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orto.enums import CountStatus, WasteReason
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
-from orto.models.enums import CountStatus, WasteReason
 
 
 class Donation(Base):
