@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from inventory.ledger import post_movement
 from orto.allergens import parse_allergen
 from orto.barcodes import with_check_digit
-from orto.config import Settings, demo_database_url
+from orto.config import PrinterConfig, Settings, data_dir, demo_database_url
 from orto.db import Database, sqlite_path
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
@@ -125,6 +126,21 @@ def prepare_demo(
     for name, role, pin in demo_data.USERS:
         lines.append(f"  {name:<24} {_(role):<10} PIN {pin}")
     return db, lines
+
+
+def with_demo_printer(settings: Settings, counter_code: str) -> Settings:
+    """The demo's counter prints into a file in the data folder unless orto.toml names a printer
+    for it: the slips, the drawer, the printer's state and reprints then work as in a shop."""
+    assigned = dict(settings.counter_printers.get(counter_code, {}))
+    if assigned.get("receipt"):
+        return settings
+    printer = PrinterConfig("demo", "file", {"path": str(data_dir() / "demo-printer.escpos"), "width": 42})
+    assigned = {"receipt": "demo", "kitchen": "demo", "label": "demo", **assigned}
+    return replace(
+        settings,
+        printers={**settings.printers, "demo": printer},
+        counter_printers={**settings.counter_printers, counter_code: assigned},
+    )
 
 
 def build_demo(db: Database, today: date) -> str:

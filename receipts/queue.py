@@ -31,6 +31,9 @@ from receipts.transports import PrinterFault, Transport, transport_for
 PRINTING_LEASE = timedelta(seconds=60)  # far longer than a send's time-outs
 
 
+FAULTS = ("offline", "paper_out", "error")  # the states in which jobs wait for the printer
+
+
 @dataclass
 class PrinterState:
     name: str

@@ -189,7 +189,7 @@ def test_a_till_leaves_alone_printers_it_does_not_know_and_jobs_another_is_print
 
 
 def test_the_demo_prints_into_a_file_unless_a_printer_is_configured(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from pos.cli.launch import with_demo_printer
+    from pos.demo import with_demo_printer
 
     shop = build_shop(db)
     bare = replace(shop.settings, printers={}, counter_printers={})

@@ -140,6 +140,7 @@ def open_till(db: Database, settings: Settings, *, demo: bool = False, demo_coun
         counter = counter_info(db, settings.counter)
     pins: list[tuple[str, str, str]] = []
     if demo:
+        from pos.demo import with_demo_printer
         from pos.demo_data import USERS
 
         pins = list(USERS)
@@ -148,22 +149,3 @@ def open_till(db: Database, settings: Settings, *, demo: bool = False, demo_coun
     from pos.tui.app import OrtoTill
 
     OrtoTill(db, settings, counter, demo_pins=pins).run()
-
-
-def with_demo_printer(settings: Settings, counter_code: str) -> Settings:
-    """The demo's counter prints into a file in the data folder unless orto.toml names a printer
-    for it: the slips, the drawer, the printer's state and reprints then work as in a shop."""
-    from dataclasses import replace
-
-    from orto.config import PrinterConfig, data_dir
-
-    assigned = dict(settings.counter_printers.get(counter_code, {}))
-    if assigned.get("receipt"):
-        return settings
-    printer = PrinterConfig("demo", "file", {"path": str(data_dir() / "demo-printer.escpos"), "width": 42})
-    assigned = {"receipt": "demo", "kitchen": "demo", "label": "demo", **assigned}
-    return replace(
-        settings,
-        printers={**settings.printers, "demo": printer},
-        counter_printers={**settings.counter_printers, counter_code: assigned},
-    )

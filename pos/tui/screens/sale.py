@@ -25,6 +25,7 @@ from pos.tui.app import TillScreen
 from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 from pos.tui.keys import KeyBar
+from receipts.queue import FAULTS
 
 
 class SaleScreen(TillScreen):
@@ -203,9 +204,8 @@ class SaleScreen(TillScreen):
 
     def _say_printer_change(self, name: str, kind: str, pending: int, error: str | None) -> None:
         """A notice when the printer fails and when it is back; selling goes on either way."""
-        faults = ("offline", "paper_out", "error")
         before, self._printer_kind = self._printer_kind, kind
-        if kind in faults and kind != before:
+        if kind in FAULTS and kind != before:
             self.notify(
                 _("{pending} slip(s) wait in the queue and print when it is back; selling goes on.").format(
                     pending=pending
@@ -215,7 +215,7 @@ class SaleScreen(TillScreen):
                 severity="warning",
                 timeout=10,
             )
-        elif kind == "ok" and before in faults:
+        elif kind == "ok" and before in FAULTS:
             self.notify(_("Printer {name} is back.").format(name=name), timeout=4)
 
     # ------------------------------------------------------------------ typing and scanning
