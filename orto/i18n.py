@@ -109,9 +109,15 @@ def update(root: Path) -> None:
                 catalog = read_po(fh, locale="it", domain=DOMAIN)
         else:
             catalog = Catalog(locale="it", domain=DOMAIN, charset="utf-8")
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
+        # No source locations and a fixed header: a part changes only where its strings do, so
+        # branches that touch different code merge without conflicts in the catalogs.
+        catalog.creation_date = created
         with po_path.open("wb") as fh:
-            write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True, include_previous=False)
+            write_po(
+                fh, catalog, width=100, sort_output=True, ignore_obsolete=True, include_previous=False, no_location=True
+            )
 
 
 def merged_catalog():
@@ -156,7 +162,7 @@ def fill(area: str, lines: str) -> list[str]:
         message.string = translation
         message.flags.discard("fuzzy")
     with po_path.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True)
+        write_po(fh, catalog, width=100, sort_output=True, ignore_obsolete=True, no_location=True)
     return unknown
 
 

@@ -2,66 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto.access import ApprovalRequired
 from orto.db import Database
 from orto.errors import NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import Role, User, utcnow
+from orto.policy import APPROVABLE, PERMISSIONS, Operator, issue, may
 from orto.security import hash_pin, verify_pin
 from pos.selling.audit import audit
 
 MAX_WRONG_PINS = 5
 LOCKOUT = timedelta(minutes=1)
 
-# What each role may do on its own. Anything a cashier may not do alone can still be done with
-# a manager's PIN typed at the till (an approval), except what is manager-only.
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "sell": frozenset({Role.CASHIER, Role.MANAGER, Role.KITCHEN}),
-    "tab": frozenset({Role.CASHIER, Role.MANAGER, Role.KITCHEN}),
-    "shift": frozenset({Role.CASHIER, Role.MANAGER}),
-    "cancel_sale": frozenset({Role.CASHIER, Role.MANAGER}),
-    "discount_over_threshold": frozenset({Role.MANAGER}),
-    "price_override": frozenset({Role.MANAGER}),
-    "refund": frozenset({Role.MANAGER}),
-    "cash_out": frozenset({Role.MANAGER}),
-    "open_drawer": frozenset({Role.MANAGER}),
-    "z_report": frozenset({Role.MANAGER}),
-    "solidarity_redemption": frozenset({Role.CASHIER, Role.MANAGER}),
-    "stock": frozenset({Role.KITCHEN, Role.MANAGER}),
-    "reports": frozenset({Role.MANAGER}),
-    "users": frozenset({Role.MANAGER}),
-}
-APPROVABLE = frozenset(
-    {"discount_over_threshold", "price_override", "refund", "cash_out", "open_drawer", "cancel_sale"}
-)
-
-
-class ApprovalRequired(NotAllowed):
-    """The action needs a manager's PIN; the till asks for it and repeats the call with it."""
-
-    def __init__(self, action: str, message: str) -> None:
-        self.action = action
-        super().__init__(message)
-
 
 class LoginFailed(NotAllowed):
     pass
-
-
-@dataclass(frozen=True)
-class Operator:
-    id: int
-    name: str
-    role: Role
-
-
-def may(role: Role, action: str) -> bool:
-    return role in PERMISSIONS.get(action, frozenset())
 
 
 def list_users(db: Database) -> list[Operator]:
@@ -107,7 +67,7 @@ def login(db: Database, user_id: int, pin: str, *, counter_id: int | None = None
             user.failed_attempts = 0
             user.locked_until = None
             audit(session, "login", user.id, counter_id=counter_id)
-            return Operator(user.id, user.name, user.role)
+            return issue(user.id, user.name, user.role)
     raise failure  # raised after the commit, so the failed attempt is counted
 
 
@@ -118,6 +78,8 @@ def operator(session: Session, user_id: int) -> User:
     return user
 
 
+# Transitional: the selling services still take a user id; they move to orto.access.authorise
+# with the Operator from login (issue 12).
 def authorise(session: Session, user_id: int, action: str, approver_pin: str | None = None) -> int | None:
     """Allow ``action`` for the user, or with a manager's PIN; returns the approver's id (or None).
 
@@ -136,3 +98,6 @@ def authorise(session: Session, user_id: int, action: str, approver_pin: str | N
             return manager.id
     audit(session, "approval_refused", user.id, details={"action": action})
     raise ApprovalRequired(action, _("that PIN is not a manager's"))
+
+
+__all__ = ["APPROVABLE", "PERMISSIONS", "ApprovalRequired", "LoginFailed", "Operator", "may"]
