@@ -55,6 +55,7 @@ def _watch_turns(db: Database) -> dict[str, float]:
 
 def worker(url: str, counter_id: int, user_id: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     db = Database(url)
+    actor = selling.login(db, user_id, "4321")  # a seal is per process: each till logs its cashier in
     settings = shop_settings()
     timings, failures = [], 0
     seen = _watch_turns(db)
@@ -62,11 +63,11 @@ def worker(url: str, counter_id: int, user_id: int, out: multiprocessing.Queue) 
     for _ in range(SALES_EACH):
         started = time.perf_counter()
         try:
-            sale = selling.start_sale(db, counter_id, user_id)
-            selling.add_item(db, sale.id, user_id, "8001234567897")
-            selling.add_item(db, sale.id, user_id, "2100101002502")
-            sale = selling.add_item(db, sale.id, user_id, "H2O")
-            selling.complete_sale(db, settings, sale.id, user_id, [PaymentInput(PaymentMethod.CARD, sale.total_cents)])
+            sale = selling.start_sale(db, counter_id, actor)
+            selling.add_item(db, sale.id, actor, "8001234567897")
+            selling.add_item(db, sale.id, actor, "2100101002502")
+            sale = selling.add_item(db, sale.id, actor, "H2O")
+            selling.complete_sale(db, settings, sale.id, actor, [PaymentInput(PaymentMethod.CARD, sale.total_cents)])
         except Exception as exc:  # counted, and shown: a failure is what this bench looks for
             failures += 1
             print("failure:", exc, file=sys.stderr)
@@ -107,7 +108,7 @@ def run(url: str) -> None:
             counters.append(counter.id)
         users = [factories.user(session, f"Till {i}", Role.CASHIER, "4321").id for i in range(PROCESSES)]
     for counter_id, user_id in zip(counters, users, strict=True):
-        selling.open_shift(db, counter_id, user_id, {})
+        selling.open_shift(db, counter_id, selling.login(db, user_id, "4321"), {})
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
     started = time.perf_counter()

@@ -80,14 +80,15 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
         locs = {loc.code: loc.id for loc in cap.locations}
         tomatoes = session.scalar(select(Product.id).where(Product.code == "V003"))
         supplier = session.scalar(select(Product.supplier_id).where(Product.code == "V003"))
-        manager = session.scalar(select(User.id).where(User.role == Role.MANAGER))
+        manager_id = session.scalar(select(User.id).where(User.role == Role.MANAGER))
         outputs = []
         for code, name in (("B1", "Passata"), ("B2", "Sugo"), ("B3", "Ripieno"), ("B4", "Teglia di lasagne")):
             product = Product(code=f"BENCH-{code}", name=name, unit=Unit.PIECE, vat_rate_bp=1000, price_cents=900)
             session.add(product)
             session.flush()
             outputs.append(product.id)
-    assert tomatoes is not None and supplier is not None and manager is not None
+    assert tomatoes is not None and supplier is not None and manager_id is not None
+    manager = selling.login(db, manager_id, "1111")  # the demo's manager PIN
     delivered = receive_delivery(
         db,
         settings,
@@ -95,7 +96,7 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
         location_id=locs["COLD"],
         note_number="B-1",
         lines=[DeliveryLineInput(tomatoes, 20_000, 150, "T-1", expiry=today + timedelta(days=2))],
-        user_id=manager,
+        actor=manager,
         today=today,
     )
     raw_code = delivered.lines[0].lot_code
@@ -117,11 +118,11 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
             inputs=[IngredientInput(previous, 1)],
             steps=[StepInput("cottura", "temperature_dc", min_value=850)],
         )
-        batch = lab.start_batch(db, recipe_id=recipe, location_id=locs["LAB"], user_id=manager, today=today)
+        batch = lab.start_batch(db, recipe_id=recipe, location_id=locs["LAB"], actor=manager, today=today)
         with db.read() as session:
             step = session.scalar(select(RecipeStep.id).where(RecipeStep.recipe_id == recipe))
         assert step is not None
-        lab.record_reading(db, batch, step_id=step, value=900, user_id=manager)
+        lab.record_reading(db, batch, step_id=step, value=900, actor=manager)
         assert current is not None
         done = lab.finish_batch(
             db,
@@ -129,7 +130,7 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
             batch,
             inputs=[lab.InputLine(current, current_location, 10_000 if level == 1 else 5)],
             yield_quantity=40,
-            user_id=manager,
+            actor=manager,
             today=today,
         )
         current, current_location, final_code, previous = done.lot_id, locs["LAB"], done.lot_code, output
@@ -144,9 +145,9 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
             from_location_id=locs["LAB"],
             to_location_id=location_id,
             items=[transfers.TransferItem(current, 12)],
-            user_id=manager,
+            actor=manager,
         )
-        transfers.receive_transfer(db, transfer, user_id=manager)
+        transfers.receive_transfer(db, transfer, actor=manager)
         if selling.current_shift(db, counter_id) is None:
             selling.open_shift(db, counter_id, manager, {})
         for _ in range(5):

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
+from orto.access import authorise
 from orto.allergens import Allergen, parse_allergen
 from orto.barcodes import classify
 from orto.db import Database
@@ -25,6 +26,7 @@ from orto.i18n import gettext as _
 from orto.models import AuditEntry, Barcode, Category, DateType, Product, Supplier, Unit
 from orto.models.base import table_of
 from orto.money import VAT_RATES_BP, format_amount, parse_money
+from orto.policy import Action, Operator
 
 # (field, Italian header, English header). The first is what export writes in Italian.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -362,11 +364,12 @@ _COMPARED = (
 )
 
 
-def import_products(db: Database, path: Path, *, user_id: int | None = None) -> ImportResult:
+def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResult:
     """Check the whole file, then write it in one transaction; ImportRejected if any row is wrong."""
     sheet = read_sheet(path)
     result = ImportResult()
     with db.write() as session:
+        authorise(session, actor, Action.CATALOG)
         checker = _Checker(session, sheet)
         rows = [r for r in (checker.check(line, cells) for line, cells in sheet.rows) if r is not None]
         if checker.errors:
@@ -436,7 +439,7 @@ def import_products(db: Database, path: Path, *, user_id: int | None = None) -> 
         session.add(
             AuditEntry(
                 action="catalog_import",
-                user_id=user_id,
+                user_id=actor.id,
                 entity="products",
                 details={
                     "file": path.name,

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, value_of
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
@@ -39,6 +40,7 @@ from orto.models import (
     StockLevel,
     utcnow,
 )
+from orto.policy import Action, Operator
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class CountResult:
     value_cents: int  # net value of the differences (negative: stock was missing)
 
 
-def open_count(db: Database, *, location_id: int, user_id: int | None) -> int:
+def open_count(db: Database, *, location_id: int, actor: Operator) -> int:
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         location = session.get(Location, location_id)
         if location is None:
             raise NotFound(_("no such location"))
@@ -76,7 +79,7 @@ def open_count(db: Database, *, location_id: int, user_id: int | None) -> int:
         )
         if busy is not None:
             raise NotAllowed(_("count {number} of this location is still open").format(number=busy))
-        count = StockCount(location_id=location_id, started_by=user_id, status=CountStatus.OPEN)
+        count = StockCount(location_id=location_id, started_by=actor.id, status=CountStatus.OPEN)
         session.add(count)
         session.flush()
         levels = session.execute(
@@ -114,9 +117,10 @@ def count_sheet(db: Database, count_id: int) -> CountSheet:
         return CountSheet(count.id, location.name, count.status, lines)
 
 
-def enter_counts(db: Database, count_id: int, counted: Mapping[int, int]) -> None:
+def enter_counts(db: Database, count_id: int, counted: Mapping[int, int], *, actor: Operator) -> None:
     """Record counted quantities by line id (may be called many times while counting)."""
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         count = _open(session, count_id)
         lines = {line.id: line for line in count.lines}
         for line_id, quantity in counted.items():
@@ -127,12 +131,22 @@ def enter_counts(db: Database, count_id: int, counted: Mapping[int, int]) -> Non
             lines[line_id].counted = quantity
 
 
-def add_found(db: Database, count_id: int, *, product_id: int, quantity: int, lot_code: str | None, today: date) -> int:
+def add_found(
+    db: Database,
+    count_id: int,
+    *,
+    actor: Operator,
+    product_id: int,
+    quantity: int,
+    lot_code: str | None,
+    today: date,
+) -> int:
     """Goods on the shelf the sheet does not list: a line with its lot (a new opening lot if
     ``lot_code`` is empty). Returns the line id."""
     if quantity < 0:
         raise InvalidInput(_("a counted quantity cannot be negative"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         count = _open(session, count_id)
         product = session.get(Product, product_id)
         if product is None:
@@ -160,8 +174,9 @@ def add_found(db: Database, count_id: int, *, product_id: int, quantity: int, lo
         return line.id
 
 
-def close_count(db: Database, count_id: int, *, user_id: int | None, blank_is_zero: bool = False) -> CountResult:
+def close_count(db: Database, count_id: int, *, actor: Operator, blank_is_zero: bool = False) -> CountResult:
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         count = _open(session, count_id, lock=True)
         location = session.get(Location, count.location_id)
         assert location is not None
@@ -192,18 +207,18 @@ def close_count(db: Database, count_id: int, *, user_id: int | None, blank_is_ze
                 location_id=location.id,
                 lot=lot,
                 quantity=difference,
-                user_id=user_id,
+                user_id=actor.id,
                 doc_type="stock_count_line",
                 doc_id=line.id,
                 reason=_("count {number}").format(number=count.id),
             )
         count.status = CountStatus.CLOSED
         count.closed_at = utcnow()
-        count.closed_by = user_id
+        count.closed_by = actor.id
         session.add(
             AuditEntry(
                 action="count_close",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=location.site_id,
                 entity="stock_count",
                 entity_id=count.id,

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from inventory.ledger import require_on_hand
 from inventory.lot_blocks import block_reason
 from inventory.waste import book_waste
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -41,6 +42,7 @@ from orto.models import (
     WasteRecord,
 )
 from orto.money import format_amount, format_quantity
+from orto.policy import Action, Operator
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def donate(
     site_id: int,
     organisation: str,
     items: Sequence[DonationItem],
-    user_id: int | None,
+    actor: Operator,
     address: str = "",
     tax_code: str = "",
     today: date,
@@ -74,6 +76,7 @@ def donate(
     if not items or any(i.quantity <= 0 for i in items):
         raise InvalidInput(_("a donation needs at least one line, each with a quantity"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         site = session.get(Site, site_id, with_for_update=True)
         if site is None:
             raise NotFound(_("no such site"))
@@ -85,7 +88,7 @@ def donate(
             organisation=organisation.strip(),
             organisation_address=address.strip(),
             organisation_tax_code=tax_code.strip(),
-            user_id=user_id,
+            user_id=actor.id,
         )
         session.add(donation)
         session.flush()
@@ -109,7 +112,7 @@ def donate(
                 location=location,
                 quantity=item.quantity,
                 reason=WasteReason.DONATED,
-                user_id=user_id,
+                user_id=actor.id,
                 note=donation.organisation,
                 donation_id=donation.id,
             )
@@ -119,7 +122,7 @@ def donate(
         session.add(
             AuditEntry(
                 action="donation",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=site.id,
                 entity="donation",
                 entity_id=donation.id,

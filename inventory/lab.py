@@ -37,6 +37,7 @@ from inventory.lot_blocks import block_reason, open_recalls
 from inventory.lot_codes import next_lot_code
 from inventory.recipes import describe_limit, format_measure, within_limits
 from inventory.waste import book_waste
+from orto.access import authorise
 from orto.allergens import Allergen
 from orto.config import Settings
 from orto.db import Database
@@ -55,15 +56,14 @@ from orto.models import (
     PrinterRole,
     Product,
     Recipe,
-    Role,
     Site,
     StockLevel,
     Unit,
-    User,
     WasteReason,
     utcnow,
 )
 from orto.money import div_round_half_up
+from orto.policy import Action, Operator
 
 DEFAULT_RESCUE_DAYS = 3
 HELD_STATES = frozenset({BatchStatus.HELD, BatchStatus.REWORKED})
@@ -192,8 +192,9 @@ def propose_inputs(
         return proposals
 
 
-def start_batch(db: Database, *, recipe_id: int, location_id: int, user_id: int | None, today: date) -> int:
+def start_batch(db: Database, *, recipe_id: int, location_id: int, actor: Operator, today: date) -> int:
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         recipe = session.get(Recipe, recipe_id)
         location = session.get(Location, location_id)
         if recipe is None or location is None:
@@ -209,12 +210,12 @@ def start_batch(db: Database, *, recipe_id: int, location_id: int, user_id: int 
             recipe_id=recipe.id,
             site_id=site.id,
             location_id=location.id,
-            started_by=user_id,
+            started_by=actor.id,
             status=BatchStatus.OPEN,
         )
         session.add(batch)
         session.flush()
-        _audit(session, "batch_start", user_id, batch, {"recipe": recipe.code})
+        _audit(session, "batch_start", actor.id, batch, {"recipe": recipe.code})
         return batch.id
 
 
@@ -224,12 +225,13 @@ def record_reading(
     *,
     step_id: int,
     value: int,
-    user_id: int | None,
+    actor: Operator,
     corrective_action: str | None = None,
 ) -> ReadingResult:
     """Record a critical-point reading; outside its limit it needs the corrective action taken
     and holds the batch until a manager decides."""
     with db.write() as session:
+        authorise(session, actor, Action.HACCP)
         batch = _batch(session, batch_id, lock=True)
         if batch.status in (BatchStatus.RELEASED, BatchStatus.COMPLETED, BatchStatus.DISCARDED):
             raise NotAllowed(_("batch {code} is closed").format(code=batch.code))
@@ -253,7 +255,7 @@ def record_reading(
                 value=value,
                 within_limit=within,
                 corrective_action=action or None,
-                taken_by=user_id,
+                taken_by=actor.id,
             )
         )
         if not within:
@@ -262,7 +264,7 @@ def record_reading(
                 lot = session.get(Lot, batch.output_lot_id)
                 assert lot is not None
                 lot.hold_reason = _hold_reason(batch)
-        _audit(session, "batch_reading", user_id, batch, {"step": step.name, "value": value, "within": within})
+        _audit(session, "batch_reading", actor.id, batch, {"step": step.name, "value": value, "within": within})
         return ReadingResult(within, batch.status, describe_limit(step))
 
 
@@ -273,7 +275,7 @@ def finish_batch(
     *,
     inputs: Sequence[InputLine],
     yield_quantity: int,
-    user_id: int | None,
+    actor: Operator,
     today: date,
     label_copies: int = 0,
     label_printer: str | None = None,
@@ -285,6 +287,7 @@ def finish_batch(
         raise InvalidInput(_("record the quantity actually used of each input"))
     days = rescue_days(settings)
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         batch = _batch(session, batch_id, lock=True)
         if batch.finished_at is not None or batch.status is BatchStatus.DISCARDED:
             raise NotAllowed(_("batch {code} is already finished").format(code=batch.code))
@@ -333,7 +336,7 @@ def finish_batch(
                 location_id=location.id,
                 lot=lot,
                 quantity=-item.quantity,
-                user_id=user_id,
+                user_id=actor.id,
                 doc_type="batch",
                 doc_id=batch.id,
                 reason=batch.code,
@@ -369,7 +372,7 @@ def finish_batch(
             location_id=batch.location_id,
             lot=lot,
             quantity=yield_quantity,
-            user_id=user_id,
+            user_id=actor.id,
             doc_type="batch",
             doc_id=batch.id,
             reason=batch.code,
@@ -389,7 +392,7 @@ def finish_batch(
         _audit(
             session,
             "batch_finish",
-            user_id,
+            actor.id,
             batch,
             {"lot": lot.code, "yield": yield_quantity, "cost": total_cost, "rescued_g": rescued_g},
         )
@@ -423,14 +426,12 @@ REWORK = "rework"
 DISCARD = "discard"
 
 
-def decide_batch(db: Database, batch_id: int, *, decision: str, manager_id: int, note: str) -> BatchStatus:
+def decide_batch(db: Database, batch_id: int, *, decision: str, actor: Operator, note: str) -> BatchStatus:
     """A manager's decision about a held batch (or discarding one that went wrong)."""
     if not note.strip():
         raise InvalidInput(_("write down why: the note goes into the HACCP register"))
     with db.write() as session:
-        manager = session.get(User, manager_id)
-        if manager is None or manager.role is not Role.MANAGER:
-            raise NotAllowed(_("only a manager can release, rework or discard a batch"))
+        authorise(session, actor, Action.LAB_DECISION)  # a manager's: the TUI logs one in
         batch = _batch(session, batch_id, lock=True)
         lot = session.get(Lot, batch.output_lot_id) if batch.output_lot_id else None
         if decision == DISCARD:
@@ -439,7 +440,7 @@ def decide_batch(db: Database, batch_id: int, *, decision: str, manager_id: int,
             batch.status = BatchStatus.DISCARDED
             if lot is not None:
                 lot.hold_reason = _("batch {code} discarded: {note}").format(code=batch.code, note=note)
-                _waste_everything(session, lot, manager_id, note)
+                _waste_everything(session, lot, actor.id, note)
         elif decision in (RELEASE, REWORK):
             if batch.status not in HELD_STATES:
                 raise NotAllowed(_("batch {code} is not on hold").format(code=batch.code))
@@ -452,9 +453,9 @@ def decide_batch(db: Database, batch_id: int, *, decision: str, manager_id: int,
                 batch.status = BatchStatus.REWORKED
         else:
             raise InvalidInput(_("unknown decision '{decision}'").format(decision=decision))
-        batch.released_by = manager_id
+        batch.released_by = actor.id
         batch.release_note = note
-        _audit(session, f"batch_{decision}", manager_id, batch, {"note": note})
+        _audit(session, f"batch_{decision}", actor.id, batch, {"note": note})
         return batch.status
 
 

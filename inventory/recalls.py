@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Batch, BatchInput, Lot, Recall, utcnow
+from orto.policy import Action, Operator
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,12 @@ def made_from(session: Session, lot_id: int) -> list[int]:
 
 
 def open_recall(
-    db: Database, lot_code: str, *, reason: str, user_id: int | None, include_products: bool = True
+    db: Database, lot_code: str, *, reason: str, actor: Operator, include_products: bool = True
 ) -> RecallResult:
     if not reason.strip():
         raise InvalidInput(_("a recall needs its reason: it is shown at every till that tries to sell the lot"))
     with db.write() as session:
+        authorise(session, actor, Action.RECALL)
         lot = _lot(session, lot_code)
         ids = [lot.id, *(made_from(session, lot.id) if include_products else [])]
         open_ids = set(session.scalars(select(Recall.lot_id).where(Recall.lot_id.in_(ids), Recall.lifted_at.is_(None))))
@@ -59,12 +62,12 @@ def open_recall(
             why = (
                 reason if lot_id == lot.id else _("{reason} (made from lot {lot})").format(reason=reason, lot=lot.code)
             )
-            session.add(Recall(lot_id=lot_id, reason=why, opened_by=user_id))
+            session.add(Recall(lot_id=lot_id, reason=why, opened_by=actor.id))
             recalled.append(codes[lot_id])
         session.add(
             AuditEntry(
                 action="recall",
-                user_id=user_id,
+                user_id=actor.id,
                 entity="lot",
                 entity_id=lot.id,
                 details={"lot": lot.code, "reason": reason, "lots": recalled},
@@ -73,20 +76,21 @@ def open_recall(
         return RecallResult(tuple(recalled), tuple(codes[i] for i in ids if i in open_ids))
 
 
-def lift_recall(db: Database, lot_code: str, *, user_id: int | None, note: str = "") -> int:
+def lift_recall(db: Database, lot_code: str, *, actor: Operator, note: str = "") -> int:
     """Lift the open recall of this lot (only this lot: each product made from it is checked and
     lifted on its own). Returns the recall's id."""
     with db.write() as session:
+        authorise(session, actor, Action.RECALL)
         lot = _lot(session, lot_code)
         recall = session.scalar(select(Recall).where(Recall.lot_id == lot.id, Recall.lifted_at.is_(None)))
         if recall is None:
             raise NotAllowed(_("lot {lot} is not under recall").format(lot=lot.code))
         recall.lifted_at = utcnow()
-        recall.lifted_by = user_id
+        recall.lifted_by = actor.id
         session.add(
             AuditEntry(
                 action="recall_lift",
-                user_id=user_id,
+                user_id=actor.id,
                 entity="lot",
                 entity_id=lot.id,
                 details={"lot": lot.code, "note": note},

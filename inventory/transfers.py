@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, require_on_hand
 from inventory.waste import book_waste
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
@@ -36,6 +37,7 @@ from orto.models import (
     WasteReason,
     utcnow,
 )
+from orto.policy import Action, Operator
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def send_transfer(
     from_location_id: int,
     to_location_id: int,
     items: Sequence[TransferItem],
-    user_id: int | None,
+    actor: Operator,
     note: str = "",
 ) -> int:
     """Write the transfer and take the goods out of the sender; returns the transfer id."""
@@ -68,6 +70,7 @@ def send_transfer(
     if from_location_id == to_location_id:
         raise InvalidInput(_("a transfer goes from one location to another"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         source = session.get(Location, from_location_id)
         target = session.get(Location, to_location_id)
         if source is None or target is None:
@@ -75,7 +78,7 @@ def send_transfer(
         transfer = Transfer(
             from_location_id=source.id,
             to_location_id=target.id,
-            sent_by=user_id,
+            sent_by=actor.id,
             note=note,
             status=TransferStatus.IN_TRANSIT,
         )
@@ -99,7 +102,7 @@ def send_transfer(
                 location_id=source.id,
                 lot=lot,
                 quantity=-item.quantity,
-                user_id=user_id,
+                user_id=actor.id,
                 doc_type="transfer_line",
                 doc_id=line.id,
                 reason=_("to {location}").format(location=target.name),
@@ -107,7 +110,7 @@ def send_transfer(
         session.add(
             AuditEntry(
                 action="transfer_send",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=source.site_id,
                 entity="transfer",
                 entity_id=transfer.id,
@@ -122,13 +125,14 @@ def receive_transfer(
     transfer_id: int,
     *,
     received: Mapping[int, int] | None = None,
-    user_id: int | None,
+    actor: Operator,
     note: str = "",
 ) -> list[tuple[int, int]]:
     """Receive a transfer; ``received`` maps line id to the quantity that arrived (default: as
     sent). Returns (line id, difference) for each line that did not match."""
     received = dict(received or {})
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         transfer = session.get(Transfer, transfer_id, with_for_update=True)
         if transfer is None:
             raise NotFound(_("no transfer number {number}").format(number=transfer_id))
@@ -153,7 +157,7 @@ def receive_transfer(
                 location_id=target.id,
                 lot=lot,
                 quantity=line.quantity_sent,
-                user_id=user_id,
+                user_id=actor.id,
                 doc_type="transfer_line",
                 doc_id=line.id,
             )
@@ -164,14 +168,14 @@ def receive_transfer(
                     number=transfer.id, sent=line.quantity_sent, received=arrived
                 )
                 line.difference_note = f"{why}. {note}".strip() if note else why
-                _book_difference(session, line, lot, target, difference, user_id, why)
+                _book_difference(session, line, lot, target, difference, actor.id, why)
         transfer.status = TransferStatus.RECEIVED
         transfer.received_at = utcnow()
-        transfer.received_by = user_id
+        transfer.received_by = actor.id
         session.add(
             AuditEntry(
                 action="transfer_receive",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=target.site_id,
                 entity="transfer",
                 entity_id=transfer.id,

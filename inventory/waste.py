@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, require_on_hand, value_of
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotFound
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Location, Lot, MovementKind, Product, WasteReason, WasteRecord
+from orto.policy import Action, Operator
 
 
 @dataclass(frozen=True)
@@ -75,25 +77,26 @@ def record_waste(
     location_id: int,
     quantity: int,
     reason: WasteReason,
-    user_id: int | None,
+    actor: Operator,
     note: str = "",
 ) -> WasteResult:
     """One waste record and its WASTE movement, in one transaction; never more than is on hand."""
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         lot = session.get(Lot, lot_id)
         location = session.get(Location, location_id)
         if lot is None or location is None:
             raise NotFound(_("no such lot or location"))
         require_on_hand(session, lot, location, quantity)
         record, after = book_waste(
-            session, lot=lot, location=location, quantity=quantity, reason=reason, user_id=user_id, note=note
+            session, lot=lot, location=location, quantity=quantity, reason=reason, user_id=actor.id, note=note
         )
         session.add(
             AuditEntry(
                 action="waste",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=location.site_id,
                 entity="waste",
                 entity_id=record.id,

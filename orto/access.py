@@ -1,7 +1,9 @@
 """The check every write service makes, inside its own transaction: ``authorise``.
 
 The table is ``orto.policy``; this module loads the acting user from the database (so a role
-changed or a user deactivated a moment ago counts at once) and checks a manager's approval PIN.
+changed, a user deactivated or locked a moment ago counts at once) and checks a manager's
+approval PIN. A wrong approval PIN is counted and audited in a transaction of its own, so it is
+kept although the action then fails and rolls back (docs/security.md, "Lockout").
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto import lockout
 from orto.audit import audit
+from orto.db import after_transaction
 from orto.enums import Role
-from orto.errors import NotAllowed, NotFound
+from orto.errors import NotAllowed
 from orto.i18n import gettext as _
-from orto.models import User
-from orto.policy import APPROVABLE, Action, Operator, may
+from orto.models import User, utcnow
+from orto.policy import APPROVABLE, PERMISSIONS, Action, Operator, may
 from orto.security import verify_pin
 
 
@@ -26,15 +30,21 @@ class ApprovalRequired(NotAllowed):
         super().__init__(message)
 
 
+class Locked(NotAllowed):
+    """Too many wrong PINs: the message says until when."""
+
+
 def acting_user(session: Session, operator: Operator) -> User:
     """The user behind ``operator``, refused unless it came from a PIN check and is still active."""
     if not isinstance(operator, Operator) or not operator.genuine:
         raise NotAllowed(_("who is acting is not known: log in with your PIN first"))
     user = session.get(User, operator.id)
     if user is None or not user.active:
-        raise NotFound(_("no such user"))
+        raise NotAllowed(_("{name} is no longer an active user").format(name=operator.name))
     if user.role is not operator.role:
         raise NotAllowed(_("{name}'s role has changed: log in again").format(name=user.name))
+    if lockout.is_locked(user, utcnow()):
+        raise Locked(lockout.locked_message(user))
     return user
 
 
@@ -47,12 +57,42 @@ def authorise(session: Session, operator: Operator, action: Action, approver_pin
     if may(user.role, action):
         return user.id if action in APPROVABLE else None
     if action not in APPROVABLE:
-        raise NotAllowed(_("{role} may not do this ({action})").format(role=_(user.role.value), action=action.value))
+        raise NotAllowed(
+            _("{role} may not do this ({action}): only {roles}").format(
+                role=_(user.role.value),
+                action=action.value,
+                roles=", ".join(_(r.value) for r in Role if r in PERMISSIONS[action]),
+            )
+        )
     if not approver_pin:
         raise ApprovalRequired(action, _("a manager's PIN is needed"))
+    now = utcnow()
     for manager in session.scalars(select(User).where(User.role == Role.MANAGER, User.active.is_(True))):
         if verify_pin(manager.pin_hash, approver_pin):
+            if lockout.is_locked(manager, now):
+                raise Locked(lockout.locked_message(manager))
             audit(session, "approval", user.id, approver_id=manager.id, details={"action": action.value})
             return manager.id
-    audit(session, "approval_refused", user.id, details={"action": action.value})
+    user_id = user.id  # the row is gone with the session by the time the record is written
+    after_transaction(session, lambda own: wrong_approval_pin(own, user_id, action))
     raise ApprovalRequired(action, _("that PIN is not a manager's"))
+
+
+def wrong_approval_pin(session: Session, user_id: int, action: Action) -> None:
+    """A PIN typed as a manager's approval matched no manager: it counts against the person
+    asking for the approval (the one at the till), who is locked like after wrong logins."""
+    user = session.get(User, user_id, with_for_update=True)
+    assert user is not None
+    lockout.count_wrong_pin(user, utcnow())
+    audit(
+        session,
+        "approval_refused",
+        user.id,
+        entity="user",
+        entity_id=user.id,
+        details={
+            "action": action.value,
+            "failed_attempts": user.failed_attempts,
+            "locked": lockout.is_locked(user, utcnow()),
+        },
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - not on Unix
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _READ_ONLY = "orto_read_only"
+_AFTER = "orto_after_transaction"
 
 
 def mask(url: str | URL) -> str:
@@ -190,10 +191,21 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: commits on success, rolls back on any exception."""
-        with self._turn(), Session(self.engine, expire_on_commit=False) as session, self._translate():
-            with session.begin():
-                yield session
+        """One write transaction: commits on success, rolls back on any exception.
+
+        What was handed to :func:`after_transaction` runs next, in a transaction of its own,
+        whether this one committed or not.
+        """
+        pending: list[Callable[[Session], None]] = []
+        try:
+            with self._turn(), Session(self.engine, expire_on_commit=False) as session, self._translate():
+                session.info[_AFTER] = pending
+                with session.begin():
+                    yield session
+        finally:
+            for work in pending:
+                with self.write() as own:
+                    work(own)
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
@@ -229,6 +241,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def after_transaction(session: Session, work: Callable[[Session], None]) -> None:
+    """Have ``work`` run in a write transaction of its own once ``session``'s has ended.
+
+    For what must be kept even when the action it belongs to fails and rolls back (a wrong PIN
+    counted and audited). On SQLite the running transaction holds the write lock, so the record
+    cannot be written beside it; it is written right after, by the same ``Database.write``.
+    """
+    pending = session.info.get(_AFTER)
+    if pending is None:  # a session not opened by Database.write: nothing to wait for
+        work(session)
+    else:
+        pending.append(work)
 
 
 def _reason(exc: DBAPIError) -> str:

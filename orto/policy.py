@@ -67,7 +67,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SOLIDARITY_REDEMPTION: _COUNTER,
     Action.GIFT_CARD: _COUNTER,
     Action.STOCK: _KITCHEN,
-    Action.LAB_DECISION: _KITCHEN,
+    Action.LAB_DECISION: _MANAGER,
     Action.RECALL: _MANAGER,
     Action.SUPPLIERS: _KITCHEN,
     Action.CATALOG: _MANAGER,

@@ -112,4 +112,3 @@ def upgrade(db: Database) -> tuple[bool, Path | None]:
         config.attributes["connection"] = conn
         command.upgrade(config, "heads")
     return True, backup
-

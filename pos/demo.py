@@ -49,14 +49,13 @@ from orto.models import (
     Supplier,
     SupplierDistance,
     Unit,
-    User,
 )
 from orto.models.base import table_of
 from orto.money import parse_money
 from orto.schema import upgrade
-from orto.security import hash_pin
 from orto.sites import STANDARD_SITES, ensure_standard_sites
 from pos import demo_data
+from pos.selling.users import seed_user
 
 DEMO_COUNTER = "PAL-1"
 HISTORY_DAYS = 90
@@ -320,7 +319,7 @@ def _price_lists(session: Session, categories: dict[str, int]) -> None:
 
 def _people_and_funds(session: Session, sites: dict[str, Site]) -> None:
     for name, role, pin in demo_data.USERS:
-        session.add(User(name=name, role=Role(role), pin_hash=hash_pin(pin)))
+        seed_user(session, name, Role(role), pin)  # the seeding path: the demo prints these PINs
     for code, site in sites.items():
         session.add(SolidarityFund(site_id=site.id, name=f"Spesa sospesa {code}", balance_cents=15_000))
     session.add(GiftCard(code="GC-DEMO-0001", balance_cents=5_000))

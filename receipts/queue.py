@@ -19,11 +19,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from orto.access import authorise
+from orto.audit import audit
 from orto.config import PrinterConfig, Settings
 from orto.db import Database
 from orto.errors import NotFound
 from orto.i18n import gettext as _
 from orto.models import PrintJob, PrintStatus, utcnow
+from orto.policy import Action, Operator
 from receipts.documents import layout_for
 from receipts.escpos_render import PrinterProfile, render
 from receipts.transports import PrinterFault, Transport, transport_for
@@ -199,9 +202,10 @@ class PrintQueue:
             return PrinterState(printer, known.state, int(pending or 0), known.last_error, known.updated_at)
 
 
-def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
+def reprint(db: Database, job_id: int, *, actor: Operator, printer: str | None = None) -> int:
     """Queue a copy of any earlier job (to the same printer or another); returns the new job's id."""
     with db.write() as session:
+        authorise(session, actor, Action.PRINTERS)
         original = session.get(PrintJob, job_id)
         if original is None:
             raise NotFound(_("no print job {id}").format(id=job_id))
@@ -217,6 +221,15 @@ def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
         )
         session.add(copy)
         session.flush()
+        audit(
+            session,
+            "reprint",
+            actor.id,
+            counter_id=original.counter_id,
+            entity="print_job",
+            entity_id=copy.id,
+            details={"of": original.id},
+        )
         return copy.id
 
 

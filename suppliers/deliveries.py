@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from inventory.ledger import post_movement, require_on_hand
 from inventory.lot_codes import next_lot_code
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -38,6 +39,7 @@ from orto.models import (
     SupplierReturnLine,
     utcnow,
 )
+from orto.policy import Action, Operator
 
 DEFAULT_MAX_CHILLED_DC = 80
 
@@ -78,7 +80,7 @@ def receive_delivery(
     location_id: int,
     note_number: str,
     lines: Sequence[DeliveryLineInput],
-    user_id: int | None,
+    actor: Operator,
     today: date | None = None,
 ) -> DeliveryResult:
     day = today or local_today()
@@ -86,6 +88,7 @@ def receive_delivery(
     if not lines:
         raise InvalidInput(_("a delivery needs at least one line"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         supplier = session.get(Supplier, supplier_id)
         location = session.get(Location, location_id)
         if supplier is None or location is None:
@@ -95,7 +98,7 @@ def receive_delivery(
             site_id=location.site_id,
             location_id=location.id,
             note_number=note_number.strip(),
-            received_by=user_id,
+            received_by=actor.id,
         )
         session.add(delivery)
         session.flush()
@@ -160,7 +163,7 @@ def receive_delivery(
                     location_id=location.id,
                     lot=lot,
                     quantity=item.quantity,
-                    user_id=user_id,
+                    user_id=actor.id,
                     doc_type="delivery_line",
                     doc_id=line.id,
                     reason=delivery.note_number,
@@ -170,7 +173,7 @@ def receive_delivery(
         session.add(
             AuditEntry(
                 action="delivery",
-                user_id=user_id,
+                user_id=actor.id,
                 site_id=location.site_id,
                 entity="delivery",
                 entity_id=delivery.id,
@@ -187,12 +190,13 @@ def return_to_supplier(
     location_id: int,
     quantity: int,
     reason: str,
-    user_id: int | None,
+    actor: Operator,
 ) -> int:
     """Send goods back: a return document and a SUPPLIER_RETURN movement; returns the document id."""
     if quantity <= 0 or not reason.strip():
         raise InvalidInput(_("give a quantity and a reason"))
     with db.write() as session:
+        authorise(session, actor, Action.STOCK)
         lot = session.get(Lot, lot_id)
         if lot is None or lot.supplier_id is None:
             raise NotFound(_("no lot {id} from a supplier").format(id=lot_id))
@@ -206,7 +210,7 @@ def return_to_supplier(
             delivery_id=delivery_id,
             location_id=location_id,
             reason=reason.strip(),
-            user_id=user_id,
+            user_id=actor.id,
             at=utcnow(),
         )
         session.add(document)
@@ -218,7 +222,7 @@ def return_to_supplier(
             location_id=location_id,
             lot=lot,
             quantity=-quantity,
-            user_id=user_id,
+            user_id=actor.id,
             doc_type="supplier_return",
             doc_id=document.id,
             reason=reason.strip(),

@@ -13,10 +13,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Site, Supplier, SupplierDistance
+from orto.policy import Action, Operator
 
 
 def is_km0(distance_km: int | None, radius_km: int) -> bool:
@@ -113,9 +115,7 @@ def supplier_input(db: Database, supplier_id: int) -> SupplierInput:
         )
 
 
-def save_supplier(
-    db: Database, data: SupplierInput, *, supplier_id: int | None = None, user_id: int | None = None
-) -> int:
+def save_supplier(db: Database, data: SupplierInput, *, supplier_id: int | None = None, actor: Operator) -> int:
     """Create a supplier (``supplier_id`` None) or change one, with its distance to each site, in
     one transaction; returns its id. Codes are unique; distances are whole km, not negative."""
     code, name = data.code.strip(), data.name.strip()
@@ -124,6 +124,7 @@ def save_supplier(
     if any(km < 0 for km in data.distances.values()):
         raise InvalidInput(_("a distance cannot be negative"))
     with db.write() as session:
+        authorise(session, actor, Action.SUPPLIERS)
         sites = {s.code: s.id for s in session.scalars(select(Site))}
         unknown = sorted(set(data.distances) - set(sites))
         if unknown:
@@ -163,7 +164,7 @@ def save_supplier(
         session.add(
             AuditEntry(
                 action="supplier_created" if supplier_id is None else "supplier_changed",
-                user_id=user_id,
+                user_id=actor.id,
                 entity="supplier",
                 entity_id=supplier.id,
                 details={"code": code, "distances": dict(data.distances)},

@@ -16,10 +16,12 @@ from sqlalchemy import select
 
 from inventory.catalog_io import ImportRejected, ImportResult, RowError
 from inventory.tabular import read_sheet, write_csv, write_xlsx
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Site, Supplier, SupplierDistance
+from orto.policy import Action, Operator
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("code", "codice", "code"),
@@ -49,11 +51,12 @@ def _parse_date(text: str) -> date:
     raise InvalidInput(_("{value!r} is not a date (25/11/2026)").format(value=text))
 
 
-def import_suppliers(db: Database, path: Path, *, user_id: int | None = None) -> ImportResult:
+def import_suppliers(db: Database, path: Path, *, actor: Operator) -> ImportResult:
     sheet = read_sheet(path)
     errors: list[RowError] = []
     result = ImportResult()
     with db.write() as session:
+        authorise(session, actor, Action.SUPPLIERS)
         sites = {s.code.upper(): s.id for s in session.scalars(select(Site))}
         columns: list[tuple[str, str] | None] = []  # ("field", name) or ("km", site code)
         for header in sheet.header:
@@ -164,7 +167,7 @@ def import_suppliers(db: Database, path: Path, *, user_id: int | None = None) ->
         session.add(
             AuditEntry(
                 action="suppliers_import",
-                user_id=user_id,
+                user_id=actor.id,
                 entity="suppliers",
                 details={"file": path.name, "created": result.created, "updated": result.updated},
             )

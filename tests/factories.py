@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from itertools import count
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement
+from orto.db import Database
 from orto.models import (
     Barcode,
     BarcodeKind,
@@ -22,6 +24,7 @@ from orto.models import (
     Unit,
     User,
 )
+from orto.policy import Operator, issue
 from orto.security import hash_pin
 from orto.sites import ensure_standard_sites
 
@@ -40,6 +43,19 @@ def user(session: Session, name: str, role: Role = Role.CASHIER, pin: str = "123
     session.add(u)
     session.flush()
     return u
+
+
+def logged_in(user: User) -> Operator:
+    """The Operator of a test user, as ``login`` would return it after their PIN (the seeding
+    path, ``orto.policy.issue``, without the slow PIN check and the login's audit entry)."""
+    return issue(user.id, user.name, user.role)
+
+
+def manager(db: Database) -> Operator:
+    """A logged-in manager for tests that need someone allowed to write (made the first time)."""
+    with db.write() as session:
+        found = session.scalar(select(User).where(User.name == "Responsabile"))
+        return logged_in(found or user(session, "Responsabile", Role.MANAGER, "9191"))
 
 
 def category(session: Session, name: str) -> Category:

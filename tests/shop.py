@@ -20,6 +20,7 @@ from orto.models import (
     SolidarityFund,
     Unit,
 )
+from orto.policy import Operator
 from tests import factories
 
 MANAGER_PIN = "9090"
@@ -33,8 +34,8 @@ class Shop:
     bar: int  # MON-1
     location: int  # PAL shop floor
     bar_location: int
-    manager: int
-    cashier: int
+    manager: Operator  # logged in (tests.factories.logged_in); .id is the user's id
+    cashier: Operator
     tomatoes: int  # weighed, PLU 101, 3,50 €/kg, 4%
     jam: int  # barcode 8001234567897, 4,90 €, 10%
     water: int  # bar: 22% sold, 10% served
@@ -138,8 +139,8 @@ def build_shop(db: Database, today: date | None = None) -> Shop:
             bar.id,
             counter.location_id,
             bar.location_id,
-            manager.id,
-            cashier.id,
+            factories.logged_in(manager),
+            factories.logged_in(cashier),
             tomatoes.id,
             jam.id,
             water.id,

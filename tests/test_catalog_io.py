@@ -12,6 +12,7 @@ from inventory.catalog_io import ImportRejected, export_products, import_product
 from orto.allergens import Allergen
 from orto.db import Database
 from orto.models import AuditEntry, Barcode, Product, Unit
+from tests import factories
 
 HEADER = "codice;nome;categoria;unita;iva;prezzo;barcode;allergeni;plu;costo;giorni_scadenza;tipo_scadenza\n"
 GOOD = (
@@ -34,7 +35,7 @@ def _products(db: Database) -> dict[str, Product]:
 
 
 def test_an_italian_excel_file_imports_every_field(db: Database, tmp_path: Path) -> None:
-    result = import_products(db, _write(tmp_path, GOOD))
+    result = import_products(db, _write(tmp_path, GOOD), actor=factories.manager(db))
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     products = _products(db)
     pomodori, marmellata, pane = products["POM"], products["MARM"], products["PANE"]
@@ -53,20 +54,24 @@ def test_encodings_are_detected(db: Database, tmp_path: Path, encoding: str, bom
     text = HEADER + "CAF;Caffè macinato più forte;Caffè;pz;22;5,90;;;;;;\n"
     path = tmp_path / "p.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))
-    import_products(db, path)
+    import_products(db, path, actor=factories.manager(db))
     assert _products(db)["CAF"].name == "Caffè macinato più forte"
 
 
 def test_plain_comma_csv_with_english_headers(db: Database, tmp_path: Path) -> None:
     text = 'code,name,vat,price,allergens\nX1,"Biscotti, frolla",10,4.50,eggs|milk|cereals containing gluten\n'
-    import_products(db, _write(tmp_path, text))
+    import_products(db, _write(tmp_path, text), actor=factories.manager(db))
     product = _products(db)["X1"]
     assert (product.name, product.price_cents) == ("Biscotti, frolla", 450)
     assert product.allergens == frozenset({Allergen.EGGS, Allergen.MILK, Allergen.GLUTEN})
 
 
 def test_a_bad_file_lists_every_problem_and_writes_nothing(db: Database, tmp_path: Path) -> None:
-    import_products(db, _write(tmp_path, "codice;nome;iva;prezzo;barcode\nOLD;Vecchio;4;1,00;8001234567897\n"))
+    import_products(
+        db,
+        _write(tmp_path, "codice;nome;iva;prezzo;barcode\nOLD;Vecchio;4;1,00;8001234567897\n"),
+        actor=factories.manager(db),
+    )
     before = _products(db)
     bad = (
         "codice;nome;iva;prezzo;barcode;allergeni;colore\n"
@@ -81,7 +86,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(db: Database, tmp_pat
         "I;Nove;4;1,00;;pippo;\n"  # 10: unknown allergen
     )
     with pytest.raises(ImportRejected) as rejected:
-        import_products(db, _write(tmp_path, bad, "bad.csv"))
+        import_products(db, _write(tmp_path, bad, "bad.csv"), actor=factories.manager(db))
     problems = {(e.line, e.column) for e in rejected.value.errors}
     assert problems == {
         (1, "colore"),
@@ -101,25 +106,25 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(db: Database, tmp_pat
 
 
 def test_reimport_updates_by_code_and_counts(db: Database, tmp_path: Path) -> None:
-    import_products(db, _write(tmp_path, GOOD))
+    import_products(db, _write(tmp_path, GOOD), actor=factories.manager(db))
     changed = GOOD.replace("Pane casereccio;Pane;kg;4;4,20", "Pane casereccio;Pane;kg;4;4,40")
     changed += "NEW;Nuovo;;pz;22;1,00;;;;;;\n"
-    result = import_products(db, _write(tmp_path, changed, "again.csv"))
+    result = import_products(db, _write(tmp_path, changed, "again.csv"), actor=factories.manager(db))
     assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
     assert _products(db)["PANE"].price_cents == 440
 
 
 @pytest.mark.parametrize(("name", "plain"), [("out.csv", False), ("out.csv", True), ("out.xlsx", False)])
 def test_export_then_import_round_trips_exactly(db: Database, tmp_path: Path, name: str, plain: bool) -> None:
-    import_products(db, _write(tmp_path, GOOD))
+    import_products(db, _write(tmp_path, GOOD), actor=factories.manager(db))
     out = tmp_path / name
     assert export_products(db, out, plain=plain) == 3
-    result = import_products(db, out)
+    result = import_products(db, out, actor=factories.manager(db))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
 
 
 def test_italian_csv_export_is_for_excel(db: Database, tmp_path: Path) -> None:
-    import_products(db, _write(tmp_path, GOOD))
+    import_products(db, _write(tmp_path, GOOD), actor=factories.manager(db))
     out = tmp_path / "out.csv"
     export_products(db, out)
     raw = out.read_bytes()
@@ -130,7 +135,7 @@ def test_italian_csv_export_is_for_excel(db: Database, tmp_path: Path) -> None:
 
 
 def test_xlsx_export_keeps_numbers_as_numbers(db: Database, tmp_path: Path) -> None:
-    import_products(db, _write(tmp_path, GOOD))
+    import_products(db, _write(tmp_path, GOOD), actor=factories.manager(db))
     out = tmp_path / "out.xlsx"
     export_products(db, out)
     sheet = load_workbook(out).active

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from orto.db import Database
-from orto.models import Lot, Product, StockLevel, User
+from orto.models import AuditEntry, Lot, Product, Recall, StockLevel, User
 from pos.cli.app import main_group
 
 
@@ -46,9 +46,16 @@ def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path, capsys: pyt
     assert precious.read_text(encoding="utf-8") == "Passata: pomodori, sale\n"
 
 
-def test_a_rejected_import_exits_1_and_lists_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_rejected_import_exits_1_and_lists_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     run(capsys, "--db", url, "init")
+    from tests import factories
+
+    factories.manager(Database(url))  # "Responsabile", PIN 9191
+    monkeypatch.setenv("ORTO_USER", "Responsabile")
+    monkeypatch.setenv("ORTO_PIN", "9191")
     bad = tmp_path / "bad.csv"
     bad.write_text("codice;nome;iva;prezzo\nA;Uno;7;1,00\nB;;4;x\n", encoding="utf-8")
     code, _out, err = run(capsys, "--db", url, "--lang", "en", "import", "products", str(bad))
@@ -97,7 +104,9 @@ def test_demo_fills_an_explicitly_named_database(db: Database, capsys: pytest.Ca
     assert products is not None and products >= 120
 
 
-def test_trace_and_recall_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_trace_and_recall_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datetime import date
 
     from orto.schema import upgrade
@@ -113,6 +122,24 @@ def test_trace_and_recall_from_the_command_line(tmp_path: Path, capsys: pytest.C
     assert status == 0 and f"Lot {code}: Confettura di albicocche" in out and "on hand 30 pz at PAL" in out
     status, _out, err = run(capsys, "--db", url, "--lang", "en", "trace", "NOPE-1")
     assert status == 1 and "no lot with code NOPE-1" in err
+    monkeypatch.delenv("ORTO_USER", raising=False)
+    monkeypatch.delenv("ORTO_PIN", raising=False)
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "recall", "open", code, "--reason", "vetro")
+    assert status == 1 and "who is acting" in err and "ORTO_USER" in err
+    monkeypatch.setenv("ORTO_USER", "marco")  # a cashier: names are matched ignoring case
+    monkeypatch.setenv("ORTO_PIN", "1234")
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "recall", "open", code, "--reason", "vetro")
+    assert status == 1 and "cashier may not do this (recall): only manager" in err
+    monkeypatch.setenv("ORTO_PIN", "5555")
+    status, _out, err = run(capsys, "--db", url, "--lang", "en", "recall", "open", code, "--reason", "vetro")
+    assert status == 1 and "wrong PIN" in err
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Recall)) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed")) == 1
+        )
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    monkeypatch.setenv("ORTO_PIN", "9090")
     status, out, _err = run(capsys, "--db", url, "--lang", "en", "recall", "open", code, "--reason", "vetro")
     assert status == 0 and f"recalled: {code}" in out
     status, out, _err = run(capsys, "--db", url, "--lang", "en", "trace", code)

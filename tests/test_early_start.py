@@ -90,7 +90,7 @@ async def test_a_till_opened_early_logs_in_and_sells(db: Database, shop: Shop) -
     with db.read() as session:
         sale = session.scalar(select(Sale).where(Sale.counter_id == shop.counter, Sale.status == SaleStatus.OPEN))
         assert sale is not None and [line.description for line in sale.lines] == ["Confettura di albicocche"]
-        assert sale.user_id == shop.cashier
+        assert sale.user_id == shop.cashier.id
 
 
 async def test_a_database_that_cannot_open_behind_the_login_is_said_and_the_till_lives(

@@ -48,5 +48,5 @@ def test_history_is_coherent(db: Database, monkeypatch: pytest.MonkeyPatch) -> N
         manager = session.scalar(select(User.id).where(User.role == Role.MANAGER))
     # PostgreSQL's id sequences were moved past the generated rows: the till can go on writing
     assert counter_id is not None and manager is not None
-    shift = selling.open_shift(db, counter_id, manager, {1000: 5})
+    shift = selling.open_shift(db, counter_id, selling.login(db, manager, "1111"), {1000: 5})  # the demo's PIN
     assert shift.id > max(z.id for z in zs)

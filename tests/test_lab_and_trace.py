@@ -116,7 +116,7 @@ def _receive_tomatoes(db: Database, shop, ids, *, expiry: date) -> int:  # type:
             DeliveryLineInput(ids["tomatoes"], 12_000, 150, "CSB-2611", expiry=expiry, temperature_dc=60),
             DeliveryLineInput(ids["basil"], 200, 2000, "CSB-B7", expiry=TODAY + timedelta(5)),
         ],
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
     )
     with db.read() as session:
@@ -143,7 +143,7 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
     assert tomatoes.lots[0].lot_id == tomato_lot and tomatoes.lots[0].rescue
     assert tomatoes.lots[0].take == 10_000 and tomatoes.short == 0
 
-    batch_id = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], user_id=shop.manager, today=TODAY)
+    batch_id = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
     steps = _steps(db, recipe_id)
     # Finishing without the readings is refused: the register must be complete.
     inputs = [
@@ -152,25 +152,23 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
         lab.InputLine(basil_lot, ids["cap_cold"], 60),  # type: ignore[arg-type]
     ]
     with pytest.raises(NotAllowed, match="Pastorizzare"):
-        lab.finish_batch(
-            db, shop.settings, batch_id, inputs=inputs, yield_quantity=18, user_id=shop.manager, today=TODAY
-        )
+        lab.finish_batch(db, shop.settings, batch_id, inputs=inputs, yield_quantity=18, actor=shop.manager, today=TODAY)
 
     # 82 °C is below the limit: refused without a corrective action, then holds the batch.
     with pytest.raises(InvalidInput, match="corrective action"):
-        lab.record_reading(db, batch_id, step_id=steps["Pastorizzare"], value=820, user_id=shop.manager)
+        lab.record_reading(db, batch_id, step_id=steps["Pastorizzare"], value=820, actor=shop.manager)
     held = lab.record_reading(
         db,
         batch_id,
         step_id=steps["Pastorizzare"],
         value=parse_measure("temperature_dc", "82"),
-        user_id=shop.manager,
+        actor=shop.manager,
         corrective_action="riportato a 90 °C per 10 minuti",
     )
     assert not held.within_limit and held.status is BatchStatus.HELD
-    lab.record_reading(db, batch_id, step_id=steps["Pastorizzare"], value=900, user_id=shop.manager)
-    lab.record_reading(db, batch_id, step_id=steps["Tempo di pastorizzazione"], value=12, user_id=shop.manager)
-    lab.record_reading(db, batch_id, step_id=steps["Raffreddare entro 2 h"], value=35, user_id=shop.manager)
+    lab.record_reading(db, batch_id, step_id=steps["Pastorizzare"], value=900, actor=shop.manager)
+    lab.record_reading(db, batch_id, step_id=steps["Tempo di pastorizzazione"], value=12, actor=shop.manager)
+    lab.record_reading(db, batch_id, step_id=steps["Raffreddare entro 2 h"], value=35, actor=shop.manager)
 
     printer = lab.label_printer_for(shop.settings, "CAP-1")
     done = lab.finish_batch(
@@ -179,7 +177,7 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
         batch_id,
         inputs=inputs,
         yield_quantity=18,
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
         label_copies=18,
         label_printer=printer,
@@ -211,12 +209,12 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
         from_location_id=ids["cap_lab"],
         to_location_id=ids["pal_shop"],
         items=[transfers.TransferItem(done.lot_id, 6)],
-        user_id=shop.manager,
+        actor=shop.manager,
     )
     with db.read() as session:
         assert lot_on_hand(session, done.lot_id, ids["cap_lab"]) == 12
         assert lot_on_hand(session, done.lot_id, ids["pal_shop"]) == 0  # in the van
-    differences = transfers.receive_transfer(db, transfer_id, user_id=shop.cashier)
+    differences = transfers.receive_transfer(db, transfer_id, actor=shop.manager)
     assert differences == []
 
     selling.open_shift(db, shop.counter, shop.cashier, {})
@@ -226,8 +224,8 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
 
     # A cashier cannot release; the manager releases with a note.
     with pytest.raises(NotAllowed, match="manager"):
-        lab.decide_batch(db, batch_id, decision=lab.RELEASE, manager_id=shop.cashier, note="ok")
-    assert lab.decide_batch(db, batch_id, decision=lab.RELEASE, manager_id=shop.manager, note="ripastorizzata, ok") is (
+        lab.decide_batch(db, batch_id, decision=lab.RELEASE, actor=shop.cashier, note="ok")
+    assert lab.decide_batch(db, batch_id, decision=lab.RELEASE, actor=shop.manager, note="ripastorizzata, ok") is (
         BatchStatus.RELEASED
     )
     sale = selling.add_item(db, sale.id, shop.cashier, "8001234567880", today=TODAY)
@@ -243,7 +241,7 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
         location_id=ids["pal_shop"],
         quantity=1,
         reason=WasteReason.DAMAGED,
-        user_id=shop.cashier,
+        actor=shop.manager,
     )
 
     with db.read() as session:
@@ -273,12 +271,12 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
     assert up.forward.batches[0][3].sales[0].quantity == 2
 
     # Recalling the farm lot recalls the passata made from it: no till sells it any more.
-    result = recalls.open_recall(db, tomato_code, reason="richiamo del produttore", user_id=shop.manager)  # type: ignore[arg-type]
+    result = recalls.open_recall(db, tomato_code, reason="richiamo del produttore", actor=shop.manager)  # type: ignore[arg-type]
     assert set(result.recalled) == {tomato_code, done.lot_code}
     sale = selling.start_sale(db, shop.counter, shop.cashier)
     with pytest.raises(NotAllowed, match="recalled"):
         selling.add_item(db, sale.id, shop.cashier, "8001234567880", today=TODAY)
-    recalls.lift_recall(db, done.lot_code, user_id=shop.manager)
+    recalls.lift_recall(db, done.lot_code, actor=shop.manager)
     selling.add_item(db, sale.id, shop.cashier, "8001234567880", today=TODAY)
 
 
@@ -286,47 +284,47 @@ def test_rework_keeps_the_hold_and_discard_wastes_the_batch(db: Database) -> Non
     shop, ids, recipe_id = _kitchen(db)
     tomato_lot = _receive_tomatoes(db, shop, ids, expiry=TODAY + timedelta(days=10))
     steps = _steps(db, recipe_id)
-    batch_id = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], user_id=shop.manager, today=TODAY)
+    batch_id = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
     for name, value in (("Pastorizzare", 880), ("Tempo di pastorizzazione", 12), ("Raffreddare entro 2 h", 30)):
-        lab.record_reading(db, batch_id, step_id=steps[name], value=value, user_id=shop.manager)
+        lab.record_reading(db, batch_id, step_id=steps[name], value=value, actor=shop.manager)
     done = lab.finish_batch(
         db,
         shop.settings,
         batch_id,
         inputs=[lab.InputLine(tomato_lot, ids["cap_cold"], 10_000)],
         yield_quantity=20,
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
     )
     assert done.status is BatchStatus.COMPLETED and done.rescued_g == 0  # 10 days left: not a rescue
     # A reading after finishing (found during a check) still holds the lot.
     with pytest.raises(NotAllowed, match="closed"):
-        lab.record_reading(db, batch_id, step_id=steps["Raffreddare entro 2 h"], value=80, user_id=shop.manager)
+        lab.record_reading(db, batch_id, step_id=steps["Raffreddare entro 2 h"], value=80, actor=shop.manager)
 
-    batch2 = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], user_id=shop.manager, today=TODAY)
+    batch2 = lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
     assert batch2 != batch_id
     lab.record_reading(
-        db, batch2, step_id=steps["Pastorizzare"], value=700, user_id=shop.manager, corrective_action="fermato"
+        db, batch2, step_id=steps["Pastorizzare"], value=700, actor=shop.manager, corrective_action="fermato"
     )
     for name, value in (("Tempo di pastorizzazione", 12), ("Raffreddare entro 2 h", 30)):
-        lab.record_reading(db, batch2, step_id=steps[name], value=value, user_id=shop.manager)
+        lab.record_reading(db, batch2, step_id=steps[name], value=value, actor=shop.manager)
     second = lab.finish_batch(
         db,
         shop.settings,
         batch2,
         inputs=[lab.InputLine(tomato_lot, ids["cap_cold"], 2_000)],
         yield_quantity=4,
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
     )
     with pytest.raises(InvalidInput, match="why"):
-        lab.decide_batch(db, batch2, decision=lab.REWORK, manager_id=shop.manager, note=" ")
-    assert lab.decide_batch(db, batch2, decision=lab.REWORK, manager_id=shop.manager, note="ripastorizzare") is (
+        lab.decide_batch(db, batch2, decision=lab.REWORK, actor=shop.manager, note=" ")
+    assert lab.decide_batch(db, batch2, decision=lab.REWORK, actor=shop.manager, note="ripastorizzare") is (
         BatchStatus.REWORKED
     )
     with db.read() as session:
         assert session.get(Lot, second.lot_id).hold_reason  # type: ignore[union-attr]
-    assert lab.decide_batch(db, batch2, decision=lab.DISCARD, manager_id=shop.manager, note="odore anomalo") is (
+    assert lab.decide_batch(db, batch2, decision=lab.DISCARD, actor=shop.manager, note="odore anomalo") is (
         BatchStatus.DISCARDED
     )
     with db.read() as session:
@@ -345,7 +343,7 @@ def test_transfer_difference_is_booked_and_values_the_loss(db: Database) -> None
         from_location_id=shop.location,
         to_location_id=mon["BAR"],
         items=[transfers.TransferItem(shop.jam_lot, 10), transfers.TransferItem(shop.tomato_lot, 5000)],
-        user_id=shop.manager,
+        actor=shop.manager,
     )
     with pytest.raises(NotAllowed, match="only"):
         transfers.send_transfer(
@@ -353,7 +351,7 @@ def test_transfer_difference_is_booked_and_values_the_loss(db: Database) -> None
             from_location_id=shop.location,
             to_location_id=mon["BAR"],
             items=[transfers.TransferItem(shop.jam_lot, 21)],
-            user_id=shop.manager,
+            actor=shop.manager,
         )
     with db.read() as session:
         line_ids = [
@@ -363,10 +361,10 @@ def test_transfer_difference_is_booked_and_values_the_loss(db: Database) -> None
             )
         ]
     jam_line = line_ids[0]
-    differences = transfers.receive_transfer(db, transfer_id, received={jam_line: 9}, user_id=shop.cashier)
+    differences = transfers.receive_transfer(db, transfer_id, received={jam_line: 9}, actor=shop.manager)
     assert differences == [(jam_line, -1)]
     with pytest.raises(NotAllowed, match="already"):
-        transfers.receive_transfer(db, transfer_id, user_id=shop.cashier)
+        transfers.receive_transfer(db, transfer_id, actor=shop.manager)
     with db.read() as session:
         assert lot_on_hand(session, shop.jam_lot, mon["BAR"]) == 9
         assert lot_on_hand(session, shop.jam_lot, shop.location) == 20
@@ -378,9 +376,9 @@ def test_transfer_difference_is_booked_and_values_the_loss(db: Database) -> None
 
 def test_a_count_books_differences_at_cost(db: Database) -> None:
     shop = build_shop(db, today=TODAY)
-    count_id = counts.open_count(db, location_id=shop.location, user_id=shop.manager)
+    count_id = counts.open_count(db, location_id=shop.location, actor=shop.manager)
     with pytest.raises(NotAllowed, match="still open"):
-        counts.open_count(db, location_id=shop.location, user_id=shop.manager)
+        counts.open_count(db, location_id=shop.location, actor=shop.manager)
     sheet = counts.count_sheet(db, count_id)
     by_lot = {line.lot_code: line for line in sheet.lines}
     with db.read() as session:
@@ -388,25 +386,27 @@ def test_a_count_books_differences_at_cost(db: Database) -> None:
         tomato_code = session.get(Lot, shop.tomato_lot).code  # type: ignore[union-attr]
         water = session.scalar(select(Lot.product_id).where(Lot.code.like("L%"), Lot.product_id == shop.water))
     assert by_lot[jam_code].expected == 30 and by_lot[tomato_code].expected == 20_000
-    counts.enter_counts(db, count_id, {by_lot[jam_code].id: 27})
+    counts.enter_counts(db, count_id, {by_lot[jam_code].id: 27}, actor=shop.manager)
     with pytest.raises(NotAllowed, match="not counted"):
-        counts.close_count(db, count_id, user_id=shop.manager)
-    counts.enter_counts(db, count_id, {by_lot[tomato_code].id: 20_500})
-    found = counts.add_found(db, count_id, product_id=water or shop.water, quantity=4, lot_code=None, today=TODAY)
+        counts.close_count(db, count_id, actor=shop.manager)
+    counts.enter_counts(db, count_id, {by_lot[tomato_code].id: 20_500}, actor=shop.manager)
+    found = counts.add_found(
+        db, count_id, actor=shop.manager, product_id=water or shop.water, quantity=4, lot_code=None, today=TODAY
+    )
     assert found
-    result = counts.close_count(db, count_id, user_id=shop.manager)
+    result = counts.close_count(db, count_id, actor=shop.manager)
     # jam -3 × 2,00 = -6,00; tomatoes +0,5 kg × 1,80 = +0,90; water +4 × 0,25 = +1,00
     assert result.adjusted == 3 and result.value_cents == -600 + 90 + 100
     with db.read() as session:
         assert lot_on_hand(session, shop.jam_lot, shop.location) == 27
         assert lot_on_hand(session, shop.tomato_lot, shop.location) == 20_500
     with pytest.raises(NotAllowed, match="closed"):
-        counts.enter_counts(db, count_id, {by_lot[jam_code].id: 1})
+        counts.enter_counts(db, count_id, {by_lot[jam_code].id: 1}, actor=shop.manager)
 
 
 def test_a_recipe_in_use_keeps_its_steps(db: Database) -> None:
     shop, ids, recipe_id = _kitchen(db)
-    lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], user_id=shop.manager, today=TODAY)
+    lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
     common = dict(
         code="PASSATA",
         name="Passata",
@@ -473,7 +473,7 @@ def test_a_donation_leaves_stock_as_valued_waste_with_its_document(db: Database,
             site_id=site_id,
             organisation="Banco di quartiere",
             items=[DonationItem(old_milk_id, shop.location, 5)],
-            user_id=shop.manager,
+            actor=shop.manager,
             today=TODAY,
         )
     result = donate(
@@ -483,7 +483,7 @@ def test_a_donation_leaves_stock_as_valued_waste_with_its_document(db: Database,
         address="Via Padova 1, Milano",
         tax_code="97000000000",
         items=[DonationItem(shop.tomato_lot, shop.location, 4_000), DonationItem(shop.jam_lot, shop.location, 3)],
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
     )
     assert result.number == "DON-PAL-2026-0001"
@@ -507,7 +507,7 @@ def test_the_printed_count_sheet_is_blind(db: Database, tmp_path) -> None:  # ty
     import pypdf
 
     shop = build_shop(db, today=TODAY)
-    count_id = counts.open_count(db, location_id=shop.location, user_id=shop.manager)
+    count_id = counts.open_count(db, location_id=shop.location, actor=shop.manager)
     pdf = tmp_path / "count.pdf"
     counts.count_sheet_pdf(db, count_id, pdf)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)

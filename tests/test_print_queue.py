@@ -17,6 +17,7 @@ from pos import selling
 from pos.selling import PaymentInput
 from receipts.escpos_render import decode_text
 from receipts.queue import PrintQueue, reprint
+from tests import factories
 from tests.printer_server import PrinterServer
 from tests.shop import Shop, build_shop
 
@@ -140,7 +141,7 @@ def test_jobs_left_printing_by_a_crash_resume_and_reprints_are_new_jobs(db: Data
     queue = PrintQueue(db, shop.settings)
     assert queue.recover() == 1
     assert queue.run_once() == 1
-    copy = reprint(db, job_id)
+    copy = reprint(db, job_id, actor=factories.manager(db))
     assert queue.run_once() == 1
     assert len(printer.received(2)) == 2 and _job(db, copy).reprint_of_id == job_id
     assert b"\x1bp" not in printer.jobs[1]  # a reprint does not open the drawer

@@ -110,7 +110,7 @@ def test_a_day_at_the_emporio(db: Database) -> None:
         approvals = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
-            .where(AuditEntry.action == "approval", AuditEntry.approver_id == shop.manager)
+            .where(AuditEntry.action == "approval", AuditEntry.approver_id == shop.manager.id)
         )
         assert approvals == 1
     assert by_rate == {400: 371, 1000: 441}

@@ -100,11 +100,12 @@ def _sell(url: str, counter_id: int, user_id: int, n: int, queue: multiprocessin
     db = Database(url)
     settings_ = shop_settings()
     done = 0
+    actor = selling.login(db, user_id, "4321")  # each till logs its cashier in: a seal is per process
     for _ in range(n):
-        sale = selling.start_sale(db, counter_id, user_id)
-        sale = selling.add_item(db, sale.id, user_id, "JAM")
-        sale = selling.add_item(db, sale.id, user_id, "2100101002502")  # 250 g tomatoes
-        selling.complete_sale(db, settings_, sale.id, user_id, [PaymentInput(PaymentMethod.CARD, sale.total_cents)])
+        sale = selling.start_sale(db, counter_id, actor)
+        sale = selling.add_item(db, sale.id, actor, "JAM")
+        sale = selling.add_item(db, sale.id, actor, "2100101002502")  # 250 g tomatoes
+        selling.complete_sale(db, settings_, sale.id, actor, [PaymentInput(PaymentMethod.CARD, sale.total_cents)])
         done += 1
     queue.put(done)
     db.dispose()
@@ -126,9 +127,10 @@ def test_four_tills_selling_the_same_products_lose_nothing(db: Database, tmp_pat
             session.add(extra)
             session.flush()
             counters.append(extra.id)
-        users = [factories.user(session, f"Cassa {i}", Role.CASHIER, "4321").id for i in range(4)]
-    for counter, user in zip(counters, users, strict=True):
-        selling.open_shift(db, counter, user, {})
+        cashiers = [factories.logged_in(factories.user(session, f"Cassa {i}", Role.CASHIER, "4321")) for i in range(4)]
+    users = [cashier.id for cashier in cashiers]
+    for counter, cashier in zip(counters, cashiers, strict=True):
+        selling.open_shift(db, counter, cashier, {})
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     per_process = 8

@@ -17,6 +17,7 @@ from orto.models import DeliveryLine, Lot, StockMovement, Supplier
 from suppliers.deliveries import DeliveryLineInput, receive_delivery, return_to_supplier
 from suppliers.farms import list_suppliers
 from suppliers.supplier_io import export_suppliers, import_suppliers
+from tests import factories
 from tests.shop import build_shop
 
 CSV = (
@@ -35,7 +36,7 @@ def _csv(tmp_path: Path, text: str, name: str = "fornitori.csv") -> Path:
 
 def test_km0_follows_the_radius(db: Database, tmp_path: Path) -> None:
     build_shop(db)
-    import_suppliers(db, _csv(tmp_path, CSV))
+    import_suppliers(db, _csv(tmp_path, CSV), actor=factories.manager(db))
     by_code = {s.code: s for s in list_suppliers(db, 70)}
     assert by_code["FONT"].km0_sites == ("CAP", "MON", "PAL")
     assert by_code["VALT"].km0_sites == ()
@@ -48,7 +49,7 @@ def test_supplier_import_is_all_or_nothing_and_round_trips(db: Database, tmp_pat
     build_shop(db)
     bad = CSV + "FONT;Doppione;;;;;;\nX;;;forse;31/02/2027;tanti;;\n"
     with pytest.raises(ImportRejected) as rejected:
-        import_suppliers(db, _csv(tmp_path, bad, "bad.csv"))
+        import_suppliers(db, _csv(tmp_path, bad, "bad.csv"), actor=factories.manager(db))
     assert {(e.line, e.column) for e in rejected.value.errors} == {
         (5, "codice"),
         (6, "nome"),
@@ -58,17 +59,17 @@ def test_supplier_import_is_all_or_nothing_and_round_trips(db: Database, tmp_pat
     }
     with db.read() as session:
         assert session.scalars(select(Supplier)).all() == []
-    first = import_suppliers(db, _csv(tmp_path, CSV))
+    first = import_suppliers(db, _csv(tmp_path, CSV), actor=factories.manager(db))
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
     for name in ("out.csv", "out.xlsx"):
         export_suppliers(db, tmp_path / name)
-        again = import_suppliers(db, tmp_path / name)
+        again = import_suppliers(db, tmp_path / name, actor=factories.manager(db))
         assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
 
 def test_a_delivery_creates_lots_and_stock_and_records_rejections(db: Database, tmp_path: Path) -> None:
     shop = build_shop(db)
-    import_suppliers(db, _csv(tmp_path, CSV))
+    import_suppliers(db, _csv(tmp_path, CSV), actor=factories.manager(db))
     with db.read() as session:
         farm = session.scalar(select(Supplier.id).where(Supplier.code == "FONT"))
     assert farm is not None
@@ -79,7 +80,7 @@ def test_a_delivery_creates_lots_and_stock_and_records_rejections(db: Database, 
         supplier_id=farm,
         location_id=shop.location,
         note_number="DDT 77",
-        user_id=shop.manager,
+        actor=shop.manager,
         today=day,
         lines=[
             DeliveryLineInput(shop.tomatoes, 12_000, 150, "T-44"),
@@ -101,7 +102,7 @@ def test_a_delivery_creates_lots_and_stock_and_records_rejections(db: Database, 
         moved = session.scalars(select(StockMovement.quantity).where(StockMovement.doc_type == "delivery_line")).all()
         assert sorted(moved) == [6, 12_000]  # the rejected 3 kg never entered the stock
     back = return_to_supplier(
-        db, lot_id=lot.id, location_id=shop.location, quantity=2_000, reason="marci", user_id=shop.manager
+        db, lot_id=lot.id, location_id=shop.location, quantity=2_000, reason="marci", actor=shop.manager
     )
     assert back > 0
     with db.read() as session:
@@ -110,7 +111,7 @@ def test_a_delivery_creates_lots_and_stock_and_records_rejections(db: Database, 
 
 def test_a_failed_reception_check_needs_a_reason(db: Database, tmp_path: Path) -> None:
     shop = build_shop(db)
-    import_suppliers(db, _csv(tmp_path, CSV))
+    import_suppliers(db, _csv(tmp_path, CSV), actor=factories.manager(db))
     with db.read() as session:
         farm = session.scalar(select(Supplier.id).where(Supplier.code == "FONT"))
     assert farm is not None
@@ -122,7 +123,7 @@ def test_a_failed_reception_check_needs_a_reason(db: Database, tmp_path: Path) -
             supplier_id=farm,
             location_id=shop.location,
             note_number="DDT 78",
-            user_id=shop.manager,
+            actor=shop.manager,
             lines=[DeliveryLineInput(shop.jam, 6, 200, temperature_dc=60)],
         )
     with pytest.raises(InvalidInput, match="why it is rejected"):
@@ -132,7 +133,7 @@ def test_a_failed_reception_check_needs_a_reason(db: Database, tmp_path: Path) -
             supplier_id=farm,
             location_id=shop.location,
             note_number="DDT 78",
-            user_id=shop.manager,
+            actor=shop.manager,
             lines=[DeliveryLineInput(shop.jam, 6, 200, accepted=False)],
         )
     with db.read() as session:

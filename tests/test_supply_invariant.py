@@ -51,6 +51,7 @@ class SupplyMachine(RuleBasedStateMachine):
         super().__init__()
         self.settings = Settings(database_url="", database_url_explicit=True)
         n = next(_EXAMPLES)
+        self.actor = factories.manager(self.db)
         with self.db.write() as session:
             factories.sites(session)
             locs = {
@@ -107,7 +108,7 @@ class SupplyMachine(RuleBasedStateMachine):
             location_id=self.places[where],
             note_number="DDT",
             lines=[DeliveryLineInput(self.tomatoes, qty, 150, expiry=TODAY + timedelta(days=days))],
-            user_id=None,
+            actor=self.actor,
             today=TODAY,
         )
         with self.db.read() as session:
@@ -127,7 +128,7 @@ class SupplyMachine(RuleBasedStateMachine):
             from_location_id=source,
             to_location_id=self.places[to],
             items=[transfers.TransferItem(lot, qty)],
-            user_id=None,
+            actor=self.actor,
         )
         self._add(source, lot, -qty)
         with self.db.read() as session:
@@ -143,7 +144,7 @@ class SupplyMachine(RuleBasedStateMachine):
     @rule()
     def receive(self) -> None:
         transfer_id, target, lines, lot, arrived = self.in_transit.pop(0)
-        transfers.receive_transfer(self.db, transfer_id, received={lines[0]: arrived}, user_id=None)
+        transfers.receive_transfer(self.db, transfer_id, received={lines[0]: arrived}, actor=self.actor)
         self._add(target, lot, arrived)
 
     @rule(data=st.data())
@@ -153,7 +154,9 @@ class SupplyMachine(RuleBasedStateMachine):
             return
         location, lot, available = stocked
         qty = data.draw(st.integers(1, available))
-        record_waste(self.db, lot_id=lot, location_id=location, quantity=qty, reason=WasteReason.SPOILED, user_id=None)
+        record_waste(
+            self.db, lot_id=lot, location_id=location, quantity=qty, reason=WasteReason.SPOILED, actor=self.actor
+        )
         self._add(location, lot, -qty)
 
     @rule(data=st.data(), jars=st.integers(1, 12))
@@ -170,17 +173,17 @@ class SupplyMachine(RuleBasedStateMachine):
         location, lot, available = data.draw(st.sampled_from(choices))
         qty = data.draw(st.integers(1, available))
         batch_id = lab.start_batch(
-            self.db, recipe_id=self.recipe, location_id=self.lab_location, user_id=None, today=TODAY
+            self.db, recipe_id=self.recipe, location_id=self.lab_location, actor=self.actor, today=TODAY
         )
         assert self.step is not None
-        lab.record_reading(self.db, batch_id, step_id=self.step, value=900, user_id=None)
+        lab.record_reading(self.db, batch_id, step_id=self.step, value=900, actor=self.actor)
         done = lab.finish_batch(
             self.db,
             self.settings,
             batch_id,
             inputs=[lab.InputLine(lot, location, qty)],
             yield_quantity=jars,
-            user_id=None,
+            actor=self.actor,
             today=TODAY,
         )
         self._add(location, lot, -qty)
@@ -189,13 +192,13 @@ class SupplyMachine(RuleBasedStateMachine):
 
     @rule(where=st.integers(0, 2), data=st.data())
     def count(self, where: int, data: st.DataObject) -> None:
-        count_id = counts.open_count(self.db, location_id=self.places[where], user_id=None)
+        count_id = counts.open_count(self.db, location_id=self.places[where], actor=self.actor)
         sheet = counts.count_sheet(self.db, count_id)
         counted = {}
         for line in sheet.lines:
             counted[line.id] = data.draw(st.integers(0, line.expected + 50))
-        counts.enter_counts(self.db, count_id, counted)
-        counts.close_count(self.db, count_id, user_id=None)
+        counts.enter_counts(self.db, count_id, counted, actor=self.actor)
+        counts.close_count(self.db, count_id, actor=self.actor)
         with self.db.read() as session:
             for line in sheet.lines:
                 lot = session.scalar(select(Lot.id).where(Lot.code == line.lot_code))

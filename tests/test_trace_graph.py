@@ -93,7 +93,7 @@ def test_trace_matches_an_independent_walk(db: Database, seed: int) -> None:
             location_id=lab_location,
             note_number=f"DDT {product}",
             lines=[DeliveryLineInput(product, 50_000, 100, expiry=TODAY + timedelta(days=20))],
-            user_id=shop.manager,
+            actor=shop.manager,
             today=TODAY,
         )
         with db.read() as session:
@@ -123,10 +123,10 @@ def test_trace_matches_an_independent_walk(db: Database, seed: int) -> None:
             for lot in chosen:
                 take = rng.randint(1, min(stock[lot][1] // 2, 5000))
                 inputs.append(lab.InputLine(lot, lab_location, take))
-            batch = lab.start_batch(db, recipe_id=recipe, location_id=lab_location, user_id=shop.manager, today=TODAY)
-            lab.record_reading(db, batch, step_id=step, value=900, user_id=shop.manager)
+            batch = lab.start_batch(db, recipe_id=recipe, location_id=lab_location, actor=shop.manager, today=TODAY)
+            lab.record_reading(db, batch, step_id=step, value=900, actor=shop.manager)
             done = lab.finish_batch(
-                db, shop.settings, batch, inputs=inputs, yield_quantity=30, user_id=shop.manager, today=TODAY
+                db, shop.settings, batch, inputs=inputs, yield_quantity=30, actor=shop.manager, today=TODAY
             )
             for item in inputs:
                 stock[item.lot_id] = (lab_location, stock[item.lot_id][1] - item.quantity)
@@ -150,9 +150,9 @@ def test_trace_matches_an_independent_walk(db: Database, seed: int) -> None:
                 from_location_id=here,
                 to_location_id=location,
                 items=[transfers.TransferItem(lot, send)],
-                user_id=shop.manager,
+                actor=shop.manager,
             )
-            transfers.receive_transfer(db, transfer, user_id=shop.manager)
+            transfers.receive_transfer(db, transfer, actor=shop.manager)
             stock[lot] = (here, quantity - send)
             shelf[(location, lot)] += send
             product = product_of[lot]

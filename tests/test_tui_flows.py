@@ -485,13 +485,13 @@ async def test_stock_lookup_shows_lots_at_every_site(db: Database, shop: Shop) -
             from_location_id=shop.location,
             to_location_id=shop.bar_location,
             items=[transfers.TransferItem(shop.jam_lot, 4)],
-            user_id=shop.manager,
+            actor=shop.manager,
         ),
-        user_id=shop.manager,
+        actor=shop.manager,
     )
     with db.read() as session:
         code = session.get(Lot, shop.jam_lot).code  # type: ignore[union-attr]
-    open_recall(db, code, reason="vetro", user_id=shop.manager)
+    open_recall(db, code, reason="vetro", actor=shop.manager)
     app = _till(db, shop)
     async with app.run_test(size=(100, 32)) as pilot:
         await login(pilot)

@@ -137,7 +137,7 @@ def kitchen(db: Database) -> Kitchen:
             DeliveryLineInput(shop.tomatoes, 12_000, 150, "CSB-2611", expiry=TODAY + timedelta(days=2)),
             DeliveryLineInput(ids["basil"], 200, 2000, "CSB-B7", expiry=TODAY + timedelta(days=5)),
         ],
-        user_id=shop.manager,
+        actor=shop.manager,
         today=TODAY,
     )
     tomato_code, basil_code = (line.lot_code for line in received.lines)
@@ -331,7 +331,7 @@ async def test_a_lab_batch_with_a_failed_reading_released_by_a_manager(db: Datab
     with db.read() as session:
         batch = session.scalar(select(Batch))
         assert batch is not None and batch.status is BatchStatus.RELEASED
-        assert batch.released_by == kitchen.shop.manager and batch.release_note == "pH e temperatura ricontrollati"
+        assert batch.released_by == kitchen.shop.manager.id and batch.release_note == "pH e temperatura ricontrollati"
         lot = session.get(Lot, batch.output_lot_id)
         assert lot is not None and lot.hold_reason is None
 
@@ -488,7 +488,7 @@ async def test_trace_a_lot_then_recall_and_lift_it_with_a_manager_pin(db: Databa
         with db.read() as session:
             recall = session.scalar(select(Recall))
             assert recall is not None and recall.reason == "sospetta contaminazione" and recall.lifted_at is None
-            assert recall.opened_by == kitchen.shop.manager
+            assert recall.opened_by == kitchen.shop.manager.id
         assert "RECALLED" in str(app.screen.query_one("#k-trace-text").render())
         await pilot.press("f6")
         await settle(pilot)
@@ -497,7 +497,7 @@ async def test_trace_a_lot_then_recall_and_lift_it_with_a_manager_pin(db: Databa
         await settle(pilot)
     with db.read() as session:
         recall = session.scalar(select(Recall))
-        assert recall is not None and recall.lifted_at is not None and recall.lifted_by == kitchen.shop.manager
+        assert recall is not None and recall.lifted_at is not None and recall.lifted_by == kitchen.shop.manager.id
 
 
 async def test_create_and_edit_a_supplier(db: Database, kitchen: Kitchen) -> None:

@@ -27,7 +27,7 @@ def test_waste_is_valued_at_cost_and_leaves_the_ledger_whole(db: Database) -> No
         location_id=shop.location,
         quantity=1500,
         reason=WasteReason.SPOILED,
-        user_id=shop.manager,
+        actor=shop.manager,
         note="muffa",
     )
     assert result.value_cents == 270  # 1,5 kg at 1,80 €/kg
@@ -43,7 +43,7 @@ def test_waste_is_valued_at_cost_and_leaves_the_ledger_whole(db: Database) -> No
             location_id=shop.location,
             quantity=20_000,
             reason=WasteReason.SPOILED,
-            user_id=shop.manager,
+            actor=shop.manager,
         )
     with db.read() as session:
         assert lot_on_hand(session, shop.tomato_lot, shop.location) == 18_500

@@ -158,3 +158,4 @@ from pos.cli import printing as _printing  # noqa: E402, F401
 from pos.cli import reports as _reports  # noqa: E402, F401
 from pos.cli import supply as _supply  # noqa: E402, F401
 from pos.cli import till as _till  # noqa: E402, F401
+from pos.cli import users as _users  # noqa: E402, F401

@@ -9,6 +9,7 @@ import typer
 
 from orto.i18n import gettext as _
 from pos.cli.app import EXIT_INPUT, export_app, import_app, state
+from pos.cli.identity import acting
 
 
 @import_app.command("products")
@@ -20,7 +21,7 @@ def import_products_command(
 
     db = state.database()
     try:
-        result = import_products(db, file)
+        result = import_products(db, file, actor=acting(db))
     except ImportRejected as rejected:
         typer.echo(f"orto: {rejected}", err=True)
         for error in rejected.errors:

@@ -10,6 +10,7 @@ import typer
 
 from orto.i18n import gettext as _
 from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.identity import acting
 
 recall_app = typer.Typer(help="Recall a lot at every site, or lift a recall.", no_args_is_help=True)
 app.add_typer(recall_app, name="recall")
@@ -37,7 +38,8 @@ def recall_open_command(
     """Block a lot (and, unless told otherwise, what the lab made from it) from sale everywhere."""
     from inventory.recalls import open_recall
 
-    result = open_recall(state.database(), lot, reason=reason, user_id=None, include_products=not only_this)
+    db = state.database()
+    result = open_recall(db, lot, reason=reason, actor=acting(db), include_products=not only_this)
     for code in result.recalled:
         typer.echo(_("recalled: {lot}").format(lot=code))
     for code in result.already:
@@ -52,7 +54,8 @@ def recall_lift_command(
     """End the recall of one lot: it can be sold again."""
     from inventory.recalls import lift_recall
 
-    lift_recall(state.database(), lot, user_id=None, note=note)
+    db = state.database()
+    lift_recall(db, lot, actor=acting(db), note=note)
     typer.echo(_("recall lifted: {lot}").format(lot=lot))
 
 

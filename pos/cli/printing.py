@@ -9,6 +9,7 @@ import typer
 from orto.config import PrinterConfig
 from orto.i18n import gettext as _
 from pos.cli.app import EXIT_INPUT, printer_app, state
+from pos.cli.identity import acting
 
 
 def _config(name: str) -> PrinterConfig:
@@ -90,7 +91,8 @@ def reprint_command(
 
     if to is not None:
         _config(to)
-    new = reprint(state.database(), job, printer=to)
+    db = state.database()
+    new = reprint(db, job, actor=acting(db), printer=to)
     typer.echo(_("Queued as job {id}.").format(id=new))
 
 

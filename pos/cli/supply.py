@@ -9,6 +9,7 @@ import typer
 
 from orto.i18n import gettext as _
 from pos.cli.app import EXIT_INPUT, app, export_app, import_app, state
+from pos.cli.identity import acting
 
 
 @import_app.command("suppliers")
@@ -20,7 +21,8 @@ def import_suppliers_command(
     from suppliers.supplier_io import import_suppliers
 
     try:
-        result = import_suppliers(state.database(), file)
+        db = state.database()
+        result = import_suppliers(db, file, actor=acting(db))
     except ImportRejected as rejected:
         typer.echo(f"orto: {rejected}", err=True)
         for error in rejected.errors:

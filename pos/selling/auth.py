@@ -1,103 +1,81 @@
-"""Login by PIN, roles and what each may do, manager approvals, lockout after wrong PINs."""
+"""Login by PIN: the sealed Operator every write service takes, and the lockout after wrong PINs.
+
+Who may do what is the kernel's (``orto.policy``, ``orto.access``); people are managed in
+``pos.selling.users``.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from sqlalchemy import func, select
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from orto.access import ApprovalRequired
+from orto import lockout
+from orto.access import ApprovalRequired, Locked
 from orto.db import Database
 from orto.errors import NotAllowed, NotFound
 from orto.i18n import gettext as _
-from orto.models import Role, User, utcnow
+from orto.models import User, utcnow
 from orto.policy import APPROVABLE, PERMISSIONS, Operator, issue, may
-from orto.security import hash_pin, verify_pin
+from orto.security import verify_pin
 from pos.selling.audit import audit
-
-MAX_WRONG_PINS = 5
-LOCKOUT = timedelta(minutes=1)
 
 
 class LoginFailed(NotAllowed):
     pass
 
 
+class LoginLocked(LoginFailed, Locked):
+    """The login is refused until the time it names (or until a manager unlocks)."""
+
+
 def list_users(db: Database) -> list[Operator]:
+    """The active users, to choose from at the login screen (not sealed: they prove nothing)."""
     with db.read() as session:
         users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
         return [Operator(u.id, u.name, u.role) for u in users]
 
 
-def create_user(db: Database, name: str, role: Role, pin: str, *, created_by: int | None = None) -> Operator:
-    with db.write() as session:
-        if session.scalar(select(User).where(User.name == name)) is not None:
-            raise NotAllowed(_("a user called {name} already exists").format(name=name))
-        user = User(name=name, role=role, pin_hash=hash_pin(pin))
-        session.add(user)
-        session.flush()
-        audit(session, "user_created", created_by, entity="user", entity_id=user.id, details={"role": role.value})
-        return Operator(user.id, user.name, user.role)
-
-
 def login(db: Database, user_id: int, pin: str, *, counter_id: int | None = None) -> Operator:
-    """Check a PIN; five wrong ones in a row lock the user for a minute."""
+    """Check a PIN; wrong ones lock the user for longer and longer (orto.lockout)."""
     now = utcnow()
     with db.write() as session:
         user = session.get(User, user_id, with_for_update=True)
         if user is None or not user.active:
             raise NotFound(_("no such user"))
-        if user.locked_until is not None and user.locked_until > now:
-            seconds = int((user.locked_until - now).total_seconds()) + 1
-            raise LoginFailed(
-                _("{name} is locked for {seconds} s after too many wrong PINs").format(name=user.name, seconds=seconds)
-            )
+        if lockout.is_locked(user, now):
+            raise LoginLocked(lockout.locked_message(user))
         if not verify_pin(user.pin_hash, pin):
-            user.failed_attempts += 1
-            locked = user.failed_attempts >= MAX_WRONG_PINS
-            if locked:
-                user.locked_until = now + LOCKOUT
-                user.failed_attempts = 0
-            audit(session, "login_failed", user.id, counter_id=counter_id, details={"locked": locked})
-            failure = LoginFailed(
-                _("wrong PIN") if not locked else _("wrong PIN: {name} is locked for a minute").format(name=user.name)
+            lockout.count_wrong_pin(user, now)
+            locked = lockout.is_locked(user, now)
+            audit(
+                session,
+                "login_failed",
+                user.id,
+                counter_id=counter_id,
+                entity="user",
+                entity_id=user.id,
+                details={"failed_attempts": user.failed_attempts, "locked": locked},
+            )
+            failure: NotAllowed = (
+                LoginLocked(_("wrong PIN: {locked}").format(locked=lockout.locked_message(user)))
+                if locked
+                else LoginFailed(_("wrong PIN"))
             )
         else:
-            user.failed_attempts = 0
-            user.locked_until = None
+            lockout.clear(user)
             audit(session, "login", user.id, counter_id=counter_id)
             return issue(user.id, user.name, user.role)
     raise failure  # raised after the commit, so the failed attempt is counted
 
 
-def operator(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise NotFound(_("no such user"))
-    return user
-
-
-# Transitional: the selling services still take a user id; they move to orto.access.authorise
-# with the Operator from login (issue 12).
-def authorise(session: Session, user_id: int, action: str, approver_pin: str | None = None) -> int | None:
-    """Allow ``action`` for the user, or with a manager's PIN; returns the approver's id (or None).
-
-    A manager acting for themselves approves their own action (the approver is themselves).
-    """
-    user = operator(session, user_id)
-    if may(user.role, action):
-        return user.id if action in APPROVABLE else None
-    if action not in APPROVABLE:
-        raise NotAllowed(_("{role} may not do this ({action})").format(role=_(user.role.value), action=action))
-    if not approver_pin:
-        raise ApprovalRequired(action, _("a manager's PIN is needed"))
-    for manager in session.scalars(select(User).where(User.role == Role.MANAGER, User.active.is_(True))):
-        if verify_pin(manager.pin_hash, approver_pin):
-            audit(session, "approval", user.id, approver_id=manager.id, details={"action": action})
-            return manager.id
-    audit(session, "approval_refused", user.id, details={"action": action})
-    raise ApprovalRequired(action, _("that PIN is not a manager's"))
+def operator_named(db: Database, name: str, pin: str) -> Operator:
+    """Log in by name (the CLI and scripts): the same PIN check and lockout as at the till."""
+    with db.read() as session:
+        user_id = session.scalar(
+            select(User.id).where(func.lower(User.name) == name.strip().lower(), User.active.is_(True))
+        )
+    if user_id is None:
+        raise NotFound(_("no active user called {name}").format(name=name))
+    return login(db, user_id, pin)
 
 
 __all__ = ["APPROVABLE", "PERMISSIONS", "ApprovalRequired", "LoginFailed", "Operator", "may"]

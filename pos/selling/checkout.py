@@ -20,6 +20,7 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -50,7 +51,7 @@ from orto.models import (
 )
 from orto.models.base import table_of
 from orto.money import format_money, price_for_quantity, vat_breakdown
-from pos.selling.auth import authorise
+from orto.policy import Action, Operator
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
 from pos.selling.pricing import markdown_for, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
@@ -106,7 +107,7 @@ def site_fund(session: Session, site_id: int, *, lock: bool = True) -> Solidarit
     return fund
 
 
-def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: PaymentInput, user_id: int) -> _Applied:
+def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: PaymentInput, actor: Operator) -> _Applied:
     if entry.amount_cents <= 0:
         raise InvalidInput(_("a payment must be more than zero"))
     method = entry.method
@@ -141,14 +142,14 @@ def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: Paymen
             )
         card.balance_cents -= entry.amount_cents
         session.add(
-            GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale_id, user_id=user_id)
+            GiftCardMovement(gift_card_id=card.id, amount_cents=-entry.amount_cents, sale_id=sale_id, user_id=actor.id)
         )
         return _Applied(_payment(method, entry.amount_cents, reference=card.code, gift_card_id=card.id))
     if method is PaymentMethod.SOLIDARITY:
         referral = (entry.reference or "").strip()
         if not referral:
             raise InvalidInput(_("spesa sospesa needs the social services' referral number"))
-        authorise(session, user_id, "solidarity_redemption")
+        authorise(session, actor, Action.SOLIDARITY_REDEMPTION)
         fund = site_fund(session, site_id)
         if fund.balance_cents < entry.amount_cents:
             raise NotAllowed(
@@ -162,7 +163,7 @@ def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: Paymen
                 amount_cents=-entry.amount_cents,
                 sale_id=sale_id,
                 referral=referral,
-                user_id=user_id,
+                user_id=actor.id,
             )
         )
         return _Applied(_payment(method, entry.amount_cents, reference=referral, fund_id=fund.id))
@@ -318,7 +319,7 @@ def complete_sale(
     db: Database,
     settings: Settings,
     sale_id: int,
-    user_id: int,
+    actor: Operator,
     payments: Sequence[PaymentInput],
     *,
     today: date | None = None,
@@ -330,6 +331,7 @@ def complete_sale(
     """
     day = today or business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         head = session.execute(_HEAD, {"sale_id": sale_id}).one_or_none()
         if head is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
@@ -378,7 +380,7 @@ def complete_sale(
         for entry in ordered:
             if due <= 0:
                 raise InvalidInput(_("the sale is already paid: remove the extra payment"))
-            applied = _apply(session, sale_id, head.site_id, due, entry, user_id)
+            applied = _apply(session, sale_id, head.site_id, due, entry, actor)
             rows.append(applied.row)
             due -= applied.row["amount_cents"]
             if applied.warning:
@@ -423,7 +425,7 @@ def complete_sale(
             warnings,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
-        session.execute(_INSERT_AUDIT, _audit_rows(done, user_id, cash))
+        session.execute(_INSERT_AUDIT, _audit_rows(done, actor.id, cash))
         job_ids = _queue_documents(session, settings, done, cash)
         if head.tab_id is not None:
             from pos.selling.tabs import close_tab_if_paid
@@ -443,7 +445,7 @@ def complete_sale(
             location_id=head.location_id,
             today=day,
             allow_negative=head.allow_negative_stock,
-            user_id=user_id,
+            user_id=actor.id,
             untracked=untracked,
         )
         warnings.extend(stock_warnings)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement
 from inventory.waste import book_waste
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -49,8 +50,8 @@ from orto.models import (
     utcnow,
 )
 from orto.money import div_round_half_up
+from orto.policy import Action, Operator
 from pos.selling.audit import audit
-from pos.selling.auth import authorise
 from pos.selling.sales import business_date, next_number, open_shift_of, view
 from pos.selling.views import SaleResult
 
@@ -186,7 +187,7 @@ def refund(
     settings: Settings,
     reference: str,
     counter_id: int,
-    user_id: int,
+    actor: Operator,
     *,
     lines: Sequence[RefundLine] | None = None,
     to_method: PaymentMethod | None = None,
@@ -203,7 +204,7 @@ def refund(
             raise NotFound(_("no sale with number {number}").format(number=reference))
         if original.kind is not SaleKind.SALE or original.status is not SaleStatus.COMPLETED:
             raise NotAllowed(_("only a completed sale can be refunded"))
-        approver = authorise(session, user_id, "refund", approver_pin)
+        approver = authorise(session, actor, Action.REFUND, approver_pin)
         counter = session.get(Counter, counter_id)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
@@ -226,7 +227,7 @@ def refund(
             status=SaleStatus.COMPLETED,
             counter_id=counter_id,
             shift_id=shift.id,
-            user_id=user_id,
+            user_id=actor.id,
             original_sale_id=original.id,
             price_list_id=original.price_list_id,
             customer_card=original.customer_card,
@@ -274,7 +275,7 @@ def refund(
                 item.quantity,
                 item.restock,
                 counter.location_id,
-                user_id,
+                actor.id,
                 today,
             )
         session.flush()
@@ -291,7 +292,7 @@ def refund(
                         gift_card_id=card.id,
                         amount_cents=-payment.amount_cents,
                         sale_id=refund_sale.id,
-                        user_id=user_id,
+                        user_id=actor.id,
                     )
                 )
             if payment.method is PaymentMethod.SOLIDARITY and payment.fund_id:
@@ -304,7 +305,7 @@ def refund(
                         kind="reversal",
                         amount_cents=-payment.amount_cents,
                         sale_id=refund_sale.id,
-                        user_id=user_id,
+                        user_id=actor.id,
                         approver_id=approver,
                     )
                 )
@@ -314,7 +315,7 @@ def refund(
         audit(
             session,
             "refund",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=counter_id,
             entity="sale",
@@ -322,7 +323,7 @@ def refund(
             details={"original": original.number, "total_cents": refund_sale.total_cents, "reason": reason},
         )
         if cash:
-            audit(session, "drawer_opened", user_id, approver_id=approver, counter_id=counter_id)
+            audit(session, "drawer_opened", actor.id, approver_id=approver, counter_id=counter_id)
         from receipts.sale_documents import queue_sale_documents
 
         jobs = queue_sale_documents(session, settings, refund_sale, open_drawer=cash)

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
 from orto.barcodes import classify
 from orto.config import Settings
 from orto.db import Database
@@ -44,9 +45,9 @@ from orto.models import (
 )
 from orto.models.base import table_of
 from orto.money import percent_of, price_for_quantity, vat_breakdown
+from orto.policy import Action, Operator
 from pos.selling import scale
 from pos.selling.audit import audit
-from pos.selling.auth import authorise, may
 from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
 from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
 from pos.selling.views import LineView, PaymentView, SaleView
@@ -261,12 +262,11 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
 # ---------------------------------------------------------------- lifecycle
 
 
-def start_sale(db: Database, counter_id: int, user_id: int) -> SaleView:
+def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
     """The counter's open sale (restored after a restart), or a new one. Needs an open shift."""
     with db.write() as session:
-        counter = session.execute(_START, {"counter_id": counter_id, "user_id": user_id}).one_or_none()
-        if counter is None or not counter.user_active or not may(counter.user_role, "sell"):
-            authorise(session, user_id, "sell")  # says who may not, and why
+        authorise(session, actor, Action.SELL)
+        counter = session.execute(_START, {"counter_id": counter_id, "user_id": actor.id}).one_or_none()
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
         if counter.open_sale_id is not None:
@@ -279,7 +279,7 @@ def start_sale(db: Database, counter_id: int, user_id: int) -> SaleView:
             "status": SaleStatus.OPEN,
             "counter_id": counter_id,
             "shift_id": counter.shift_id,
-            "user_id": user_id,
+            "user_id": actor.id,
             "onsite": counter.kind is CounterKind.BAR,
             "started_at": utcnow(),
         }
@@ -292,7 +292,7 @@ def start_sale(db: Database, counter_id: int, user_id: int) -> SaleView:
             number=None,
             counter_id=counter_id,
             shift_id=counter.shift_id,
-            user_id=user_id,
+            user_id=actor.id,
             price_list=None,
             customer_card=None,
             onsite=row["onsite"],
@@ -396,11 +396,12 @@ def _resolve(
 
 
 def add_item(
-    db: Database, sale_id: int, user_id: int, code: str, *, quantity: int | None = None, today: date | None = None
+    db: Database, sale_id: int, actor: Operator, code: str, *, quantity: int | None = None, today: date | None = None
 ) -> SaleView:
     """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
     day = today or business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         head = _scan_head(session, sale_id)
         product, label_quantity, _kind, lot = _resolve(session, code, head.scale_barcode_rules)
         added = _add_line(session, head, product, label_quantity or quantity, code, day, lot)
@@ -408,11 +409,18 @@ def add_item(
 
 
 def add_product(
-    db: Database, sale_id: int, user_id: int, product_id: int, *, quantity: int | None = None, today: date | None = None
+    db: Database,
+    sale_id: int,
+    actor: Operator,
+    product_id: int,
+    *,
+    quantity: int | None = None,
+    today: date | None = None,
 ) -> SaleView:
     """Add a product chosen from a search or a quick key."""
     day = today or business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         head = _scan_head(session, sale_id)
         product = _find(session, _PRODUCT_BY_ID, product_id=product_id)
         if product is None:
@@ -454,8 +462,6 @@ _START = select(
     .limit(1)
     .scalar_subquery()
     .label("open_sale_id"),
-    select(_USERS.c.role).where(_USERS.c.id == bindparam("user_id")).scalar_subquery().label("user_role"),
-    select(_USERS.c.active).where(_USERS.c.id == bindparam("user_id")).scalar_subquery().label("user_active"),
 ).where(_COUNTERS.c.id == bindparam("counter_id"))
 _INSERT_SALE = insert(_SALES).returning(_SALES.c.id)
 _SCAN_HEAD = (
@@ -820,25 +826,43 @@ def _line(sale: Sale, line_id: int) -> SaleLine:
     raise NotFound(_("no line {id} on this sale").format(id=line_id))
 
 
-def set_quantity(db: Database, sale_id: int, user_id: int, line_id: int, quantity: int) -> SaleView:
+def set_quantity(db: Database, sale_id: int, actor: Operator, line_id: int, quantity: int) -> SaleView:
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
-        _line(sale, line_id).quantity = quantity
+        line = _line(sale, line_id)
+        if line.quantity != quantity:
+            audit(
+                session,
+                "line_quantity",
+                actor.id,
+                counter_id=sale.counter_id,
+                entity="sale_line",
+                entity_id=line.id,
+                details={
+                    "product_id": line.product_id,
+                    "from": line.quantity,
+                    "to": quantity,
+                    "change": "lowered" if quantity < line.quantity else "raised",
+                },
+            )
+        line.quantity = quantity
         recompute(session, sale, business_date())
         return view(session, sale)
 
 
-def remove_line(db: Database, sale_id: int, user_id: int, line_id: int) -> SaleView:
+def remove_line(db: Database, sale_id: int, actor: Operator, line_id: int) -> SaleView:
     """Take a line off a sale not yet paid (recorded in the audit log: voids are watched)."""
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
         audit(
             session,
             "line_removed",
-            user_id,
+            actor.id,
             counter_id=sale.counter_id,
             entity="sale",
             entity_id=sale.id,
@@ -861,7 +885,7 @@ def _check_discount(percent_bp: int | None, amount_cents: int | None) -> None:
 def _approve_discount(
     session: Session,
     settings: Settings | None,
-    user_id: int,
+    actor: Operator,
     base: int,
     percent_bp: int | None,
     amount_cents: int | None,
@@ -870,7 +894,7 @@ def _approve_discount(
     """A discount above the threshold needs a manager; returns the approver (None when not needed)."""
     amount = percent_of(base, percent_bp) if percent_bp is not None else min(amount_cents or 0, base)
     if base > 0 and amount * 10_000 > base * discount_threshold_bp(settings):
-        return authorise(session, user_id, "discount_over_threshold", approver_pin)
+        return authorise(session, actor, Action.DISCOUNT_OVER_THRESHOLD, approver_pin)
     return None
 
 
@@ -878,7 +902,7 @@ def discount_line(
     db: Database,
     settings: Settings | None,
     sale_id: int,
-    user_id: int,
+    actor: Operator,
     line_id: int,
     *,
     percent_bp: int | None = None,
@@ -889,16 +913,17 @@ def discount_line(
     _check_discount(percent_bp, amount_cents)
     day = business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
         base = line.total_cents + line.discount_cents
-        approver = _approve_discount(session, settings, user_id, base, percent_bp, amount_cents, approver_pin)
+        approver = _approve_discount(session, settings, actor, base, percent_bp, amount_cents, approver_pin)
         line.line_discount_bp, line.line_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
         audit(
             session,
             "discount",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=sale.counter_id,
             entity="sale_line",
@@ -912,7 +937,7 @@ def discount_sale(
     db: Database,
     settings: Settings | None,
     sale_id: int,
-    user_id: int,
+    actor: Operator,
     *,
     percent_bp: int | None = None,
     amount_cents: int | None = None,
@@ -922,17 +947,18 @@ def discount_sale(
     _check_discount(percent_bp, amount_cents)
     day = business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
         sale.sale_discount_bp, sale.sale_discount_cents = None, None
         recompute(session, sale, day)
         base = sale.total_cents
-        approver = _approve_discount(session, settings, user_id, base, percent_bp, amount_cents, approver_pin)
+        approver = _approve_discount(session, settings, actor, base, percent_bp, amount_cents, approver_pin)
         sale.sale_discount_bp, sale.sale_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
         audit(
             session,
             "discount",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=sale.counter_id,
             entity="sale",
@@ -943,7 +969,7 @@ def discount_sale(
 
 
 def override_price(
-    db: Database, sale_id: int, user_id: int, line_id: int, unit_price_cents: int, *, approver_pin: str | None = None
+    db: Database, sale_id: int, actor: Operator, line_id: int, unit_price_cents: int, *, approver_pin: str | None = None
 ) -> SaleView:
     """Change a line's unit price: always with a manager's approval (a manager approves their own)."""
     if unit_price_cents < 0:
@@ -951,11 +977,11 @@ def override_price(
     with db.write() as session:
         sale = _open_sale(session, sale_id)
         line = _line(sale, line_id)
-        approver = authorise(session, user_id, "price_override", approver_pin)
+        approver = authorise(session, actor, Action.PRICE_OVERRIDE, approver_pin)
         audit(
             session,
             "price_override",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=sale.counter_id,
             entity="sale_line",
@@ -968,9 +994,12 @@ def override_price(
         return view(session, sale)
 
 
-def set_price_list(db: Database, sale_id: int, user_id: int, code: str | None, *, card: str | None = None) -> SaleView:
+def set_price_list(
+    db: Database, sale_id: int, actor: Operator, code: str | None, *, card: str | None = None
+) -> SaleView:
     """Sell at a price list: ``tessera`` needs the neighbourhood card number; None for the base list."""
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
         if code is None or code == "base":
             sale.price_list_id, sale.customer_card = None, None
@@ -990,7 +1019,7 @@ def set_price_list(db: Database, sale_id: int, user_id: int, code: str | None, *
         audit(
             session,
             "price_list",
-            user_id,
+            actor.id,
             counter_id=sale.counter_id,
             entity="sale",
             entity_id=sale.id,
@@ -999,8 +1028,9 @@ def set_price_list(db: Database, sale_id: int, user_id: int, code: str | None, *
         return view(session, sale)
 
 
-def park_sale(db: Database, sale_id: int, user_id: int, note: str | None = None) -> SaleView:
+def park_sale(db: Database, sale_id: int, actor: Operator, note: str | None = None) -> SaleView:
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
         if not sale.lines:
             raise NotAllowed(_("an empty sale cannot be parked"))
@@ -1009,9 +1039,10 @@ def park_sale(db: Database, sale_id: int, user_id: int, note: str | None = None)
         return view(session, sale)
 
 
-def resume_sale(db: Database, sale_id: int, user_id: int) -> SaleView:
+def resume_sale(db: Database, sale_id: int, actor: Operator) -> SaleView:
     """Bring a parked sale back; the counter's open sale must be empty (or park it first)."""
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         sale = _sale(session, sale_id)
         if sale.status is not SaleStatus.PARKED:
             raise NotAllowed(_("sale {id} is not parked").format(id=sale_id))
@@ -1027,23 +1058,25 @@ def resume_sale(db: Database, sale_id: int, user_id: int) -> SaleView:
         shift = open_shift_of(session, sale.counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open: open one first"))
-        sale.status, sale.shift_id, sale.user_id = SaleStatus.OPEN, shift.id, user_id
+        sale.status, sale.shift_id, sale.user_id = SaleStatus.OPEN, shift.id, actor.id
         recompute(session, sale, business_date())
         return view(session, sale)
 
 
-def cancel_sale(db: Database, sale_id: int, user_id: int, reason: str, *, approver_pin: str | None = None) -> SaleView:
+def cancel_sale(
+    db: Database, sale_id: int, actor: Operator, reason: str, *, approver_pin: str | None = None
+) -> SaleView:
     """Cancel an unpaid sale: it stays on record as cancelled, with who and why."""
     with db.write() as session:
         sale = _sale(session, sale_id)
         if sale.status not in (SaleStatus.OPEN, SaleStatus.PARKED):
             raise NotAllowed(_("only a sale not yet paid can be cancelled; refund it instead"))
-        approver = authorise(session, user_id, "cancel_sale", approver_pin)
+        approver = authorise(session, actor, Action.CANCEL_SALE, approver_pin)
         sale.status, sale.cancelled_at, sale.cancel_reason = SaleStatus.CANCELLED, utcnow(), reason
         audit(
             session,
             "sale_cancelled",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=sale.counter_id,
             entity="sale",

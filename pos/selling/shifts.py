@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -40,8 +41,8 @@ from orto.models import (
     utcnow,
 )
 from orto.money import vat_breakdown
+from orto.policy import Action, Operator
 from pos.selling.audit import audit
-from pos.selling.auth import authorise
 from pos.selling.sales import business_date, open_shift_of
 
 DENOMINATIONS_CENTS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -90,9 +91,9 @@ def current_shift(db: Database, counter_id: int) -> ShiftView | None:
         return _shift_view(shift) if shift else None
 
 
-def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[int, int]) -> ShiftView:
+def open_shift(db: Database, counter_id: int, actor: Operator, float_count: dict[int, int]) -> ShiftView:
     with db.write() as session:
-        authorise(session, user_id, "shift")
+        authorise(session, actor, Action.SHIFT)
         if session.get(Counter, counter_id, with_for_update=True) is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
         if open_shift_of(session, counter_id) is not None:
@@ -100,7 +101,7 @@ def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[in
         total = count_cash(float_count)
         shift = Shift(
             counter_id=counter_id,
-            opened_by=user_id,
+            opened_by=actor.id,
             opening_float_cents=total,
             opening_count={str(k): v for k, v in float_count.items()},
         )
@@ -109,7 +110,7 @@ def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[in
         audit(
             session,
             "shift_opened",
-            user_id,
+            actor.id,
             counter_id=counter_id,
             entity="shift",
             entity_id=shift.id,
@@ -119,7 +120,7 @@ def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[in
 
 
 def cash_movement(
-    db: Database, counter_id: int, user_id: int, amount_cents: int, reason: str, *, approver_pin: str | None = None
+    db: Database, counter_id: int, actor: Operator, amount_cents: int, reason: str, *, approver_pin: str | None = None
 ) -> None:
     """Cash put in (positive) or taken out (negative) of the drawer, with a reason; out needs a manager."""
     if amount_cents == 0 or not reason.strip():
@@ -128,17 +129,21 @@ def cash_movement(
         shift = open_shift_of(session, counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open at this counter"))
-        approver = authorise(session, user_id, "cash_out", approver_pin) if amount_cents < 0 else None
-        session.add(CashMovement(shift_id=shift.id, amount_cents=amount_cents, reason=reason.strip(), user_id=user_id))
+        approver = (
+            authorise(session, actor, Action.CASH_OUT, approver_pin)
+            if amount_cents < 0
+            else authorise(session, actor, Action.SHIFT)
+        )
+        session.add(CashMovement(shift_id=shift.id, amount_cents=amount_cents, reason=reason.strip(), user_id=actor.id))
         audit(
             session,
             "cash_in" if amount_cents > 0 else "cash_out",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=counter_id,
             details={"amount_cents": amount_cents, "reason": reason},
         )
-        audit(session, "drawer_opened", user_id, counter_id=counter_id)
+        audit(session, "drawer_opened", actor.id, counter_id=counter_id)
 
 
 def _expected_cash(session: Session, shift: Shift) -> int:
@@ -159,10 +164,10 @@ def _expected_cash(session: Session, shift: Shift) -> int:
     return shift.opening_float_cents + int(cash) + int(moved)
 
 
-def close_shift(db: Database, counter_id: int, user_id: int, counted: dict[int, int]) -> ShiftView:
+def close_shift(db: Database, counter_id: int, actor: Operator, counted: dict[int, int]) -> ShiftView:
     """Close with the cash counted by denomination; the difference from what is expected is kept."""
     with db.write() as session:
-        authorise(session, user_id, "shift")
+        authorise(session, actor, Action.SHIFT)
         shift = open_shift_of(session, counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open at this counter"))
@@ -178,11 +183,11 @@ def close_shift(db: Database, counter_id: int, user_id: int, counted: dict[int, 
         shift.counted_cash_cents = total
         shift.difference_cents = total - shift.expected_cash_cents
         shift.closing_count = {str(k): v for k, v in counted.items()}
-        shift.status, shift.closed_by, shift.closed_at = ShiftStatus.CLOSED, user_id, utcnow()
+        shift.status, shift.closed_by, shift.closed_at = ShiftStatus.CLOSED, actor.id, utcnow()
         audit(
             session,
             "shift_closed",
-            user_id,
+            actor.id,
             counter_id=counter_id,
             entity="shift",
             entity_id=shift.id,
@@ -325,7 +330,7 @@ def z_report(
     db: Database,
     settings: Settings | None,
     counter_id: int,
-    user_id: int,
+    actor: Operator,
     day: date | None = None,
     *,
     approver_pin: str | None = None,
@@ -342,9 +347,7 @@ def z_report(
         )
         if existing is not None:
             return existing
-        approver = authorise(session, user_id, "z_report", approver_pin) if approver_pin else None
-        if approver is None:
-            authorise(session, user_id, "z_report")
+        approver = authorise(session, actor, Action.Z_REPORT, approver_pin)
         if the_day >= business_date() and open_shift_of(session, counter_id) is not None:
             raise NotAllowed(_("close the shift before the Z report"))
         counter.last_z_number += 1
@@ -352,7 +355,7 @@ def z_report(
             counter_id=counter_id,
             number=counter.last_z_number,
             business_date=the_day,
-            created_by=user_id,
+            created_by=actor.id,
             totals=day_totals(session, counter_id, the_day),
         )
         session.add(report)
@@ -360,7 +363,7 @@ def z_report(
         audit(
             session,
             "z_report",
-            user_id,
+            actor.id,
             approver_id=approver,
             counter_id=counter_id,
             entity="z_report",
@@ -388,11 +391,12 @@ def z_report(
         return report
 
 
-def print_x_report(db: Database, settings: Settings, counter_id: int, user_id: int) -> dict[str, Any]:
+def print_x_report(db: Database, settings: Settings, counter_id: int, actor: Operator) -> dict[str, Any]:
     """Queue the X report slip for the counter's receipt printer; returns its totals."""
     from receipts.jobs import printer_for, queue_document
 
     with db.write() as session:
+        authorise(session, actor, Action.SHIFT)
         counter = session.get(Counter, counter_id)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
@@ -407,5 +411,5 @@ def print_x_report(db: Database, settings: Settings, counter_id: int, user_id: i
                 counter_id=counter_id,
                 document={"kind": "x_report", "counter": counter.name, "number": 0, "totals": totals},
             )
-        audit(session, "x_report", user_id, counter_id=counter_id)
+        audit(session, "x_report", actor.id, counter_id=counter_id)
         return totals

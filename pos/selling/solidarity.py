@@ -7,17 +7,19 @@ payments of a sale (see checkout), each with the social services' referral numbe
 
 from __future__ import annotations
 
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import CashMovement, Counter, FundMovement, PaymentMethod
+from orto.policy import Action, Operator
 from pos.selling.audit import audit
 from pos.selling.checkout import site_fund
 from pos.selling.sales import open_shift_of
 
 
 def donate_to_fund(
-    db: Database, counter_id: int, user_id: int, amount_cents: int, method: PaymentMethod = PaymentMethod.CASH
+    db: Database, counter_id: int, actor: Operator, amount_cents: int, method: PaymentMethod = PaymentMethod.CASH
 ) -> int:
     """Record a donation; returns the fund's new balance."""
     if amount_cents <= 0:
@@ -25,6 +27,7 @@ def donate_to_fund(
     if method not in (PaymentMethod.CASH, PaymentMethod.CARD):
         raise InvalidInput(_("donations are taken in cash or by card"))
     with db.write() as session:
+        authorise(session, actor, Action.SOLIDARITY_REDEMPTION)
         counter = session.get(Counter, counter_id)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
@@ -38,7 +41,7 @@ def donate_to_fund(
                 fund_id=fund.id,
                 kind="donation",
                 amount_cents=amount_cents,
-                user_id=user_id,
+                user_id=actor.id,
                 counter_id=counter_id,
                 method=method.value,
             )
@@ -46,11 +49,11 @@ def donate_to_fund(
         if method is PaymentMethod.CASH:
             session.add(
                 CashMovement(
-                    shift_id=shift.id, amount_cents=amount_cents, user_id=user_id, reason=_("spesa sospesa donation")
+                    shift_id=shift.id, amount_cents=amount_cents, user_id=actor.id, reason=_("spesa sospesa donation")
                 )
             )
-            audit(session, "drawer_opened", user_id, counter_id=counter_id)
-        audit(session, "fund_donation", user_id, counter_id=counter_id, details={"amount_cents": amount_cents})
+            audit(session, "drawer_opened", actor.id, counter_id=counter_id)
+        audit(session, "fund_donation", actor.id, counter_id=counter_id, details={"amount_cents": amount_cents})
         return fund.balance_cents
 
 

@@ -15,14 +15,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import Counter, PrinterRole, Product, Sale, SaleLine, SaleStatus, Tab, TabLine, TabStatus, utcnow
 from orto.money import price_for_quantity
+from orto.policy import Action, Operator
 from pos.selling.audit import audit
-from pos.selling.auth import authorise
 from pos.selling.lots import pick_lot
 from pos.selling.pricing import list_price
 from pos.selling.sales import business_date, recompute, start_sale, view
@@ -110,18 +111,18 @@ def _tab(session: Session, tab_id: int) -> Tab:
     return tab
 
 
-def open_tab(db: Database, counter_id: int, user_id: int, label: str) -> TabView:
+def open_tab(db: Database, counter_id: int, actor: Operator, label: str) -> TabView:
     label = label.strip()
     if not label:
         raise InvalidInput(_("give the table number or a name"))
     with db.write() as session:
-        authorise(session, user_id, "tab")
+        authorise(session, actor, Action.TAB)
         clash = session.scalar(
             select(Tab).where(Tab.counter_id == counter_id, Tab.label == label, Tab.status == TabStatus.OPEN)
         )
         if clash is not None:
             raise NotAllowed(_("tab {label} is already open").format(label=label))
-        tab = Tab(counter_id=counter_id, label=label, opened_by=user_id)
+        tab = Tab(counter_id=counter_id, label=label, opened_by=actor.id)
         session.add(tab)
         session.flush()
         return _tab_view(session, tab)
@@ -143,11 +144,12 @@ def get_tab(db: Database, tab_id: int) -> TabView:
         return _tab_view(session, tab)
 
 
-def add_round(db: Database, tab_id: int, user_id: int, items: Sequence[tuple[int, int, str | None]]) -> TabView:
+def add_round(db: Database, tab_id: int, actor: Operator, items: Sequence[tuple[int, int, str | None]]) -> TabView:
     """A round of (product id, quantity, note) items; prices are those of the moment of ordering."""
     if not items:
         raise InvalidInput(_("a round needs at least one item"))
     with db.write() as session:
+        authorise(session, actor, Action.TAB)
         tab = _tab(session, tab_id)
         round_number = max((ln.round_number for ln in tab.lines), default=0) + 1
         for product_id, quantity, note in items:
@@ -165,19 +167,20 @@ def add_round(db: Database, tab_id: int, user_id: int, items: Sequence[tuple[int
                     round_number=round_number,
                     kitchen_item=product.kitchen_item,
                     note=note,
-                    added_by=user_id,
+                    added_by=actor.id,
                 )
             )
         session.flush()
         return _tab_view(session, tab)
 
 
-def send_to_kitchen(db: Database, settings: Settings, tab_id: int, user_id: int) -> list[int]:
+def send_to_kitchen(db: Database, settings: Settings, tab_id: int, actor: Operator) -> list[int]:
     """Queue an order ticket with the tab's kitchen items not yet sent; returns the print job ids."""
     from receipts.jobs import printer_for, queue_document
     from receipts.snapshots import kitchen_snapshot
 
     with db.write() as session:
+        authorise(session, actor, Action.TAB)
         tab = _tab(session, tab_id)
         pending = [ln for ln in _unpaid(session, tab) if ln.kitchen_item and ln.sent_to_kitchen_at is None]
         if not pending:
@@ -191,7 +194,7 @@ def send_to_kitchen(db: Database, settings: Settings, tab_id: int, user_id: int)
         audit(
             session,
             "kitchen_order",
-            user_id,
+            actor.id,
             counter_id=counter.id,
             entity="tab",
             entity_id=tab.id,
@@ -213,8 +216,9 @@ def send_to_kitchen(db: Database, settings: Settings, tab_id: int, user_id: int)
         return [job.id]
 
 
-def move_lines(db: Database, line_ids: Sequence[int], to_tab_id: int, user_id: int) -> TabView:
+def move_lines(db: Database, line_ids: Sequence[int], to_tab_id: int, actor: Operator) -> TabView:
     with db.write() as session:
+        authorise(session, actor, Action.TAB)
         target = _tab(session, to_tab_id)
         for line_id in line_ids:
             line = session.get(TabLine, line_id)
@@ -222,34 +226,36 @@ def move_lines(db: Database, line_ids: Sequence[int], to_tab_id: int, user_id: i
                 raise NotFound(_("no open tab line {id}").format(id=line_id))
             _tab(session, line.tab_id)
             line.tab_id = target.id
-        audit(session, "tab_move", user_id, entity="tab", entity_id=target.id, details={"lines": list(line_ids)})
+        audit(session, "tab_move", actor.id, entity="tab", entity_id=target.id, details={"lines": list(line_ids)})
         session.flush()
         session.refresh(target)
         return _tab_view(session, target)
 
 
-def merge_tabs(db: Database, from_tab_id: int, into_tab_id: int, user_id: int) -> TabView:
+def merge_tabs(db: Database, from_tab_id: int, into_tab_id: int, actor: Operator) -> TabView:
     if from_tab_id == into_tab_id:
         raise InvalidInput(_("choose two different tabs"))
     with db.write() as session:
+        authorise(session, actor, Action.TAB)
         source, target = _tab(session, from_tab_id), _tab(session, into_tab_id)
         for line in list(source.lines):
             if line.sale_id is None:
                 line.tab_id = target.id
         source.status, source.closed_at, source.merged_into_id = TabStatus.MERGED, utcnow(), target.id
-        audit(session, "tab_merge", user_id, entity="tab", entity_id=target.id, details={"from": source.label})
+        audit(session, "tab_merge", actor.id, entity="tab", entity_id=target.id, details={"from": source.label})
         session.flush()
         session.refresh(target)
         return _tab_view(session, target)
 
 
 def tab_to_sale(
-    db: Database, tab_id: int, counter_id: int, user_id: int, line_ids: Sequence[int] | None = None
+    db: Database, tab_id: int, counter_id: int, actor: Operator, line_ids: Sequence[int] | None = None
 ) -> SaleView:
     """Put the tab's lines (all unpaid ones, or those chosen) on the counter's sale, to be paid."""
-    sale_view = start_sale(db, counter_id, user_id)
+    sale_view = start_sale(db, counter_id, actor)
     today = business_date()
     with db.write() as session:
+        authorise(session, actor, Action.TAB)
         tab = _tab(session, tab_id)
         sale = session.get(Sale, sale_view.id, with_for_update=True)
         assert sale is not None

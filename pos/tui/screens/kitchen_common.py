@@ -131,9 +131,10 @@ class KitchenScreen(TillScreen):
         return iter(())
 
     @property
-    def user_id(self) -> int:
+    def actor(self) -> selling.Operator:
+        """Who is logged in: every service call is made as them."""
         assert self.ctx.operator is not None
-        return self.ctx.operator.id
+        return self.ctx.operator
 
     @property
     def site_id(self) -> int:
@@ -280,11 +281,12 @@ class KitchenScreen(TillScreen):
 
         self.call(lot_by_code, self.ctx.db, text, today=self.today, done=then, failed=by_product)
 
-    def with_manager(self, reason: str, then: Callable[[int], None]) -> None:
-        """A manager's id: the one logged in, or a manager chosen from the list who types their PIN."""
+    def with_manager(self, reason: str, then: Callable[[selling.Operator], None]) -> None:
+        """A manager to act as: the one logged in, or a manager chosen from the list who logs in
+        with their PIN here (a wrong PIN counts toward their lockout like at the login screen)."""
         operator = self.ctx.operator
         if operator is not None and operator.role is Role.MANAGER:
-            then(operator.id)
+            then(operator)
             return
         from pos.tui.screens.dialogs import PinPrompt
 
@@ -298,7 +300,7 @@ class KitchenScreen(TillScreen):
                 def check(pin: str | None) -> None:
                     if pin:
                         self.call(
-                            selling.login, self.ctx.db, manager_id, pin, approval=False, done=lambda op: then(op.id)
+                            selling.login, self.ctx.db, manager_id, pin, counter_id=self.ctx.counter.id, done=then
                         )
 
                 self.app.push_screen(PinPrompt(reason), check)

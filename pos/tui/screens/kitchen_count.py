@@ -74,7 +74,7 @@ class CountScreen(KitchenScreen):
 
     def _open(self, location_id: int) -> int:
         return open_count_of(self.ctx.db, location_id) or open_count(
-            self.ctx.db, location_id=location_id, user_id=self.user_id
+            self.ctx.db, location_id=location_id, actor=self.actor
         )
 
     def _opened(self, count_id: int) -> None:
@@ -153,7 +153,7 @@ class CountScreen(KitchenScreen):
             self._goto(self.position + 1)
             return
         assert self.count_id is not None
-        self.call(enter_counts, self.ctx.db, self.count_id, {line_id: quantity}, done=self.reload)
+        self.call(enter_counts, self.ctx.db, self.count_id, {line_id: quantity}, actor=self.actor, done=self.reload)
 
     def action_found(self) -> None:
         if self.count_id is None:
@@ -171,6 +171,7 @@ class CountScreen(KitchenScreen):
                     add_found,
                     self.ctx.db,
                     self.count_id,
+                    actor=self.actor,
                     product_id=product.id,
                     quantity=quantity,
                     lot_code=code or None,
@@ -223,7 +224,7 @@ class CountScreen(KitchenScreen):
             close_count,
             self.ctx.db,
             self.count_id,
-            user_id=self.user_id,
+            actor=self.actor,
             blank_is_zero=blank_is_zero,
             done=self._count_closed,
         )

@@ -285,7 +285,7 @@ class DeliveryScreen(KitchenScreen):
             location_id=self.place.id,
             note_number=self.note_number,
             lines=[line.item for line in self.lines],
-            user_id=self.user_id,
+            actor=self.actor,
             today=self.today,
             done=self._received,
         )

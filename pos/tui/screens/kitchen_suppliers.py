@@ -185,7 +185,7 @@ class SupplierForm(TillScreen):
             self.ctx.db,
             data,
             supplier_id=self.supplier_id,
-            user_id=self.ctx.operator.id,
+            actor=self.ctx.operator,
             done=self._saved,
         )
 

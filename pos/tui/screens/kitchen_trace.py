@@ -93,7 +93,7 @@ class TraceScreen(KitchenScreen):
             self.with_manager(
                 _("Recall lot {lot}").format(lot=code),
                 lambda manager: self.call(
-                    open_recall, self.ctx.db, code, reason=text, user_id=manager, done=self._recalled
+                    open_recall, self.ctx.db, code, reason=text, actor=manager, done=self._recalled
                 ),
             )
 
@@ -118,7 +118,7 @@ class TraceScreen(KitchenScreen):
             self.with_manager(
                 _("Lift the recall of lot {lot}").format(lot=code),
                 lambda manager: self.call(
-                    lift_recall, self.ctx.db, code, user_id=manager, note=text, done=lambda _id: self._lifted(code)
+                    lift_recall, self.ctx.db, code, actor=manager, note=text, done=lambda _id: self._lifted(code)
                 ),
             )
 

@@ -124,7 +124,7 @@ class TransferScreen(KitchenScreen):
                 self.ctx.db,
                 transfer.id,
                 received=received,
-                user_id=self.user_id,
+                actor=self.actor,
                 done=lambda differences: self._received(transfer, differences),
             )
             return
@@ -253,7 +253,7 @@ class TransferScreen(KitchenScreen):
             from_location_id=sending.source,
             to_location_id=sending.to.id,
             items=[TransferItem(row.lot_id, quantity) for row, quantity in sending.lines],
-            user_id=self.user_id,
+            actor=self.actor,
             done=self._sent,
         )
 

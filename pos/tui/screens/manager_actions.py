@@ -55,9 +55,9 @@ class Choice(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-def _user(screen: SaleScreen) -> int:
+def _user(screen: SaleScreen) -> selling.Operator:
     assert screen.ctx.operator is not None
-    return screen.ctx.operator.id
+    return screen.ctx.operator
 
 
 def parked(screen: SaleScreen) -> None:

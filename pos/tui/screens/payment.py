@@ -144,7 +144,7 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
 
         def work() -> None:
             try:
-                result = selling.complete_sale(till.db, till.settings, self.sale.id, till.operator.id, payments)
+                result = selling.complete_sale(till.db, till.settings, self.sale.id, till.operator, payments)
             except OrtoError as exc:
                 app.call_from_thread(self._refused, exc)
                 return

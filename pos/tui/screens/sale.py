@@ -113,9 +113,9 @@ class SaleScreen(TillScreen):
             self.action_lock()
 
     @property
-    def _user(self) -> int:
+    def _user(self) -> selling.Operator:
         assert self.ctx.operator is not None
-        return self.ctx.operator.id
+        return self.ctx.operator
 
     def _no_sale(self, exc: OrtoError) -> None:
         from pos.tui.screens.shift import ShiftScreen

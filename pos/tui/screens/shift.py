@@ -66,7 +66,7 @@ class ShiftScreen(TillScreen):
                 selling.close_shift,
                 self.ctx.db,
                 self.ctx.counter.id,
-                self.ctx.operator.id,
+                self.ctx.operator,
                 counted,
                 done=self._shift_closed,
             )
@@ -75,7 +75,7 @@ class ShiftScreen(TillScreen):
                 selling.open_shift,
                 self.ctx.db,
                 self.ctx.counter.id,
-                self.ctx.operator.id,
+                self.ctx.operator,
                 counted,
                 done=lambda _s: self._to_sale(),
             )

@@ -83,9 +83,9 @@ class TabsScreen(ModalScreen[None]):
         return self.tabs[index] if self.tabs and index is not None else None
 
     @property
-    def _user(self) -> int:
+    def _user(self) -> selling.Operator:
         assert self.ctx.operator is not None
-        return int(self.ctx.operator.id)
+        return self.ctx.operator
 
     def action_new(self) -> None:
         def go(label: str | None) -> None:

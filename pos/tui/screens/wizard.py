@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
-from orto.models import Counter, Role, User
+from orto.models import Counter, User
 from orto.sites import ensure_standard_sites
 from pos import selling
 from pos.tui.app import TillScreen
@@ -98,7 +98,7 @@ class WizardScreen(TillScreen):
         if not name or self.chosen is None:
             self.notify(_("choose the counter and type a name"), severity="error")
             return
-        self.call(selling.create_user, self.till.db, name, Role.MANAGER, event.value, done=lambda _u: self._finish())
+        self.call(selling.create_first_manager, self.till.db, name, event.value, done=lambda _u: self._finish())
 
     def _finish(self) -> None:
         assert self.chosen is not None
