@@ -91,6 +91,9 @@ class AuditEntry(Base):
     entity: Mapped[str | None] = mapped_column(String(40), default=None)
     entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # the chain (orto.audit): the previous entry's hash, and this one's over content + prev_hash
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Customer(Base):

@@ -151,6 +151,7 @@ def main_group(args: list[str] | None = None) -> int:
 
 # Each area registers its commands on ``app`` from its own module (they import ``app`` and
 # ``state`` from here, which exist by now).
+from pos.cli import audit as _audit  # noqa: E402, F401
 from pos.cli import base_commands as _base  # noqa: E402, F401
 from pos.cli import catalog as _catalog  # noqa: E402, F401
 from pos.cli import kitchen as _kitchen  # noqa: E402, F401

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
 from orto.access import authorise
+from orto.audit import chain_rows
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -425,7 +426,7 @@ def complete_sale(
             warnings,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
-        session.execute(_INSERT_AUDIT, _audit_rows(done, actor.id, cash))
+        session.execute(_INSERT_AUDIT, chain_rows(session, _audit_rows(done, actor.id, cash)))
         job_ids = _queue_documents(session, settings, done, cash)
         if head.tab_id is not None:
             from pos.selling.tabs import close_tab_if_paid

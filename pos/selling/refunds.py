@@ -224,7 +224,7 @@ def refund(
         refund_sale = Sale(
             uuid=str(uuid_module.uuid4()),
             kind=SaleKind.REFUND,
-            status=SaleStatus.COMPLETED,
+            status=SaleStatus.OPEN,  # completed below with its figures: a completed sale is never changed
             counter_id=counter_id,
             shift_id=shift.id,
             user_id=actor.id,
@@ -311,6 +311,7 @@ def refund(
                 )
         refund_sale.number = "R-" + next_number(session, counter)
         refund_sale.completed_at = utcnow()
+        refund_sale.status = SaleStatus.COMPLETED
         cash = any(p.method is PaymentMethod.CASH for p in refund_sale.payments)
         audit(
             session,
