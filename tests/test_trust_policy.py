@@ -219,3 +219,41 @@ def _lucia(db: Database) -> int:
 @pytest.fixture
 def shop(db: Database) -> Shop:
     return build_shop(db)
+
+
+async def test_a_manager_adds_and_unlocks_people_at_the_till(db: Database, shop: Shop) -> None:
+    from tests.test_tui_flows import _till, login, settle
+
+    selling.open_shift(db, shop.counter, shop.manager, {})
+    for _ in range(5):
+        with pytest.raises(selling.LoginFailed):
+            selling.login(db, shop.cashier.id, "0000")
+    app = _till(db, shop)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await login(pilot, 0, MANAGER_PIN)
+        await pilot.press("f12")
+        await settle(pilot)
+        keys = [entry.key for entry in app.screen.entries]  # type: ignore[attr-defined]
+        await pilot.press(*["down"] * keys.index("people"), "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # "+ Add a person"
+        await settle(pilot)
+        await pilot.press(*list("Lucia"), "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # kitchen
+        await settle(pilot)
+        await pilot.press(*list("4826"), "enter")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press(*["down"] * keys.index("people"), "enter")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # + Add, Giulia, Lucia, Marco (locked)
+        await settle(pilot)
+        await pilot.press(*["down"] * 4, "enter")  # Unlock
+        await settle(pilot)
+    with db.read() as session:
+        lucia = session.scalar(select(User).where(User.name == "Lucia"))
+        assert lucia is not None and lucia.role is Role.KITCHEN and lucia.active
+        marco = session.get(User, shop.cashier.id)
+        assert marco is not None and marco.failed_attempts == 0 and marco.locked_until is None

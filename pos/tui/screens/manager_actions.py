@@ -148,7 +148,9 @@ def reprint_last(screen: SaleScreen) -> None:
         if job is None:
             screen.notify(_("No slip to reprint yet."))
         else:
-            screen.call(reprint, screen.ctx.db, job, done=lambda new: screen.notify(_("Reprint queued.")))
+            screen.call(
+                reprint, screen.ctx.db, job, actor=_user(screen), done=lambda new: screen.notify(_("Reprint queued."))
+            )
 
     screen.call(last_job_for, screen.ctx.db, screen.ctx.counter.id, done=go)
 
@@ -158,7 +160,13 @@ def reprint_any(screen: SaleScreen) -> None:
 
     def go(text: str | None) -> None:
         if text and text.isdigit():
-            screen.call(reprint, screen.ctx.db, int(text), done=lambda new: screen.notify(_("Reprint queued.")))
+            screen.call(
+                reprint,
+                screen.ctx.db,
+                int(text),
+                actor=_user(screen),
+                done=lambda new: screen.notify(_("Reprint queued.")),
+            )
 
     screen.app.push_screen(TextPrompt(_("Print job number (see orto printer queue --all)")), go)
 
