@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -89,7 +90,7 @@ def read_sheet(path: Path) -> Sheet:
     # csv.reader may span a quoted cell over lines; line_num is not kept per record, so count
     for number, record in enumerate(records[1:], start=2):
         if any(cell.strip() for cell in record):
-            rows.append((number, [cell.strip() for cell in record]))
+            rows.append((number, [_unneutralise(cell.strip()) for cell in record]))
     return Sheet(header, rows, "excel-it" if delimiter == ";" else "plain")
 
 
@@ -110,11 +111,31 @@ def _read_xlsx(path: Path) -> Sheet:
         header.pop()
     rows = []
     for number, values in enumerate(iterator, start=2):
-        cells = [_cell_text(v) for v in values[: len(header)]]
+        cells = [_unneutralise(_cell_text(v)) for v in values[: len(header)]]
         if any(cells):
             rows.append((number, cells))
     workbook.close()
     return Sheet(header, rows, "xlsx")
+
+
+# OWASP's CSV injection advice: a cell a spreadsheet would read as a formula gets a leading
+# apostrophe, which Excel and LibreOffice show as text and hide; numbers are not formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:%)?")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to open: text that would start a formula becomes plain text."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS) or _NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def _unneutralise(text: str) -> str:
+    """Read back what :func:`neutralise` wrote, so an export imports as it was."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], *, italian_excel: bool) -> None:
@@ -127,7 +148,7 @@ def write_csv_rows(path: Path, rows: Iterable[Sequence[Any]], *, italian_excel: 
     encoding = "utf-8-sig" if italian_excel else "utf-8"
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=";" if italian_excel else ",", lineterminator="\r\n")
-        writer.writerows(rows)
+        writer.writerows([neutralise(cell) for cell in row] for row in rows)
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], formats: dict[int, str]) -> None:
@@ -169,12 +190,13 @@ def write_xlsx_book(path: Path, sheets: Sequence[XlsxSheet]) -> None:
         assert sheet is not None
         if spec.title:
             sheet.title = _sheet_title(spec.title, taken)
-        sheet.append(list(spec.header))
+        sheet.append([neutralise(cell) for cell in spec.header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBCF")
         for row in spec.rows:
-            sheet.append(list(row))
+            # openpyxl writes a str starting with "=" as a formula: neutralised, it is text
+            sheet.append([neutralise(cell) for cell in row])
         for column, number_format in spec.formats.items():
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
                 cell.number_format = number_format
