@@ -9,6 +9,7 @@ not answer status requests.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from orto.config import PrinterConfig
 from orto.errors import OrtoError
+from orto.files import PRIVATE_FILE
 from orto.i18n import gettext as _
 
 DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
@@ -123,7 +125,8 @@ class FileTransport:
 
     def send(self, data: bytes) -> None:
         try:
-            with self.path.open("ab") as fh:
+            # a file we create is 0600 (orto.files); a device node that exists keeps its mode
+            with os.fdopen(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE), "ab") as fh:
                 fh.write(data)
                 fh.flush()
         except OSError as exc:

@@ -8,6 +8,7 @@ Every other command goes through typer (``pos.cli.app``).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -64,10 +65,11 @@ def unexpected(exc: BaseException) -> int:
     from datetime import datetime
 
     from orto.config import data_dir
+    from orto.files import open_private
     from orto.i18n import gettext as _
 
     log = data_dir() / "orto-errors.log"
-    with log.open("a", encoding="utf-8") as fh:
+    with os.fdopen(open_private(log), "a", encoding="utf-8") as fh:
         fh.write(f"--- {datetime.now().isoformat()}\n")
         fh.write("".join(traceback.format_exception(exc)))
     print(_("orto: unexpected error: {error} (details in {log})").format(error=exc, log=log), file=sys.stderr)
