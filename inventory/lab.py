@@ -37,6 +37,7 @@ from inventory.lot_blocks import block_reason, open_recalls
 from inventory.lot_codes import next_lot_code
 from inventory.recipes import describe_limit, format_measure, within_limits
 from inventory.waste import book_waste
+from orto import limits
 from orto.allergens import Allergen
 from orto.config import Settings
 from orto.db import Database
@@ -229,6 +230,8 @@ def record_reading(
 ) -> ReadingResult:
     """Record a critical-point reading; outside its limit it needs the corrective action taken
     and holds the batch until a manager decides."""
+    limits.whole(value, _("reading"), minimum=-limits.MAX_INT)
+    limits.optional_text(corrective_action, _("corrective action"), lines=True)
     with db.write() as session:
         batch = _batch(session, batch_id, lock=True)
         if batch.status in (BatchStatus.RELEASED, BatchStatus.COMPLETED, BatchStatus.DISCARDED):
@@ -279,6 +282,10 @@ def finish_batch(
     label_printer: str | None = None,
 ) -> FinishedBatch:
     """Consume the inputs, make the output lot, queue its labels: one transaction."""
+    limits.stock_quantity(yield_quantity, _("yield"), minimum=-limits.MAX_INT)
+    for number, item in enumerate(inputs, start=1):
+        limits.stock_quantity(item.quantity, _("input {n}: quantity").format(n=number), minimum=-limits.MAX_INT)
+    limits.whole(label_copies, _("label copies"), maximum=500)
     if yield_quantity <= 0:
         raise InvalidInput(_("the yield must be more than zero"))
     if not inputs or any(i.quantity <= 0 for i in inputs):
