@@ -16,6 +16,7 @@ from typing import Any
 
 import platformdirs
 
+from orto.config_schema import check as check_config
 from orto.errors import ConfigError
 from orto.files import private_dir
 from orto.i18n import gettext as _
@@ -127,6 +128,7 @@ def load_settings(database_url: str | None = None, language: str | None = None) 
             raw = _read_toml(candidate)
             source = candidate
             break
+    check_config(raw, source)  # every section, key, type and range (orto.config_schema)
     where = str(source) if source else "orto.toml"
 
     db_section = raw.get("database", {})

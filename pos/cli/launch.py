@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from orto.errors import DatabaseUnavailable, OrtoError, SchemaOutdated
+from orto.errors import ConfigError, DatabaseUnavailable, OrtoError, SchemaOutdated
 
 if TYPE_CHECKING:
     from orto.config import Settings
@@ -50,7 +50,7 @@ def plain_till_args(args: list[str]) -> tuple[str | None, str | None] | None:
 
 def exit_code_for(exc: BaseException) -> int:
     """An OrtoError becomes one line on stderr and the exit code that says what kind it was."""
-    if isinstance(exc, DatabaseUnavailable | SchemaOutdated):
+    if isinstance(exc, DatabaseUnavailable | SchemaOutdated | ConfigError):
         print(f"orto: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     if isinstance(exc, OrtoError):
