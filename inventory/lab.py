@@ -432,6 +432,7 @@ DISCARD = "discard"
 
 def decide_batch(db: Database, batch_id: int, *, decision: str, manager_id: int, note: str) -> BatchStatus:
     """A manager's decision about a held batch (or discarding one that went wrong)."""
+    limits.text(note, _("note"), lines=True)
     if not note.strip():
         raise InvalidInput(_("write down why: the note goes into the HACCP register"))
     with db.write() as session:

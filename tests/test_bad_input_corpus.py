@@ -19,7 +19,9 @@ from sqlalchemy import func, select, text
 
 from inventory.catalog_io import ImportRejected, import_products
 from inventory.counts import add_found, enter_counts
+from inventory.donations import DonationItem, donate
 from inventory.lab import InputLine, finish_batch, record_reading
+from inventory.recalls import lift_recall, open_recall
 from inventory.transfers import TransferItem, receive_transfer, send_transfer
 from inventory.waste import record_waste
 from orto.db import Database
@@ -266,6 +268,27 @@ API: list[Case] = [
     ("supplier name 121", lambda w: _supplier(w, name="N" * 121), "more than the 120"),
     ("supplier name NUL", lambda w: _supplier(w, name="Cascina\x00"), "name"),
     ("supplier email 121", lambda w: _supplier(w, email="e" * 121), "email"),
+    # recalls and donations
+    ("recall reason NUL", lambda w: open_recall(w.db, "L1", reason="listeria\x00", user_id=None), "reason"),
+    ("recall lot code 49", lambda w: open_recall(w.db, "L" * 49, reason="x", user_id=None), "more than the 48"),
+    ("lift note ESC", lambda w: lift_recall(w.db, "L1", user_id=None, note="\x1b"), "note"),
+    (
+        "donation to 161 chars",
+        lambda w: donate(w.db, site_id=1, organisation="O" * 161, items=[], user_id=None, today=date.today()),
+        "more than the 160",
+    ),
+    (
+        "donation inf",
+        lambda w: donate(
+            w.db,
+            site_id=1,
+            organisation="Banco",
+            user_id=None,
+            today=date.today(),
+            items=[DonationItem(w.shop.jam_lot, w.shop.location, INF)],
+        ),
+        "line 1: quantity",
+    ),
     # the lab
     ("batch yield 10**12", lambda w: _finish(w, 10**12), "yield"),
     ("batch input inf", lambda w: _finish(w, 100, INF), "input 1"),
