@@ -73,7 +73,7 @@ def test_a_full_disk_is_said_in_words_and_nothing_is_half_written(
     tmpfs: Path, sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> None:
     db = sqlite_template.fresh(tmpfs)
-    (tmp_path / "p.csv").write_text(CSV + "".join(f"X{n};{'Prodotto ' * 20}{n};4;1,00\n" for n in range(3000)))
+    (tmp_path / "p.csv").write_text(CSV + "".join(f"X{n};{'Prodotto ' * 12}{n};4;1,00\n" for n in range(3000)))
     _fill(tmpfs)
     with pytest.raises(StorageError) as refused:
         import_products(db, tmp_path / "p.csv")
