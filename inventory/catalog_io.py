@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
+from orto import limits
 from orto.access import authorise
 from orto.allergens import Allergen, parse_allergen
 from orto.barcodes import classify
@@ -59,6 +60,17 @@ for _field, _it, _en in COLUMNS:
     _HEADER_TO_FIELD[_en] = _field
 for _alias, _field in _ALIASES.items():
     _HEADER_TO_FIELD[_alias] = _field
+
+# the longest text each column may hold (its length in orto.models), refused beyond, never cut
+_TEXT_LIMITS: dict[str, int] = {
+    "code": 32,
+    "name": limits.column_length(Product.name) or 120,
+    "category": limits.column_length(Category.name) or 80,
+    "barcodes": 400,
+    "ingredients": limits.MAX_TEXT,
+    "storage_note": limits.MAX_TEXT,
+}
+_MULTILINE = ("ingredients", "storage_note")
 
 _TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
 _FALSE = {"0", "no", "false", "falso", "n", ""}
@@ -186,6 +198,9 @@ class _Checker:
         self.seen_barcodes: dict[str, int] = {}
         self.seen_plus: dict[int, int] = {}
 
+    def _header(self, fld: str) -> str:
+        return self.header[self.columns.index(fld)] if fld in self.columns else fld
+
     def _error(self, line: int, fld: str, reason: str) -> None:
         index = self.columns.index(fld) if fld in self.columns else -1
         self.errors.append(RowError(line, self.header[index] if index >= 0 else fld, reason))
@@ -194,6 +209,12 @@ class _Checker:
         raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
         values: dict[str, Any] = {}
+        for fld, text_value in list(raw.items()):
+            try:  # control characters and lengths first: a cell with a NUL is not parsed further
+                limits.text(text_value, self._header(fld), _TEXT_LIMITS.get(fld, 200), lines=fld in _MULTILINE)
+            except InvalidInput as exc:
+                self._error(line, fld, str(exc))
+                raw[fld] = ""
 
         code = raw.get("code", "")
         if not code:
@@ -211,7 +232,7 @@ class _Checker:
         name = raw.get("name", "")
         if not name:
             self._error(line, "name", _("missing name"))
-        values["name"] = name[:120]
+        values["name"] = name
 
         unit_text = raw.get("unit", "").lower() or "pz"
         unit = _UNITS.get(unit_text)
@@ -245,7 +266,7 @@ class _Checker:
                 values[target] = 0
                 continue
             try:
-                values[target] = parse_money(text)
+                values[target] = limits.cents(parse_money(text), self._header(fld))
             except InvalidInput as exc:
                 self._error(line, fld, str(exc))
 
@@ -304,12 +325,15 @@ class _Checker:
         values["ingredients"] = raw.get("ingredients", "")
         values["storage_note"] = raw.get("storage_note", "")
 
-        for fld, minimum in (("shelf_life_days", 1), ("reorder_level", 0)):
+        for fld, minimum, maximum in (
+            ("shelf_life_days", 1, limits.MAX_SHELF_LIFE_DAYS),
+            ("reorder_level", 0, limits.MAX_STOCK_GRAMS),
+        ):
             text = raw.get(fld, "")
             values[fld] = None
             if text:
                 try:
-                    values[fld] = _parse_int(text, minimum=minimum)
+                    values[fld] = limits.whole(_parse_int(text, minimum=minimum), self._header(fld), maximum=maximum)
                 except InvalidInput as exc:
                     self._error(line, fld, str(exc))
 

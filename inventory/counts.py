@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, value_of
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -119,6 +120,9 @@ def count_sheet(db: Database, count_id: int) -> CountSheet:
 
 def enter_counts(db: Database, count_id: int, counted: Mapping[int, int], *, actor: Operator) -> None:
     """Record counted quantities by line id (may be called many times while counting)."""
+    for line_id, quantity in counted.items():
+        if quantity is not None:
+            limits.stock_quantity(quantity, _("line {n}: counted").format(n=line_id), minimum=-limits.MAX_INT)
     with db.write() as session:
         authorise(session, actor, Action.STOCK)
         count = _open(session, count_id)
@@ -143,6 +147,8 @@ def add_found(
 ) -> int:
     """Goods on the shelf the sheet does not list: a line with its lot (a new opening lot if
     ``lot_code`` is empty). Returns the line id."""
+    limits.stock_quantity(quantity, _("counted"), minimum=-limits.MAX_INT)
+    limits.optional_text(lot_code, _("lot"), 48)
     if quantity < 0:
         raise InvalidInput(_("a counted quantity cannot be negative"))
     with db.write() as session:

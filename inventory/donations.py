@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from inventory.ledger import require_on_hand
 from inventory.lot_blocks import block_reason
 from inventory.waste import book_waste
+from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
@@ -71,6 +72,14 @@ def donate(
     tax_code: str = "",
     today: date,
 ) -> DonationResult:
+    for value, field, column in (
+        (organisation, _("organisation"), Donation.organisation),
+        (address, _("address"), Donation.organisation_address),
+        (tax_code, _("tax code"), Donation.organisation_tax_code),
+    ):
+        limits.text(value, field, limits.column_length(column))
+    for number, item in enumerate(items, start=1):
+        limits.stock_quantity(item.quantity, _("line {n}: quantity").format(n=number), minimum=-limits.MAX_INT)
     if not organisation.strip():
         raise InvalidInput(_("name the organisation that receives the donation"))
     if not items or any(i.quantity <= 0 for i in items):

@@ -37,6 +37,7 @@ from inventory.lot_blocks import block_reason, open_recalls
 from inventory.lot_codes import next_lot_code
 from inventory.recipes import describe_limit, format_measure, within_limits
 from inventory.waste import book_waste
+from orto import limits
 from orto.access import authorise
 from orto.allergens import Allergen
 from orto.config import Settings
@@ -230,6 +231,8 @@ def record_reading(
 ) -> ReadingResult:
     """Record a critical-point reading; outside its limit it needs the corrective action taken
     and holds the batch until a manager decides."""
+    limits.whole(value, _("reading"), minimum=-limits.MAX_INT)
+    limits.optional_text(corrective_action, _("corrective action"), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.HACCP)
         batch = _batch(session, batch_id, lock=True)
@@ -281,6 +284,10 @@ def finish_batch(
     label_printer: str | None = None,
 ) -> FinishedBatch:
     """Consume the inputs, make the output lot, queue its labels: one transaction."""
+    limits.stock_quantity(yield_quantity, _("yield"), minimum=-limits.MAX_INT)
+    for number, item in enumerate(inputs, start=1):
+        limits.stock_quantity(item.quantity, _("input {n}: quantity").format(n=number), minimum=-limits.MAX_INT)
+    limits.whole(label_copies, _("label copies"), maximum=500)
     if yield_quantity <= 0:
         raise InvalidInput(_("the yield must be more than zero"))
     if not inputs or any(i.quantity <= 0 for i in inputs):
@@ -428,6 +435,7 @@ DISCARD = "discard"
 
 def decide_batch(db: Database, batch_id: int, *, decision: str, actor: Operator, note: str) -> BatchStatus:
     """A manager's decision about a held batch (or discarding one that went wrong)."""
+    limits.text(note, _("note"), lines=True)
     if not note.strip():
         raise InvalidInput(_("write down why: the note goes into the HACCP register"))
     with db.write() as session:

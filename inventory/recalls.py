@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -47,6 +48,8 @@ def made_from(session: Session, lot_id: int) -> list[int]:
 def open_recall(
     db: Database, lot_code: str, *, reason: str, actor: Operator, include_products: bool = True
 ) -> RecallResult:
+    limits.text(lot_code, _("lot"), 48)
+    limits.text(reason, _("reason"), lines=True)
     if not reason.strip():
         raise InvalidInput(_("a recall needs its reason: it is shown at every till that tries to sell the lot"))
     with db.write() as session:
@@ -79,6 +82,8 @@ def open_recall(
 def lift_recall(db: Database, lot_code: str, *, actor: Operator, note: str = "") -> int:
     """Lift the open recall of this lot (only this lot: each product made from it is checked and
     lifted on its own). Returns the recall's id."""
+    limits.text(lot_code, _("lot"), 48)
+    limits.text(note, _("note"), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.RECALL)
         lot = _lot(session, lot_code)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -67,12 +69,37 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_sheet(path: Path) -> Sheet:
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _readable(path: Path) -> bytes:
+    """The file's first bytes, or one line saying why it cannot be read as a file."""
+    if "\x00" in str(path):  # the OS cannot even look such a name up
+        raise InvalidInput(_("{path!r}: not a usable file name (it holds a NUL)").format(path=str(path)))
     if not path.exists():
         raise InvalidInput(_("{path}: no such file").format(path=path))
+    if path.is_dir():
+        raise InvalidInput(_("{path}: is a folder, not a file").format(path=path))
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(ZIP_MAGIC))
+    except OSError as exc:
+        raise InvalidInput(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from exc
+
+
+def read_sheet(path: Path) -> Sheet:
+    start = _readable(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if start != ZIP_MAGIC:
+            raise InvalidInput(_("{path}: not an XLSX file (an XLSX is a zip archive)").format(path=path))
         return _read_xlsx(path)
-    text = decode(path.read_bytes(), path)
+    if start == ZIP_MAGIC:
+        raise InvalidInput(_("{path}: this is an XLSX (zip) file, not CSV: name it .xlsx").format(path=path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from exc
+    text = decode(data, path)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InvalidInput(_("{path}: the file is empty or has no header line").format(path=path))
@@ -89,7 +116,7 @@ def read_sheet(path: Path) -> Sheet:
     # csv.reader may span a quoted cell over lines; line_num is not kept per record, so count
     for number, record in enumerate(records[1:], start=2):
         if any(cell.strip() for cell in record):
-            rows.append((number, [cell.strip() for cell in record]))
+            rows.append((number, [_unneutralise(cell.strip()) for cell in record]))
     return Sheet(header, rows, "excel-it" if delimiter == ";" else "plain")
 
 
@@ -110,11 +137,31 @@ def _read_xlsx(path: Path) -> Sheet:
         header.pop()
     rows = []
     for number, values in enumerate(iterator, start=2):
-        cells = [_cell_text(v) for v in values[: len(header)]]
+        cells = [_unneutralise(_cell_text(v)) for v in values[: len(header)]]
         if any(cells):
             rows.append((number, cells))
     workbook.close()
     return Sheet(header, rows, "xlsx")
+
+
+# OWASP's CSV injection advice: a cell a spreadsheet would read as a formula gets a leading
+# apostrophe, which Excel and LibreOffice show as text and hide; numbers are not formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:%)?")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value safe to open: text that would start a formula becomes plain text."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS) or _NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def _unneutralise(text: str) -> str:
+    """Read back what :func:`neutralise` wrote, so an export imports as it was."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], *, italian_excel: bool) -> None:
@@ -125,9 +172,20 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], 
 def write_csv_rows(path: Path, rows: Iterable[Sequence[Any]], *, italian_excel: bool) -> None:
     """Rows as given (titles, headers, blank lines between tables), in either dialect."""
     encoding = "utf-8-sig" if italian_excel else "utf-8"
-    with path.open("w", encoding=encoding, newline="") as fh:
+    with _writing(path), path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=";" if italian_excel else ",", lineterminator="\r\n")
-        writer.writerows(rows)
+        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A file that cannot be written (a folder, a missing or read-only folder, a full disk): one line."""
+    if path.is_dir():
+        raise InvalidInput(_("{path}: is a folder; give a file name").format(path=path))
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidInput(_("{path}: cannot be written ({reason})").format(path=path, reason=exc.strerror)) from exc
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterator[Sequence[Any]], formats: dict[int, str]) -> None:
@@ -169,12 +227,13 @@ def write_xlsx_book(path: Path, sheets: Sequence[XlsxSheet]) -> None:
         assert sheet is not None
         if spec.title:
             sheet.title = _sheet_title(spec.title, taken)
-        sheet.append(list(spec.header))
+        sheet.append([neutralise(cell) for cell in spec.header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBCF")
         for row in spec.rows:
-            sheet.append(list(row))
+            # openpyxl writes a str starting with "=" as a formula: neutralised, it is text
+            sheet.append([neutralise(cell) for cell in row])
         for column, number_format in spec.formats.items():
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
                 cell.number_format = number_format
@@ -188,7 +247,8 @@ def write_xlsx_book(path: Path, sheets: Sequence[XlsxSheet]) -> None:
         for column, width in (spec.widths or {}).items():
             sheet.column_dimensions[_column_letter(column)].width = width
         sheet.freeze_panes = "A2"
-    workbook.save(path)
+    with _writing(path):
+        workbook.save(path)
 
 
 def _column_letter(index: int) -> str:

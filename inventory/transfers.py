@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, require_on_hand
 from inventory.waste import book_waste
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -65,6 +66,9 @@ def send_transfer(
     note: str = "",
 ) -> int:
     """Write the transfer and take the goods out of the sender; returns the transfer id."""
+    for number, item in enumerate(items, start=1):
+        limits.stock_quantity(item.quantity, _("line {n}: quantity").format(n=number), minimum=-limits.MAX_INT)
+    limits.text(note, _("note"), lines=True)
     if not items:
         raise InvalidInput(_("a transfer needs at least one line"))
     if from_location_id == to_location_id:
@@ -131,6 +135,9 @@ def receive_transfer(
     """Receive a transfer; ``received`` maps line id to the quantity that arrived (default: as
     sent). Returns (line id, difference) for each line that did not match."""
     received = dict(received or {})
+    for line_id, quantity in received.items():
+        limits.stock_quantity(quantity, _("line {n}: quantity").format(n=line_id), minimum=-limits.MAX_INT)
+    limits.text(note, _("note"), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.STOCK)
         transfer = session.get(Transfer, transfer_id, with_for_update=True)

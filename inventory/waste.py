@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, require_on_hand, value_of
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotFound
@@ -81,6 +82,8 @@ def record_waste(
     note: str = "",
 ) -> WasteResult:
     """One waste record and its WASTE movement, in one transaction; never more than is on hand."""
+    limits.stock_quantity(quantity, _("quantity"), minimum=-limits.MAX_INT)
+    limits.text(note, _("note"), lines=True)
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
     with db.write() as session:

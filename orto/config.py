@@ -16,7 +16,10 @@ from typing import Any
 
 import platformdirs
 
+from orto.config_schema import check as check_config
 from orto.errors import ConfigError
+from orto.files import private_dir
+from orto.i18n import gettext as _
 
 APP_NAME = "orto"
 DEFAULT_KM0_RADIUS_KM = 70
@@ -27,8 +30,7 @@ def data_dir() -> Path:
     """The folder holding the embedded SQLite databases and backups."""
     override = os.environ.get("ORTO_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def default_database_url() -> str:
@@ -78,6 +80,26 @@ class Settings:
         return value if isinstance(value, dict) else {}
 
 
+def exposed_password(settings: Settings) -> str | None:
+    """A warning when orto.toml holds a database password and the group or others may read it."""
+    import stat
+    from urllib.parse import urlsplit
+
+    url = settings.raw.get("database", {}).get("url") if isinstance(settings.raw.get("database"), dict) else None
+    if settings.source is None or not isinstance(url, str):
+        return None
+    try:
+        has_password = bool(urlsplit(url).password)
+        mode = stat.S_IMODE(settings.source.stat().st_mode)
+    except (ValueError, OSError):
+        return None
+    if not has_password or not mode & 0o077:
+        return None
+    return _(
+        "warning: {path} holds the database password and is readable by others (mode {mode:o}): chmod 600 {path}"
+    ).format(path=settings.source, mode=mode)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -106,6 +128,7 @@ def load_settings(database_url: str | None = None, language: str | None = None) 
             raw = _read_toml(candidate)
             source = candidate
             break
+    check_config(raw, source)  # every section, key, type and range (orto.config_schema)
     where = str(source) if source else "orto.toml"
 
     db_section = raw.get("database", {})

@@ -22,7 +22,9 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
-from orto.errors import DatabaseUnavailable
+from orto.errors import DatabaseUnavailable, StorageError
+from orto.files import PRIVATE_FILE, private_sqlite
+from orto.i18n import gettext as _
 
 try:
     import fcntl
@@ -73,9 +75,12 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseUnavailable(f"database {path}: folder {path.parent} does not exist")
 
 
-def _install_sqlite_recipe(engine: Engine) -> None:
+def _install_sqlite_recipe(engine: Engine, path: Path) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite has just created the file if it was new (still empty); -wal and -shm take the
+        # database's mode when SQLite creates them, so this keeps all three private
+        private_sqlite(path)
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -122,7 +127,7 @@ class _WriterTurns:
         if not self.usable:
             return None
         try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         except OSError:  # a read-only folder: no queue, SQLite still guards the writes
             self.usable = False
             return None
@@ -159,7 +164,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if path is not None:
         check_sqlite_file(path)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
-        _install_sqlite_recipe(engine)
+        _install_sqlite_recipe(engine, path)
         return engine
     try:
         return create_engine(parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True, **kwargs)
@@ -179,6 +184,7 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self.read_engine = self.engine.execution_options(**{_READ_ONLY: True})
         path = sqlite_path(self.engine.url)
+        self.sqlite_file = path
         self._turns = _WriterTurns(Path(f"{path}-writer")) if path is not None and fcntl is not None else None
 
     @property
@@ -226,8 +232,11 @@ class Database:
     def _translate(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
-            if _is_connection_problem(exc):
+        except DBAPIError as exc:
+            storage = storage_problem(exc, self.sqlite_file, self.display_url)
+            if storage is not None:
+                raise storage from exc
+            if isinstance(exc, OperationalError) and _is_connection_problem(exc):
                 raise DatabaseUnavailable(f"database {self.display_url} unreachable: {_reason(exc)}") from exc
             raise
 
@@ -237,6 +246,9 @@ class Database:
             with self.read_engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
+            storage = storage_problem(exc, self.sqlite_file, self.display_url)
+            if storage is not None:
+                raise storage from exc
             raise DatabaseUnavailable(f"database {self.display_url} unreachable: {_reason(exc)}") from exc
 
     def dispose(self) -> None:
@@ -255,6 +267,79 @@ def after_transaction(session: Session, work: Callable[[Session], None]) -> None
         work(session)
     else:
         pending.append(work)
+
+# SQLite's primary result codes (sqlite_errorname, Python 3.11) and PostgreSQL's SQLSTATEs that
+# mean "the storage refuses", not "the statement is wrong"
+_SQLITE_KINDS = {
+    "SQLITE_FULL": "full",
+    "SQLITE_READONLY": "read_only",
+    "SQLITE_BUSY": "locked",
+    "SQLITE_LOCKED": "locked",
+    "SQLITE_CANTOPEN": "cannot_open",
+    "SQLITE_PERM": "read_only",
+    "SQLITE_IOERR": "io",
+}
+_SQLITE_TEXTS = (
+    ("database or disk is full", "full"),
+    ("readonly database", "read_only"),
+    ("database is locked", "locked"),
+    ("unable to open database file", "cannot_open"),
+    ("disk i/o error", "io"),
+)
+_PG_STATES = {
+    "53100": "full",  # disk_full
+    "53200": "full",  # out_of_memory: the server's, not ours; same advice
+    "25006": "read_only",  # read_only_sql_transaction (a standby, or default_transaction_read_only)
+    "55P03": "locked",  # lock_not_available (lock_timeout)
+    "57014": "locked",  # query_canceled by statement_timeout while waiting
+    "58030": "io",  # io_error
+}
+
+
+def _storage_kind(orig: BaseException | None) -> str | None:
+    name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(name, str):
+        for prefix, kind in _SQLITE_KINDS.items():
+            if name == prefix or name.startswith(prefix + "_"):
+                return kind
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str):
+        return _PG_STATES.get(state)
+    text_ = str(orig).lower()
+    return next((kind for marker, kind in _SQLITE_TEXTS if marker in text_), None)
+
+
+def _no_room(folder: Path) -> bool:
+    try:
+        vfs = os.statvfs(folder)
+    except OSError:
+        return False
+    return vfs.f_bavail * vfs.f_frsize < 64 * 1024
+
+
+def storage_problem(exc: DBAPIError, sqlite_file: Path | None, display_url: str) -> StorageError | None:
+    """The driver's error as a sentence naming what and where, or None if it is not about storage."""
+    kind = _storage_kind(exc.orig)
+    if kind is None:
+        return None
+    if kind == "io" and sqlite_file is not None and _no_room(sqlite_file.parent):
+        kind = "full"  # SQLite says IOERR_WRITE (or _SHMSIZE) when the WAL finds no room
+    where = str(sqlite_file) if sqlite_file is not None else display_url
+    folder = str(sqlite_file.parent) if sqlite_file is not None else display_url
+    messages = {
+        "full": _("database {where}: the disk is full; nothing was saved. Free some space and try again"),
+        "read_only": _(
+            "database {where}: the file or its folder {folder} is read-only; nothing was saved. "
+            "Make both writable for Orto and try again"
+        ),
+        "locked": _(
+            "database {where}: locked by another program for more than {seconds} s; nothing was saved. "
+            "Close the other program (a backup, a database browser) and try again"
+        ),
+        "cannot_open": _("database {where}: cannot be opened (is the folder {folder} there and writable?)"),
+        "io": _("database {where}: the disk reported a read or write error; nothing was saved. Check the disk"),
+    }
+    return StorageError(messages[kind].format(where=where, folder=folder, seconds=SQLITE_BUSY_TIMEOUT_MS // 1000))
 
 
 def _reason(exc: DBAPIError) -> str:

@@ -110,6 +110,7 @@ class PrintStatus(StrEnum):
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"  # gave up after too many attempts; a reprint queues a new job
+    UNCONFIRMED = "unconfirmed"  # all bytes taken, no answer: the till asks whether it printed
 
 
 class PrinterRole(StrEnum):

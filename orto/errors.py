@@ -27,3 +27,7 @@ class NotAllowed(OrtoError):
 
 class InvalidInput(OrtoError):
     """A value typed, scanned or imported is malformed."""
+
+
+class StorageError(DatabaseUnavailable):
+    """The database cannot store or read now: disk full, read-only, locked by another program."""

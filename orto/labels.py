@@ -41,14 +41,6 @@ LABELS = (
     N_("in_transit"),
     N_("received"),
     # printer states and print job statuses
-    N_("ok"),
-    N_("offline"),
-    N_("paper_out"),
-    N_("paper_low"),
-    N_("unknown"),
-    N_("error"),
-    N_("pending"),
-    N_("printing"),
-    N_("done"),
-    N_("failed"),
+    N_("ok"), N_("offline"), N_("paper_out"), N_("paper_low"), N_("unknown"), N_("error"),
+    N_("pending"), N_("printing"), N_("done"), N_("failed"), N_("unconfirmed"),
 )

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from orto.db import Database, sqlite_path
 from orto.driver import HEAD
 from orto.errors import SchemaOutdated
+from orto.files import PRIVATE_FILE, narrow
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -91,6 +92,7 @@ def backup_sqlite(db: Database) -> Path | None:
     source = sqlite3.connect(path)
     try:
         dest = sqlite3.connect(target)
+        narrow(target, PRIVATE_FILE)  # still empty: the copy of the PIN hashes lands in a private file
         try:
             source.backup(dest)
         finally:

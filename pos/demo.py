@@ -24,6 +24,7 @@ from orto.barcodes import with_check_digit
 from orto.config import PrinterConfig, Settings, data_dir, demo_database_url
 from orto.db import Database, sqlite_path
 from orto.errors import InvalidInput
+from orto.files import PRIVATE_FILE, narrow
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import (
@@ -133,7 +134,9 @@ def with_demo_printer(settings: Settings, counter_code: str) -> Settings:
     assigned = dict(settings.counter_printers.get(counter_code, {}))
     if assigned.get("receipt"):
         return settings
-    printer = PrinterConfig("demo", "file", {"path": str(data_dir() / "demo-printer.escpos"), "width": 42})
+    path = data_dir() / "demo-printer.escpos"
+    narrow(path, PRIVATE_FILE)  # the slips name people and sums: an older file is made private too
+    printer = PrinterConfig("demo", "file", {"path": str(path), "width": 42})
     assigned = {"receipt": "demo", "kitchen": "demo", "label": "demo", **assigned}
     return replace(
         settings,

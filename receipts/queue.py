@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from orto.access import authorise
 from orto.audit import audit
@@ -29,12 +30,32 @@ from orto.models import PrintJob, PrintStatus, utcnow
 from orto.policy import Action, Operator
 from receipts.documents import layout_for
 from receipts.escpos_render import PrinterProfile, render
-from receipts.transports import PrinterFault, Transport, transport_for
+from receipts.layout import Layout, Text
+from receipts.transports import ConnectionDropped, PrinterFault, PrinterUnconfirmed, Transport, transport_for
 
 PRINTING_LEASE = timedelta(seconds=60)  # far longer than a send's time-outs
 
 
 FAULTS = ("offline", "paper_out", "error")  # the states in which jobs wait for the printer
+MAX_JOBS_PER_PASS = 50  # one pass of the worker sends at most this many jobs to one printer
+# a job that may have printed already (its lease ran out, or its connection dropped) carries this
+# key in its document; sent again, it starts with a line saying it is a reprint
+RESENT = "resent"
+
+
+def with_notice(layout: Layout, document: dict[str, object], *, copy: bool) -> Layout:
+    """The layout with a first line saying it is a copy (asked for) or a reprint (sent again)."""
+    if copy:
+        notice = _("*** COPY ***")
+    elif document.get(RESENT):
+        notice = _("REPRINT - MAY BE A DUPLICATE")
+    else:
+        return layout
+    return Layout((Text(notice, "center", bold=True), *layout.elements), layout.width)
+
+
+def _mark_resent(job: PrintJob) -> None:
+    job.document = {**job.document, RESENT: True}  # a new dict: the JSON column sees the change
 
 
 @dataclass
@@ -82,6 +103,7 @@ class PrintQueue:
             for job in stuck:
                 job.status = PrintStatus.PENDING
                 job.next_attempt_at = None
+                _mark_resent(job)  # the worker that died may have sent some or all of it
             return len(stuck)
 
     def start(self) -> None:
@@ -132,9 +154,10 @@ class PrintQueue:
                 )
             )
         for printer in printers:
-            while True:
+            # bounded: a failing printer costs one try a pass (then its back-off), never a spin
+            for _try in range(MAX_JOBS_PER_PASS):
                 outcome = self._send_next(printer, now)
-                if outcome is None:
+                if not outcome:
                     break
                 printed += outcome
         return printed
@@ -156,15 +179,28 @@ class PrintQueue:
             job.next_attempt_at = moment + PRINTING_LEASE
             job.attempts += 1
             job_id, attempts, document, drawer = job.id, job.attempts, job.document, job.open_drawer
+            copy = job.reprint_of_id is not None
         config = self.settings.printers[printer]
         try:
             profile = PrinterProfile.from_options(config.options)
             try:
-                data = render(layout_for(document, profile.width), profile, open_drawer=drawer)
+                layout = with_notice(layout_for(document, profile.width), document, copy=copy)
+                data = render(layout, profile, open_drawer=drawer)
             except (ValueError, KeyError, TypeError) as exc:
                 self._finish(job_id, PrintStatus.FAILED, _("cannot lay out this document: {reason}").format(reason=exc))
                 return 0
             self.transport_factory(config).send(data)
+        except PrinterUnconfirmed as fault:
+            # never sent again on its own: the till asks whether it printed (confirm_printed)
+            self._finish(job_id, PrintStatus.UNCONFIRMED, str(fault))
+            self._set_state(printer, fault.state, str(fault))
+            return 0
+        except ConnectionDropped as fault:
+            self._finish(
+                job_id, PrintStatus.PENDING, str(fault), retry_at=moment + self._backoff(attempts), resent=True
+            )
+            self._set_state(printer, fault.state, str(fault))
+            return 0
         except PrinterFault as fault:
             self._finish(job_id, PrintStatus.PENDING, str(fault), retry_at=moment + self._backoff(attempts))
             self._set_state(printer, fault.state, str(fault))
@@ -173,10 +209,20 @@ class PrintQueue:
         self._set_state(printer, "none" if config.kind == "none" else "ok", None)
         return 1
 
-    def _finish(self, job_id: int, status: PrintStatus, error: str | None, retry_at: datetime | None = None) -> None:
+    def _finish(
+        self,
+        job_id: int,
+        status: PrintStatus,
+        error: str | None,
+        retry_at: datetime | None = None,
+        *,
+        resent: bool = False,
+    ) -> None:
         with self.db.write() as session:
             job = session.get(PrintJob, job_id, with_for_update=True)
             assert job is not None
+            if resent:
+                _mark_resent(job)
             job.status = status
             job.last_error = error
             job.next_attempt_at = retry_at
@@ -209,28 +255,62 @@ def reprint(db: Database, job_id: int, *, actor: Operator, printer: str | None =
         original = session.get(PrintJob, job_id)
         if original is None:
             raise NotFound(_("no print job {id}").format(id=job_id))
-        copy = PrintJob(
-            printer=printer or original.printer,
-            role=original.role,
-            counter_id=original.counter_id,
-            doc_type=original.doc_type,
-            doc_id=original.doc_id,
-            document=original.document,
-            open_drawer=False,
-            reprint_of_id=original.id,
-        )
-        session.add(copy)
-        session.flush()
+        copy_id = _copy(session, original, printer)
         audit(
             session,
             "reprint",
             actor.id,
             counter_id=original.counter_id,
             entity="print_job",
-            entity_id=copy.id,
+            entity_id=copy_id,
             details={"of": original.id},
         )
-        return copy.id
+        return copy_id
+
+
+def _copy(session: Session, original: PrintJob, printer: str | None) -> int:
+    """A new job for the same document, linked to it (and so printed with COPY at the top)."""
+    copy = PrintJob(
+        printer=printer or original.printer,
+        role=original.role,
+        counter_id=original.counter_id,
+        doc_type=original.doc_type,
+        doc_id=original.doc_id,
+        document={k: v for k, v in original.document.items() if k != RESENT},
+        open_drawer=False,
+        reprint_of_id=original.id,
+    )
+    session.add(copy)
+    session.flush()
+    return copy.id
+
+
+def unconfirmed_jobs(db: Database, printers: list[str]) -> list[tuple[int, str, str]]:
+    """(job id, printer, document type) of the jobs a printer took without confirming, oldest first."""
+    with db.read() as session:
+        rows = session.execute(
+            select(PrintJob.id, PrintJob.printer, PrintJob.doc_type)
+            .where(PrintJob.status == PrintStatus.UNCONFIRMED, PrintJob.printer.in_(printers))
+            .order_by(PrintJob.id)
+        )
+        return [(row.id, row.printer, row.doc_type) for row in rows]
+
+
+def confirm_printed(db: Database, job_id: int, *, printed: bool) -> int | None:
+    """The cashier's answer for an unconfirmed job: printed, it is done; not printed, a copy is
+    queued (marked COPY, since it may have printed after all). Returns the copy's id, if any."""
+    with db.write() as session:
+        job = session.get(PrintJob, job_id, with_for_update=True)
+        if job is None:
+            raise NotFound(_("no print job {id}").format(id=job_id))
+        if job.status is not PrintStatus.UNCONFIRMED:
+            return None  # answered already (another till, or twice)
+        if printed:
+            job.status, job.printed_at = PrintStatus.DONE, utcnow()
+            return None
+        job.status = PrintStatus.FAILED
+        job.last_error = _("not printed, said the cashier; a copy was queued")
+        return _copy(session, job, None)
 
 
 def last_job_for(db: Database, counter_id: int, doc_type: str = "receipt") -> int | None:

@@ -9,6 +9,7 @@ not answer status requests.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Protocol
 
 from orto.config import PrinterConfig
 from orto.errors import OrtoError
+from orto.files import PRIVATE_FILE
 from orto.i18n import gettext as _
 
 DLE_EOT_PAPER = b"\x10\x04\x04"  # roll paper sensor status
@@ -30,6 +32,18 @@ class PrinterFault(OrtoError):
     def __init__(self, state: str, message: str) -> None:
         self.state = state
         super().__init__(message)
+
+
+class PrinterUnconfirmed(PrinterFault):
+    """Every byte was written but the printer never answered the status query after them: the
+    slip may well have printed. Sending it again on our own could print it twice."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("unconfirmed", message)
+
+
+class ConnectionDropped(PrinterFault):
+    """The connection ended during the job: part of it may have printed; sent again, it says so."""
 
 
 class Transport(Protocol):
@@ -81,10 +95,18 @@ class NetworkTransport:
                     raise PrinterFault(
                         "paper_out", _("printer {host}:{port} is out of paper").format(host=self.host, port=self.port)
                     )
+            try:
+                # the status query after the job is answered once the bytes before it were read
+                conn.sendall(data + DLE_EOT_PRINTER if self.ask_status else data)
+            except OSError as exc:  # time-out included: some of the job may be on paper
+                raise ConnectionDropped(
+                    "offline",
+                    _("printer {host}:{port}: connection lost during the job ({reason})").format(
+                        host=self.host, port=self.port, reason=exc.strerror or exc
+                    ),
+                ) from exc
             if self.ask_status:
-                self._ask(conn, DLE_EOT_PRINTER, before=data)  # answered once the bytes before it were read
-            else:
-                conn.sendall(data)
+                self._confirm(conn)
         except PrinterFault:
             raise
         except TimeoutError as exc:
@@ -100,6 +122,26 @@ class NetworkTransport:
             ) from exc
         finally:
             conn.close()
+
+    def _confirm(self, conn: socket.socket) -> None:
+        """The printer's answer to the status query sent after the job."""
+        try:
+            answer = conn.recv(1)
+        except TimeoutError as exc:
+            raise PrinterUnconfirmed(
+                _("printer {host}:{port} took the slip but did not confirm it").format(host=self.host, port=self.port)
+            ) from exc
+        except OSError as exc:
+            answer, reason = b"", exc.strerror or str(exc)
+        else:
+            reason = _("closed")
+        if not answer:
+            raise ConnectionDropped(
+                "offline",
+                _("printer {host}:{port}: connection lost during the job ({reason})").format(
+                    host=self.host, port=self.port, reason=reason
+                ),
+            )
 
     def status(self) -> str:
         try:
@@ -123,7 +165,8 @@ class FileTransport:
 
     def send(self, data: bytes) -> None:
         try:
-            with self.path.open("ab") as fh:
+            # a file we create is 0600 (orto.files); a device node that exists keeps its mode
+            with os.fdopen(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE), "ab") as fh:
                 fh.write(data)
                 fh.flush()
         except OSError as exc:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from inventory.ledger import post_movement, require_on_hand
 from inventory.lot_codes import next_lot_code
+from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
@@ -72,6 +73,24 @@ class DeliveryResult:
     lines: tuple[ReceivedLine, ...]
 
 
+def check_delivery(note_number: str, lines: Sequence[DeliveryLineInput]) -> None:
+    """Types and limits of what was typed at reception (orto.limits), line by line."""
+    limits.text(note_number, _("delivery note number"), limits.column_length(Delivery.note_number))
+    for number, line in enumerate(lines, start=1):
+        where = _("line {n}").format(n=number)
+        limits.whole(line.product_id, f"{where}: " + _("product"))
+        limits.stock_quantity(line.quantity, f"{where}: " + _("quantity"), minimum=-limits.MAX_INT)
+        limits.cents(line.unit_cost_cents, f"{where}: " + _("unit cost"), minimum=-limits.MAX_INT)
+        limits.optional_text(
+            line.supplier_lot_code,
+            f"{where}: " + _("supplier lot"),
+            limits.column_length(DeliveryLine.supplier_lot_code),
+        )
+        if line.temperature_dc is not None:
+            limits.whole(line.temperature_dc, f"{where}: " + _("temperature"), minimum=-500, maximum=1000, unit="d°C")
+        limits.optional_text(line.note, f"{where}: " + _("note"), lines=True)
+
+
 def receive_delivery(
     db: Database,
     settings: Settings,
@@ -87,6 +106,7 @@ def receive_delivery(
     limit = int(settings.section("supply").get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
     if not lines:
         raise InvalidInput(_("a delivery needs at least one line"))
+    check_delivery(note_number, lines)
     with db.write() as session:
         authorise(session, actor, Action.STOCK)
         supplier = session.get(Supplier, supplier_id)
@@ -193,6 +213,8 @@ def return_to_supplier(
     actor: Operator,
 ) -> int:
     """Send goods back: a return document and a SUPPLIER_RETURN movement; returns the document id."""
+    limits.stock_quantity(quantity, _("quantity"), minimum=-limits.MAX_INT)
+    limits.text(reason, _("reason"), lines=True)
     if quantity <= 0 or not reason.strip():
         raise InvalidInput(_("give a quantity and a reason"))
     with db.write() as session:

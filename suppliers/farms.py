@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
@@ -115,9 +116,37 @@ def supplier_input(db: Database, supplier_id: int) -> SupplierInput:
         )
 
 
+# the text fields of a supplier and the column each is stored in (its length is the limit)
+SUPPLIER_TEXTS = (
+    ("code", Supplier.code),
+    ("name", Supplier.name),
+    ("vat_number", Supplier.vat_number),
+    ("address", Supplier.address),
+    ("city", Supplier.city),
+    ("phone", Supplier.phone),
+    ("email", Supplier.email),
+    ("contact", Supplier.contact),
+    ("organic_cert_code", Supplier.organic_cert_code),
+)
+
+
+def check_supplier(data: SupplierInput) -> None:
+    """Every field of the right type, plain text within its column, distances within the limit."""
+    for attribute, column in SUPPLIER_TEXTS:
+        limits.optional_text(
+            getattr(data, attribute), attribute, limits.column_length(column), lines=attribute == "contact"
+        )
+    for site, km in data.distances.items():
+        limits.text(site, _("site"), 8)
+        limits.whole(
+            km, _("km to {site}").format(site=site), maximum=limits.MAX_DISTANCE_KM, minimum=-limits.MAX_INT, unit="km"
+        )
+
+
 def save_supplier(db: Database, data: SupplierInput, *, supplier_id: int | None = None, actor: Operator) -> int:
     """Create a supplier (``supplier_id`` None) or change one, with its distance to each site, in
     one transaction; returns its id. Codes are unique; distances are whole km, not negative."""
+    check_supplier(data)
     code, name = data.code.strip(), data.name.strip()
     if not code or not name:
         raise InvalidInput(_("a supplier needs a code and a name"))

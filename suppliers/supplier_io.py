@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from inventory.catalog_io import ImportRejected, ImportResult, RowError
 from inventory.tabular import read_sheet, write_csv, write_xlsx
+from orto import limits
 from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
 from orto.models import AuditEntry, Site, Supplier, SupplierDistance
 from orto.policy import Action, Operator
+from suppliers.farms import SUPPLIER_TEXTS
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("code", "codice", "code"),
@@ -92,7 +94,12 @@ def import_suppliers(db: Database, path: Path, *, actor: Operator) -> ImportResu
                                 RowError(line, header, _("{value!r} is not a whole number of km").format(value=text))
                             )
                         else:
-                            distances[name] = int(text)
+                            try:
+                                distances[name] = limits.whole(
+                                    int(text), header, maximum=limits.MAX_DISTANCE_KM, unit="km"
+                                )
+                            except InvalidInput as exc:
+                                errors.append(RowError(line, header, str(exc)))
                     continue
                 if name in ("organic", "active"):
                     flag = text.lower()
@@ -105,7 +112,13 @@ def import_suppliers(db: Database, path: Path, *, actor: Operator) -> ImportResu
                     except InvalidInput as exc:
                         errors.append(RowError(line, header, str(exc)))
                 else:
-                    values[name] = text
+                    try:
+                        column_of = dict(SUPPLIER_TEXTS)
+                        attribute = "organic_cert_code" if name == "organic_cert" else name
+                        values[name] = limits.text(text, header, limits.column_length(column_of[attribute]))
+                    except InvalidInput as exc:
+                        errors.append(RowError(line, header, str(exc)))
+                        values[name] = ""
             code = values.get("code", "")
             if not code:
                 errors.append(RowError(line, "codice", _("missing code")))

@@ -1,7 +1,8 @@
 """A network receipt printer stand-in: a real TCP server on 127.0.0.1 that records what it gets.
 
 Modes: "ok" answers status requests and keeps the job bytes; "stall" accepts and never reads;
-"drop" reads a little of the job, then closes; "paper_out" reports the paper end. "down" closes
+"drop" reads a little of the job, then closes; "mute" takes every byte and answers the paper
+query before the job but never the status query after it; "paper_out" reports the paper end. "down" closes
 the listening socket (connections are refused); calling ``behave()`` brings it back on the same port.
 """
 
@@ -94,6 +95,8 @@ class PrinterServer:
                         break
                     kind = received[at + 2]
                     del received[at : at + 3]
+                    if mode == "mute" and kind != 4:
+                        continue
                     conn.sendall(PAPER_OUT if (mode == "paper_out" and kind == 4) else STATUS_OK)
                     if mode == "paper_out":
                         break
@@ -101,5 +104,5 @@ class PrinterServer:
             pass
         finally:
             conn.close()
-            if mode == "ok" and received:
+            if mode in ("ok", "mute") and received:
                 self.jobs.append(bytes(received))

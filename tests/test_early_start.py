@@ -150,7 +150,7 @@ def test_plain_orto_with_a_counter_opens_early_and_without_one_the_ordinary_way(
     assert run_plain_till(db.url, "en") == 0
     assert opened[-1].db is None and [u.name for u in opened[-1].users or []] == ["Giulia", "Marco"]
     config.write_text('[till]\nsite = "PAL"\ncounter = "XXX-9"\n', encoding="utf-8")
-    assert run_plain_till(db.url, "en") == 1  # the ordinary way names the unknown counter
+    assert run_plain_till(db.url, "en") == 2  # the ordinary way names the unknown counter (a ConfigError)
     config.write_text("", encoding="utf-8")
     assert run_plain_till(db.url, "en") == 0  # not configured: the wizard, on a database opened first
     assert opened[-1].db is not None and opened[-1].users is None

@@ -598,3 +598,48 @@ async def test_bar_quick_keys_by_group_in_catalog_order_with_the_keyboard(db: Da
         assert focused() == f"q{cornetto_id}"
         await pilot.press("down")
         assert focused() == f"q{shop.water}"
+
+
+async def test_a_slip_the_printer_did_not_confirm_is_asked_about_and_printed_again_as_a_copy(
+    db: Database, shop: Shop
+) -> None:
+    from receipts.escpos_render import decode_text
+    from tests.printer_server import PrinterServer
+
+    server = PrinterServer(mode="mute").start()  # takes the bytes, never answers the status query
+    options = {"host": "127.0.0.1", "port": server.port, "timeout": 0.5, "width": 42}
+    settings = replace(
+        shop.settings,
+        printers={"banco": PrinterConfig("banco", "network", options)},
+        counter_printers={"PAL-1": {"receipt": "banco"}},
+    )
+    app = OrtoTill(db, settings, _till(db, shop).counter_info, start_queue=True)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await login(pilot)
+            await scan(pilot, "JAM")
+            await pilot.press("f10")
+            await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            for _ in range(300):
+                if app.queue is not None and app.queue.state("banco").state == "unconfirmed":
+                    break
+                await pilot.pause(0.05)
+            assert len(server.received(1)) == 1
+            app.screen._refresh_printer()  # type: ignore[attr-defined]  # what its 3 s timer does
+            await settle(pilot)
+            assert type(app.screen).__name__ == "Choice"
+            assert "Did it print?" in str(app.screen.choice_title)  # type: ignore[attr-defined]
+            server.behave()
+            await pilot.press("down", "enter")  # "No: print it again"
+            await settle(pilot)
+            assert type(app.screen).__name__ == "SaleScreen"
+            jobs = server.received(2, timeout=15)
+            assert len(jobs) == 2
+            assert decode_text(jobs[1]).lstrip().startswith("*** COPY ***")
+    finally:
+        server.stop()
+    with db.read() as session:
+        statuses = [j.status for j in session.scalars(select(PrintJob).order_by(PrintJob.id))]
+    assert statuses == [PrintStatus.FAILED, PrintStatus.DONE]

@@ -28,9 +28,12 @@ def init() -> None:
 @app.command("info")
 def info() -> None:
     """Where Orto reads its configuration and keeps its data."""
-    from orto.config import data_dir
+    from orto.config import data_dir, exposed_password
 
     settings = state.settings
+    warning = exposed_password(settings)
+    if warning:
+        typer.echo(warning, err=True)
     typer.echo(_("Configuration: {path}").format(path=settings.source or _("none (defaults)")))
     typer.echo(_("Database: {url}").format(url=_masked(settings.database_url)))
     typer.echo(_("Data folder: {path}").format(path=data_dir()))

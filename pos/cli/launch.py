@@ -8,10 +8,11 @@ Every other command goes through typer (``pos.cli.app``).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
-from orto.errors import DatabaseUnavailable, OrtoError, SchemaOutdated
+from orto.errors import ConfigError, DatabaseUnavailable, OrtoError, SchemaOutdated
 
 if TYPE_CHECKING:
     from orto.config import Settings
@@ -49,7 +50,7 @@ def plain_till_args(args: list[str]) -> tuple[str | None, str | None] | None:
 
 def exit_code_for(exc: BaseException) -> int:
     """An OrtoError becomes one line on stderr and the exit code that says what kind it was."""
-    if isinstance(exc, DatabaseUnavailable | SchemaOutdated):
+    if isinstance(exc, DatabaseUnavailable | SchemaOutdated | ConfigError):
         print(f"orto: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     if isinstance(exc, OrtoError):
@@ -64,10 +65,11 @@ def unexpected(exc: BaseException) -> int:
     from datetime import datetime
 
     from orto.config import data_dir
+    from orto.files import open_private
     from orto.i18n import gettext as _
 
     log = data_dir() / "orto-errors.log"
-    with log.open("a", encoding="utf-8") as fh:
+    with os.fdopen(open_private(log), "a", encoding="utf-8") as fh:
         fh.write(f"--- {datetime.now().isoformat()}\n")
         fh.write("".join(traceback.format_exception(exc)))
     print(_("orto: unexpected error: {error} (details in {log})").format(error=exc, log=log), file=sys.stderr)

@@ -20,6 +20,7 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
+from orto import limits
 from orto.access import authorise
 from orto.audit import chain_rows
 from orto.config import Settings
@@ -86,6 +87,14 @@ def _payment(
         "gift_card_id": gift_card_id,
         "fund_id": fund_id,
     }
+
+
+def check_payments(payments: Sequence[PaymentInput]) -> None:
+    """Each payment an amount in cents within the limit, its reference plain text (orto.limits)."""
+    for number, payment in enumerate(payments, start=1):
+        field = _("payment {n}").format(n=number)
+        limits.cents(payment.amount_cents, field, maximum=limits.MAX_SALE_CENTS, minimum=-limits.MAX_SALE_CENTS)
+        limits.optional_text(payment.reference, field, limits.column_length(Payment.reference))
 
 
 def gift_card(session: Session, code: str | None, *, lock: bool = True) -> GiftCard:
@@ -330,6 +339,7 @@ def complete_sale(
     Completing a sale that is already complete changes nothing and returns it again, so a till
     that retries after a lost answer never counts a sale twice.
     """
+    check_payments(payments)
     day = today or business_date()
     with db.write() as session:
         authorise(session, actor, Action.SELL)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement
 from inventory.waste import book_waste
+from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
@@ -195,6 +196,11 @@ def refund(
     reason: str = "",
 ) -> SaleResult:
     """Refund all (``lines=None``) or part of a completed sale; returns the refund document."""
+    limits.text(reference, _("sale number"), 64)
+    limits.text(reason, _("reason"), lines=True)
+    for item in lines or ():
+        limits.whole(item.line_id, _("line"))
+        limits.stock_quantity(item.quantity, _("quantity"), minimum=-limits.MAX_INT)
     today = business_date()
     with db.write() as session:
         original = session.scalar(

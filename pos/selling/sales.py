@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from orto import limits
 from orto.access import authorise
 from orto.barcodes import classify
 from orto.config import Settings
@@ -359,7 +360,8 @@ def _resolve(
     session: Session, code: str, rules: dict[str, Any] | None
 ) -> tuple[ProductRow, int | None, str, LotRow | None]:
     """(product, quantity from a scale label, kind, the lot when one of our lot codes was scanned)."""
-    code = code.strip()
+    # a scanner's CR or LF ends the code; a control character inside it is a misread
+    code = limits.text(code.strip() if isinstance(code, str) else code, _("scanned code"), 64)
     if not code:
         raise InvalidInput(_("nothing was scanned"))
     if scale.is_scale_label(code, rules):
@@ -624,6 +626,7 @@ def _add_line(
         if product.sold_by_weight:
             raise InvalidInput(_("{product} is sold by weight: type the weight").format(product=product.name))
         quantity = 1
+    quantity = limits.quantity(quantity, _("quantity"), by_weight=product.sold_by_weight, minimum=-limits.MAX_INT)
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
     if scanned_lot is not None:
@@ -827,6 +830,7 @@ def _line(sale: Sale, line_id: int) -> SaleLine:
 
 
 def set_quantity(db: Database, sale_id: int, actor: Operator, line_id: int, quantity: int) -> SaleView:
+    limits.integer(quantity, _("quantity"))  # its limit depends on the line: checked below
     if quantity <= 0:
         raise InvalidInput(_("the quantity must be more than zero"))
     with db.write() as session:
@@ -848,7 +852,7 @@ def set_quantity(db: Database, sale_id: int, actor: Operator, line_id: int, quan
                     "change": "lowered" if quantity < line.quantity else "raised",
                 },
             )
-        line.quantity = quantity
+        line.quantity = limits.quantity(quantity, _("quantity"), by_weight=line.weighed)
         recompute(session, sale, business_date())
         return view(session, sale)
 
@@ -876,6 +880,10 @@ def remove_line(db: Database, sale_id: int, actor: Operator, line_id: int) -> Sa
 
 
 def _check_discount(percent_bp: int | None, amount_cents: int | None) -> None:
+    if percent_bp is not None:
+        limits.whole(percent_bp, _("discount percentage"), minimum=-limits.MAX_INT)
+    if amount_cents is not None:
+        limits.cents(amount_cents, _("discount amount"), minimum=-limits.MAX_INT)
     if (percent_bp is None) == (amount_cents is None):
         raise InvalidInput(_("give either a percentage or an amount"))
     if (percent_bp or 0) < 0 or (amount_cents or 0) < 0 or (percent_bp or 0) > 10_000:
@@ -972,6 +980,7 @@ def override_price(
     db: Database, sale_id: int, actor: Operator, line_id: int, unit_price_cents: int, *, approver_pin: str | None = None
 ) -> SaleView:
     """Change a line's unit price: always with a manager's approval (a manager approves their own)."""
+    limits.cents(unit_price_cents, _("unit price"), minimum=-limits.MAX_INT)
     if unit_price_cents < 0:
         raise InvalidInput(_("a price cannot be negative"))
     with db.write() as session:
@@ -998,6 +1007,7 @@ def set_price_list(
     db: Database, sale_id: int, actor: Operator, code: str | None, *, card: str | None = None
 ) -> SaleView:
     """Sell at a price list: ``tessera`` needs the neighbourhood card number; None for the base list."""
+    limits.optional_text(card, _("card number"), limits.column_length(Sale.customer_card))
     with db.write() as session:
         authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
@@ -1029,6 +1039,7 @@ def set_price_list(
 
 
 def park_sale(db: Database, sale_id: int, actor: Operator, note: str | None = None) -> SaleView:
+    limits.optional_text(note, _("note"), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
@@ -1067,6 +1078,7 @@ def cancel_sale(
     db: Database, sale_id: int, actor: Operator, reason: str, *, approver_pin: str | None = None
 ) -> SaleView:
     """Cancel an unpaid sale: it stays on record as cancelled, with who and why."""
+    limits.text(reason, _("reason"), lines=True)
     with db.write() as session:
         sale = _sale(session, sale_id)
         if sale.status not in (SaleStatus.OPEN, SaleStatus.PARKED):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
@@ -50,12 +51,24 @@ DENOMINATIONS_CENTS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50,
 
 def count_cash(count: dict[int, int]) -> int:
     """Cash counted by denomination (cents -> pieces) to a total in cents."""
+    check_count(count)
+    return sum(d * n for d, n in count.items())
+
+
+def check_count(count: dict[int, int]) -> None:
+    """Each denomination a euro coin or note, each number of pieces whole and within the limit."""
     for denomination, pieces in count.items():
+        limits.whole(denomination, _("denomination"))
+        limits.whole(
+            pieces,
+            _("pieces of {value}").format(value=denomination),
+            maximum=limits.MAX_CASH_PIECES,
+            minimum=-limits.MAX_INT,
+        )
         if denomination not in DENOMINATIONS_CENTS:
             raise InvalidInput(_("{value} is not a euro coin or note").format(value=denomination))
         if pieces < 0:
             raise InvalidInput(_("a count cannot be negative"))
-    return sum(d * n for d, n in count.items())
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ def current_shift(db: Database, counter_id: int) -> ShiftView | None:
 
 
 def open_shift(db: Database, counter_id: int, actor: Operator, float_count: dict[int, int]) -> ShiftView:
+    check_count(float_count)
     with db.write() as session:
         authorise(session, actor, Action.SHIFT)
         if session.get(Counter, counter_id, with_for_update=True) is None:
@@ -123,6 +137,8 @@ def cash_movement(
     db: Database, counter_id: int, actor: Operator, amount_cents: int, reason: str, *, approver_pin: str | None = None
 ) -> None:
     """Cash put in (positive) or taken out (negative) of the drawer, with a reason; out needs a manager."""
+    limits.cents(amount_cents, _("amount"), maximum=limits.MAX_SALE_CENTS, minimum=-limits.MAX_SALE_CENTS)
+    limits.text(reason, _("reason"), lines=True)
     if amount_cents == 0 or not reason.strip():
         raise InvalidInput(_("give an amount and a reason"))
     with db.write() as session:
@@ -166,6 +182,7 @@ def _expected_cash(session: Session, shift: Shift) -> int:
 
 def close_shift(db: Database, counter_id: int, actor: Operator, counted: dict[int, int]) -> ShiftView:
     """Close with the cash counted by denomination; the difference from what is expected is kept."""
+    check_count(counted)
     with db.write() as session:
         authorise(session, actor, Action.SHIFT)
         shift = open_shift_of(session, counter_id)

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
@@ -59,6 +60,7 @@ class TabView:
 
 def split_evenly(total_cents: int, parts: int) -> list[int]:
     """N amounts that sum exactly to the total; the first ones carry the leftover cents."""
+    limits.whole(parts, _("parts"), maximum=limits.MAX_SPLIT_PARTS, minimum=-limits.MAX_INT)
     if parts < 1:
         raise InvalidInput(_("split in at least one part"))
     base, extra = divmod(total_cents, parts)
@@ -112,7 +114,7 @@ def _tab(session: Session, tab_id: int) -> Tab:
 
 
 def open_tab(db: Database, counter_id: int, actor: Operator, label: str) -> TabView:
-    label = label.strip()
+    label = limits.text(label, _("table or name"), limits.column_length(Tab.label)).strip()
     if not label:
         raise InvalidInput(_("give the table number or a name"))
     with db.write() as session:
@@ -148,6 +150,12 @@ def add_round(db: Database, tab_id: int, actor: Operator, items: Sequence[tuple[
     """A round of (product id, quantity, note) items; prices are those of the moment of ordering."""
     if not items:
         raise InvalidInput(_("a round needs at least one item"))
+    for number, (product_id, quantity, note) in enumerate(items, start=1):
+        limits.whole(product_id, _("item {n}: product").format(n=number))
+        limits.whole(
+            quantity, _("item {n}: quantity").format(n=number), maximum=limits.MAX_LINE_PIECES, minimum=-limits.MAX_INT
+        )
+        limits.optional_text(note, _("item {n}: note").format(n=number), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.TAB)
         tab = _tab(session, tab_id)

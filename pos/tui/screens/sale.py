@@ -25,7 +25,7 @@ from pos.tui.app import TillScreen
 from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 from pos.tui.keys import KeyBar
-from receipts.queue import FAULTS
+from receipts.queue import FAULTS, confirm_printed, unconfirmed_jobs
 
 
 class SaleScreen(TillScreen):
@@ -199,8 +199,47 @@ class SaleScreen(TillScreen):
             label = _(kind)
             self._status(label + (f" ({pending})" if pending else ""))
             self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
+            if kind == "unconfirmed":
+                self._ask_if_printed(name)
 
         self.call(queue.state, name, done=show)
+
+    def _ask_if_printed(self, name: str) -> None:
+        """The printer took a slip without confirming it: only the cashier can see whether it came
+        out. Printed, it is done; not printed, a copy marked COPIA is queued (never a second original)."""
+        if getattr(self, "_asking_printed", False):
+            return
+        from pos.tui.screens.manager_actions import Choice
+
+        def ask(jobs: list[tuple[int, str, str]]) -> None:
+            if not jobs or getattr(self, "_asking_printed", False):
+                return
+            job_id = jobs[0][0]
+            self._asking_printed = True
+
+            def answered(choice: int | None) -> None:
+                self._asking_printed = False
+                if choice is None:
+                    return  # asked again at the next check
+
+                def queued(_copy: int | None) -> None:
+                    if self.till.queue is not None:
+                        self.till.queue.kick()
+                    self._refresh_printer()
+
+                self.call(confirm_printed, self.till.db, job_id, printed=bool(choice), done=queued)
+
+            self.app.push_screen(
+                Choice(
+                    _("Printer {name} took slip {job} without confirming it. Did it print?").format(
+                        name=name, job=job_id
+                    ),
+                    [(1, _("Yes, it printed")), (0, _("No: print it again (marked COPIA)"))],
+                ),
+                answered,
+            )
+
+        self.call(unconfirmed_jobs, self.till.db, [name], done=ask)
 
     def _say_printer_change(self, name: str, kind: str, pending: int, error: str | None) -> None:
         """A notice when the printer fails and when it is back; selling goes on either way."""
