@@ -20,7 +20,21 @@ def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, op
     assert counter is not None
     jobs: list[PrintJob] = []
     receipt_printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
-    if receipt_printer:
+    fiscal = None
+    if printer_for(settings, counter.code, PrinterRole.FISCAL):  # the RT's documento commerciale or reso
+        from receipts.fiscal.jobs import queue_fiscal
+
+        fiscal = queue_fiscal(
+            session,
+            settings,
+            counter_code=counter.code,
+            counter_id=counter.id,
+            sale_id=sale.id,
+            slip=sale_snapshot(session, settings, sale),
+            original_sale_id=sale.original_sale_id,
+            open_drawer=open_drawer,
+        )
+    if receipt_printer and fiscal is None:
         doc_type = "refund" if sale.kind.value == "refund" else "receipt"
         jobs.append(
             queue_document(

@@ -519,7 +519,21 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
     head = done.head
     jobs: list[dict[str, Any]] = []
     receipt_printer = printer_for(settings, head.counter_code, PrinterRole.RECEIPT)
-    if receipt_printer:
+    fiscal = None
+    if printer_for(settings, head.counter_code, PrinterRole.FISCAL):  # the RT's documento commerciale
+        from receipts.fiscal.jobs import queue_fiscal
+
+        fiscal = queue_fiscal(
+            session,
+            settings,
+            counter_code=head.counter_code,
+            counter_id=head.counter_id,
+            sale_id=head.id,
+            slip=_slip(settings, done),
+            original_sale_id=head.original_sale_id,
+            open_drawer=cash,
+        )
+    if receipt_printer and fiscal is None:
         doc_type = "refund" if head.kind.value == "refund" else "receipt"
         jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, _slip(settings, done), cash))
     kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
