@@ -10,7 +10,9 @@ from receipts.jobs import printer_for, queue_document
 from receipts.snapshots import kitchen_snapshot, sale_snapshot
 
 
-def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, open_drawer: bool) -> list[PrintJob]:
+def queue_sale_documents(
+    session: Session, settings: Settings, sale: Sale, *, open_drawer: bool, void: bool = False
+) -> list[PrintJob]:
     """The slip to the counter's receipt printer (and the drawer kick); kitchen items to the kitchen.
 
     A counter with no printer configured gets no job: the sale is still complete, and any slip
@@ -33,6 +35,7 @@ def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, op
             slip=sale_snapshot(session, settings, sale),
             original_sale_id=sale.original_sale_id,
             open_drawer=open_drawer,
+            void=void,
         )
     if receipt_printer and fiscal is None:
         doc_type = "refund" if sale.kind.value == "refund" else "receipt"

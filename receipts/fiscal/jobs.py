@@ -8,9 +8,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from orto.config import PrinterConfig, Settings
-from orto.errors import ConfigError
+from orto.errors import ConfigError, NotAllowed
 from orto.i18n import gettext as _
-from orto.models import FiscalDocument, LotteryCode, PrinterRole
+from orto.models import FiscalClosure, FiscalDocument, LotteryCode, PrinterRole
 from orto.models.base import table_of
 from receipts.fiscal.document import REFUND, VOID, FiscalReceipt
 from receipts.fiscal.rules import departments, receipt_of
@@ -55,6 +55,7 @@ def queue_fiscal(
     slip: dict[str, Any],
     original_sale_id: int | None = None,
     open_drawer: bool = False,
+    void: bool = False,
 ) -> int | None:
     """The fiscal document of a completed sale or refund; None if the counter has no RT.
 
@@ -71,7 +72,11 @@ def queue_fiscal(
             select(FiscalDocument.id).where(FiscalDocument.sale_id == original_sale_id, FiscalDocument.kind == "sale")
         )
         if refers_to is None:
+            if void:
+                raise NotAllowed(_("this sale has no documento commerciale to annul"))
             return None
+        if void:
+            return _queue_void(session, refers_to, sale_id)
     code = session.scalar(select(LotteryCode.code).where(LotteryCode.sale_id == sale_id))
     doc = receipt_of(slip, department_map(config), config.name, lottery_code=code, open_drawer=open_drawer)
     return _insert(session, doc, config.name, counter_id, sale_id, refers_to)
@@ -99,16 +104,27 @@ def _insert(
     )
 
 
-def queue_void(session: Session, original: FiscalDocument) -> int:
-    """An annullo of a document issued by mistake (the caller checks it may be voided)."""
-    doc = FiscalReceipt(VOID)
+def _queue_void(session: Session, refers_to: int, sale_id: int) -> int:
+    """An annullo: only of a document the RT issued and whose day the RT has not closed yet."""
+    original = session.get(FiscalDocument, refers_to, with_for_update=True)
+    assert original is not None
+    closed = original.z_number is not None and session.scalar(
+        select(FiscalClosure.id).where(
+            FiscalClosure.printer == original.printer, FiscalClosure.z_number >= original.z_number
+        )
+    )
+    if closed:
+        raise NotAllowed(_("the RT's day of that document is closed (Z done): refund it with a reso"))
+    already = session.scalar(select(FiscalDocument.id).where(FiscalDocument.refers_to_id == original.id).limit(1))
+    if already is not None:  # the RT annuls a whole document: not one already (partly) given back
+        raise NotAllowed(_("that documento commerciale already has a reso or an annullo"))
     row = FiscalDocument(
-        sale_id=original.sale_id,
+        sale_id=sale_id,
         kind=VOID,
         printer=original.printer,
         counter_id=original.counter_id,
         status="pending",
-        document=doc.to_json(),
+        document=FiscalReceipt(VOID).to_json(),
         refers_to_id=original.id,
         in_doubt=False,
         attempts=0,

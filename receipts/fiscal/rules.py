@@ -81,7 +81,9 @@ def departments(printer: str, raw: object) -> dict[int, int]:
 
 
 def percent(rate_bp: int) -> str:
-    return f"{Decimal(rate_bp) / 100:f}".rstrip("0").rstrip(".")
+    """1000 -> "10", 550 -> "5.5": the rate as orto.toml names it."""
+    whole, part = divmod(rate_bp, 100)
+    return str(whole) if part == 0 else f"{whole}.{part:02d}".rstrip("0")
 
 
 def check_rates(printer: str, mapping: Mapping[int, int], rates: Iterable[int]) -> None:

@@ -262,7 +262,7 @@ class SimulatedRT:
             date, clock = now.strftime("%d%m%Y"), now.strftime("%H:%M")
             if ref_kind == "VOID":
                 assert target is not None
-                if target.voided or target.z_number != self.z_number:
+                if target.voided or target.refunded_cents or target.z_number != self.z_number:
                     raise Refusal("VOID_NOT_POSSIBLE")
                 target.voided = True
                 doc = SimDocument(
