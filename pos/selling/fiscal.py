@@ -156,6 +156,23 @@ def fiscal_z(
         return FiscalComparison(config.name, result.z_number, rt_side, orto_side, differences, closure.id)
 
 
+def close_day(
+    db: Database, settings: Settings, counter_id: int, actor: Operator, *, client_factory: Any = client_for
+) -> tuple[FiscalComparison, Any]:
+    """The manager's Z at a counter with an RT: the RT's Z, then Orto's Z of the same day.
+
+    Orto's own conditions are checked first (the shift closed), so the RT's day is never closed
+    while Orto's cannot be.
+    """
+    from pos.selling.shifts import open_shift_of, z_report
+
+    with db.read() as session:
+        if open_shift_of(session, counter_id) is not None:
+            raise NotAllowed(_("close the shift before the Z report"))
+    comparison = fiscal_z(db, settings, counter_id, actor, client_factory=client_factory)
+    return comparison, z_report(db, settings, counter_id, actor.id)
+
+
 def fiscal_x(
     db: Database, settings: Settings, counter_id: int, *, client_factory: Any = client_for
 ) -> FiscalComparison:
@@ -182,7 +199,9 @@ def comparison_lines(comparison: FiscalComparison) -> list[str]:
         label = _("VAT {rate} %").format(rate=_pct(int(key))) if key.isdigit() else key
         lines.append(row(label, comparison.rt["vat"].get(key, 0), comparison.orto["vat"].get(key, 0)))
     for key in sorted(set(comparison.rt["payments"]) | set(comparison.orto["payments"])):
-        lines.append(row(_payment_label(key), comparison.rt["payments"].get(key, 0), comparison.orto["payments"].get(key, 0)))
+        lines.append(
+            row(_payment_label(key), comparison.rt["payments"].get(key, 0), comparison.orto["payments"].get(key, 0))
+        )
     lines.append(row(_("Total"), comparison.rt["total"], comparison.orto["total"]))
     lines.append(_("RT and Orto agree") if comparison.equal else _("RT and Orto DIFFER: the difference is stored"))
     return lines

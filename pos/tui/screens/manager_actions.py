@@ -318,6 +318,25 @@ def z_report(screen: SaleScreen) -> None:
         }
         screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
 
+    if screen.ctx.fiscal_printer:  # the RT's Z first, then Orto's; both side by side
+        from pos.selling.fiscal import close_day, comparison_lines
+
+        def show_both(done: tuple[object, object]) -> None:
+            comparison, report = done
+            doc = {
+                "kind": "z_report",
+                "counter": screen.ctx.counter.name,
+                "number": getattr(report, "number", 0),
+                "totals": getattr(report, "totals", {}),
+            }
+            text = "\n".join(comparison_lines(comparison)) + "\n\n" + render_text(shift_report(doc))  # type: ignore[arg-type]
+            screen.app.push_screen(TextPreview(_("Z report"), text))
+
+        assert screen.ctx.operator is not None
+        screen.call(
+            close_day, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, screen.ctx.operator, done=show_both
+        )
+        return
     screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -26,6 +27,9 @@ from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 from pos.tui.keys import KeyBar
 from receipts.queue import FAULTS
+
+if TYPE_CHECKING:
+    from receipts.fiscal.queue import FiscalQueue
 
 
 class SaleScreen(TillScreen):
@@ -188,6 +192,9 @@ class SaleScreen(TillScreen):
             self.query_one(selector, Static).update(text)
 
     def _refresh_printer(self) -> None:
+        if self.ctx.fiscal_printer and self.till.fiscal_queue is not None:
+            self._refresh_rt(self.till.fiscal_queue, self.ctx.fiscal_printer)
+            return
         queue, name = self.till.queue, self.ctx.receipt_printer
         if queue is None or name is None:
             self._status(_("none") if name is None else None)
@@ -198,6 +205,18 @@ class SaleScreen(TillScreen):
             kind = getattr(state, "state", "unknown")
             label = _(kind)
             self._status(label + (f" ({pending})" if pending else ""))
+            self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
+
+        self.call(queue.state, name, done=show)
+
+    def _refresh_rt(self, queue: FiscalQueue, name: str) -> None:
+        """The RT's state in words on the status line (the documents still to issue counted)."""
+        from receipts.fiscal.queue import state_words
+
+        def show(state: object) -> None:
+            kind = getattr(state, "state", "unknown")
+            pending = getattr(state, "pending", 0)
+            self._status(state_words(kind, pending))
             self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
 
         self.call(queue.state, name, done=show)
@@ -506,6 +525,8 @@ class SaleScreen(TillScreen):
             return
         if self.till.queue is not None:
             self.till.queue.kick()
+        if self.till.fiscal_queue is not None:
+            self.till.fiscal_queue.kick()
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("CHANGE"))
         self.query_one("#total", Digits).update(format_amount(result.change_cents))
