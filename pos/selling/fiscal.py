@@ -92,7 +92,7 @@ def _counter_rt(db: Database, settings: Settings, counter_id: int) -> tuple[Coun
 
 
 def _issue_pending(db: Database, settings: Settings, printer: str, factory: Any) -> None:
-    FiscalQueue(db, settings, client_factory=factory).run_once()
+    FiscalQueue(db, settings, client_factory=factory, now_please=True).run_once()
     with db.read() as session:
         waiting = session.scalar(
             select(func.count())

@@ -76,6 +76,8 @@ class FiscalQueue(PrintQueue):
     """PrintQueue's thread, lease and back-off, over the fiscal documents of this terminal's RTs."""
 
     client_factory: Callable[[PrinterConfig], EpsonRT] = client_for
+    # a person asked for it now (orto fiscal run, the Z): waiting documents are tried at once
+    now_please: bool = False
     _rt_printers: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -126,7 +128,8 @@ class FiscalQueue(PrintQueue):
                 .with_for_update(skip_locked=True)
             )
             if doc is None or (doc.next_attempt_at is not None and doc.next_attempt_at > moment):
-                return None
+                if doc is None or doc.status == "issuing" or not self.now_please:
+                    return None
             receipt = FiscalReceipt.from_json(doc.document)
             if doc.refers_to_id is not None:
                 original = session.get(FiscalDocument, doc.refers_to_id)

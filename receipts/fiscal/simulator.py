@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from orto.localtime import ROME  # the RT keeps Italian time
 from receipts.fiscal.protocol import cents, parse_cents
 
 DEFAULT_DEPARTMENTS = {1: 400, 2: 1000, 3: 2200, 4: 500}  # department -> VAT rate (bp)
 MAX_DESCRIPTION = 38
-ROME = ZoneInfo("Europe/Rome")  # the RT keeps Italian time
 
 
 @dataclass
