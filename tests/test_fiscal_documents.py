@@ -195,3 +195,19 @@ def test_the_z_waits_for_documents_still_to_issue(db: Database, rt: SimulatedRT)
     with pytest.raises(NotAllowed):
         fiscal_z(db, shop.settings, shop.counter, cashier)
     assert rt.closures == []
+
+
+def test_a_catalog_rate_without_department_is_a_configuration_error_at_start(db: Database, rt: SimulatedRT) -> None:
+    from receipts.fiscal.jobs import check_catalog
+    from receipts.fiscal.queue import FiscalQueue
+
+    shop = fiscal_shop(db, rt)
+    config = shop.settings.printers["cassa"]
+    printers = dict(shop.settings.printers)
+    printers["cassa"] = PrinterConfig("cassa", "epson-rt", {**config.options, "departments": {"4": 1, "10": 2}})
+    shop.settings = replace(shop.settings, printers=printers)
+    with db.read() as session, pytest.raises(ConfigError, match="VAT 22 % of the catalog"):
+        check_catalog(session, shop.settings)
+    worker = FiscalQueue(db, shop.settings)
+    assert "22 %" in (worker.check() or "")
+    assert worker.state("cassa").state == "error"

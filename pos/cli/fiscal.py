@@ -51,9 +51,12 @@ def _counter_of(name: str) -> int:
 @fiscal_app.command("status")
 def status(name: NameArg) -> None:
     """The RT's state and paper, its serial, last document and Z numbers, its clock against ours."""
+    from receipts.fiscal.jobs import check_catalog
     from receipts.fiscal.queue import FiscalQueue, client_for, state_words
 
     config = _rt(name)
+    with state.database().read() as session:
+        check_catalog(session, state.settings)  # a rate without department: said before anything else
     rt_state = client_for(config).status()
     pending = FiscalQueue(state.database(), state.settings).state(name).pending
     typer.echo(f"{name}: {state_words(rt_state.state, pending)}")

@@ -13,7 +13,7 @@ from orto.i18n import gettext as _
 from orto.models import FiscalClosure, FiscalDocument, LotteryCode, PrinterRole
 from orto.models.base import table_of
 from receipts.fiscal.document import REFUND, VOID, FiscalReceipt
-from receipts.fiscal.rules import departments, receipt_of
+from receipts.fiscal.rules import check_rates, departments, receipt_of
 from receipts.jobs import printer_for
 
 KIND = "epson-rt"
@@ -133,3 +133,23 @@ def _queue_void(session: Session, refers_to: int, sale_id: int) -> int:
     session.add(row)
     session.flush()
     return row.id
+
+
+def check_catalog(session: Session, settings: Settings) -> None:
+    """At start: every VAT rate of the catalog's active products has a department on each RT.
+
+    A ConfigError names the RT and the rate; the counter's sales would be refused anyway, this
+    says it before the first customer.
+    """
+    from orto.models import Product
+
+    rates: set[int] = set()
+    for rate, onsite in session.execute(
+        select(Product.vat_rate_bp, Product.onsite_vat_rate_bp).where(Product.active.is_(True)).distinct()
+    ):
+        rates.add(rate)
+        if onsite is not None:
+            rates.add(onsite)
+    for config in settings.printers.values():
+        if config.kind == KIND:
+            check_rates(config.name, department_map(config), rates)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -27,6 +27,7 @@ from receipts.fiscal.jobs import KIND
 from receipts.queue import PRINTING_LEASE, PrinterState, PrintQueue
 
 OPEN = ("pending", "issuing")
+PROBE_EVERY = timedelta(seconds=30)
 
 
 def client_for(config: PrinterConfig) -> EpsonRT:
@@ -83,6 +84,25 @@ class FiscalQueue(PrintQueue):
     def __post_init__(self) -> None:
         self._rt_printers = [n for n, p in self.settings.printers.items() if p.kind == KIND]
 
+    def check(self) -> str | None:
+        """The configuration against the catalog (receipts.fiscal.jobs.check_catalog): the error, shown as
+        every RT's state, or None."""
+        from orto.errors import ConfigError
+        from receipts.fiscal.jobs import check_catalog
+
+        try:
+            with self.db.read() as session:
+                check_catalog(session, self.settings)
+        except ConfigError as exc:
+            for printer in self._rt_printers:
+                self._set_state(printer, "error", str(exc))
+            return str(exc)
+        return None
+
+    def start(self) -> None:
+        self.check()
+        super().start()
+
     def recover(self, now: datetime | None = None) -> int:
         """Documents left 'issuing' by a process that died go back to pending, still in doubt."""
         moment = now or utcnow()
@@ -110,6 +130,7 @@ class FiscalQueue(PrintQueue):
             while True:
                 outcome = self._issue_next(printer, now)
                 if outcome is None:
+                    self._probe(printer)
                     break
                 issued += outcome
                 if outcome == 0:
@@ -182,6 +203,18 @@ class FiscalQueue(PrintQueue):
         self._issued(doc_id, issued, status.serial)
         self._set_state(printer, status.state if status.state != "unknown" else "ok", None)
         return 1
+
+    def _probe(self, printer: str) -> None:
+        """Nothing to issue: ask the RT its state now and then, so the till shows it before a sale."""
+        with self._lock:
+            known = self._states.get(printer)
+            fresh = known is not None and known.updated_at is not None and utcnow() - known.updated_at < PROBE_EVERY
+        if fresh:
+            return
+        try:
+            self._set_state(printer, self.client_factory(self.settings.printers[printer]).status().state, None)
+        except FiscalFault as fault:
+            self._set_state(printer, fault.state, str(fault))
 
     def _mark_sending(self, doc_id: int, z: int | None, number: int | None) -> None:
         with self.db.write() as session:

@@ -216,7 +216,10 @@ class SaleScreen(TillScreen):
         def show(state: object) -> None:
             kind = getattr(state, "state", "unknown")
             pending = getattr(state, "pending", 0)
-            self._status(state_words(kind, pending))
+            words = state_words(kind, pending)
+            if self.ctx.settings.printers[name].options.get("simulated"):
+                words = _("SIMULATED RT, not fiscal") + " · " + words
+            self._status(words)
             self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
 
         self.call(queue.state, name, done=show)
