@@ -205,13 +205,18 @@ def reprint(db: Database, job_id: int, *, printer: str | None = None) -> int:
         original = session.get(PrintJob, job_id)
         if original is None:
             raise NotFound(_("no print job {id}").format(id=job_id))
+        document = original.document
+        if original.doc_type in ("receipt", "refund") and original.doc_id is not None:
+            from receipts.fiscal.copies import with_fiscal_reference
+
+            document = with_fiscal_reference(session, original.doc_id, document)
         copy = PrintJob(
             printer=printer or original.printer,
             role=original.role,
             counter_id=original.counter_id,
             doc_type=original.doc_type,
             doc_id=original.doc_id,
-            document=original.document,
+            document=document,
             open_drawer=False,
             reprint_of_id=original.id,
         )

@@ -211,3 +211,23 @@ def test_a_catalog_rate_without_department_is_a_configuration_error_at_start(db:
     worker = FiscalQueue(db, shop.settings)
     assert "22 %" in (worker.check() or "")
     assert worker.state("cassa").state == "error"
+
+
+def test_a_copy_carries_the_rts_reference_and_never_reaches_the_rt(db: Database, rt: SimulatedRT) -> None:
+    from orto.models import PrintJob
+    from receipts.documents import customer_slip
+    from receipts.fiscal.copies import queue_copy
+    from receipts.layout import Text
+    from receipts.queue import reprint
+
+    shop, sale = _issued_sale(db, rt)
+    job_id = queue_copy(db, shop.settings, sale.id, "PAL-1")
+    again = reprint(db, job_id)
+    [original] = documents(db)
+    with db.read() as session:
+        for jid in (job_id, again):
+            job = session.get(PrintJob, jid)
+            assert job is not None and job.printer == "banco"
+            texts = [e.text for e in customer_slip(job.document).elements if isinstance(e, Text)]
+            assert f"Documento commerciale 0001-0001 of {original.rt_date}, RT {rt.serial}" in texts
+    assert len(rt.issued()) == 1
