@@ -50,3 +50,20 @@ async def test_the_managers_z_closes_the_rt_and_shows_rt_and_orto_side_by_side(d
         closure = session.scalars(select(FiscalClosure)).one()
         assert closure.differences == {} and closure.rt_totals["total"] == sale.total_cents
         assert session.scalars(select(ZReport)).one().totals["net_cents"] == sale.total_cents
+
+
+async def test_the_cashier_adds_a_lotteria_code_that_reaches_the_rt(db: Database, rt: SimulatedRT) -> None:
+    from orto.models import LotteryCode
+    from tests.test_tui_flows import menu_entry, scan, type_text
+
+    shop = fiscal_shop(db, rt)
+    app = OrtoTill(db, shop.settings, _counter(db, shop.counter), start_queue=False)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await login(pilot)
+        await scan(pilot, "8001234567897")
+        await menu_entry(pilot, "lottery")
+        await type_text(pilot, "ab12cd34")
+        await pilot.press("enter")
+        await settle(pilot)
+    with db.read() as session:
+        assert [row.code for row in session.scalars(select(LotteryCode))] == ["AB12CD34"]
