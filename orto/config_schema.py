@@ -31,7 +31,13 @@ class Key:
     required: bool = False
 
     def expected(self) -> str:
-        names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false")}
+        names = {
+            str: _("text"),
+            int: _("a whole number"),
+            float: _("a number"),
+            bool: _("true or false"),
+            dict: _("a table"),
+        }
         if float in self.types:
             what = _("a number")
         elif len(self.types) > 1:
@@ -96,8 +102,18 @@ PRINTER_KINDS: dict[str, dict[str, Key]] = {
     "usb": {"vendor_id": Key((str, int), required=True), "product_id": Key((str, int), required=True)},
     "serial": {"device": TEXT, "baudrate": Key((int,), choices=(1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200))},
     "none": {},
+    # an Italian RT speaking Epson's Fiscal ePOS-Print (docs/fiscal.md); departments maps each VAT
+    # percentage to the RT's reparto, checked against the catalog when the fiscal queue starts
+    "epson-rt": {
+        "host": Key((str,), required=True),
+        "port": whole(1, 65_535),
+        "timeout": Key((int, float), 0.1, 120),
+        "departments": Key((dict,), required=True),
+        "devid": TEXT,
+        "simulated": FLAG,
+    },
 }
-COUNTER_ROLES = ("receipt", "kitchen", "label")
+COUNTER_ROLES = ("receipt", "kitchen", "label", "fiscal")
 
 
 def check(raw: Mapping[str, Any], path: Path | None) -> None:

@@ -117,6 +117,7 @@ class PrinterRole(StrEnum):
     RECEIPT = "receipt"
     KITCHEN = "kitchen"
     LABEL = "label"
+    FISCAL = "fiscal"  # an RT: the documento commerciale instead of the slip
 
 
 class TransferStatus(StrEnum):

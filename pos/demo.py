@@ -145,6 +145,34 @@ def with_demo_printer(settings: Settings, counter_code: str) -> Settings:
     )
 
 
+def with_fiscal_simulator(settings: Settings, counter_code: str) -> tuple[Settings, int]:
+    """``orto demo --fiscal-sim``: the counter's documents go to a simulated RT in this process
+    (receipts.fiscal.simulator), marked ``simulated`` so the till says it is not a fiscal device."""
+    from receipts.fiscal.simulator import SimulatedRT
+
+    rt = SimulatedRT().start()  # a daemon thread: it ends with the demo
+    printer = PrinterConfig(
+        "rt-sim",
+        "epson-rt",
+        {
+            "host": "127.0.0.1",
+            "port": rt.port,
+            "timeout": 3,
+            "simulated": True,
+            "departments": {"4": 1, "10": 2, "22": 3, "5": 4},
+        },
+    )
+    assigned = {**settings.counter_printers.get(counter_code, {}), "fiscal": "rt-sim"}
+    return (
+        replace(
+            settings,
+            printers={**settings.printers, "rt-sim": printer},
+            counter_printers={**settings.counter_printers, counter_code: assigned},
+        ),
+        rt.port,
+    )
+
+
 def build_demo(db: Database, today: date) -> str:
     """Fill an empty database with the demo shop; returns a one-line summary."""
     rng = random.Random(_SEED)

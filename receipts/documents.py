@@ -69,6 +69,18 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
     elements += _title(_("REFUND") + " - " + NON_FISCAL if refund else NON_FISCAL)
     if refund and doc.get("original_number"):
         elements.append(Text(_("Refund of sale no. {number}").format(number=doc["original_number"])))
+    fiscal = doc.get("fiscal")
+    if fiscal:  # a copy of a sale the RT certified: its reference, so the copy points to the real one
+        elements.append(
+            Text(
+                _("Documento commerciale {z}-{number} of {date}, RT {serial}").format(
+                    z=f"{fiscal['z_number']:04d}",
+                    number=f"{fiscal['doc_number']:04d}",
+                    date=fiscal["date"],
+                    serial=fiscal["serial"],
+                )
+            )
+        )
     any_km0 = False
     for line in doc["lines"]:
         mark = " *km0" if line.get("km0") else ""

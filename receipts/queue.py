@@ -269,14 +269,20 @@ def reprint(db: Database, job_id: int, *, actor: Operator, printer: str | None =
 
 
 def _copy(session: Session, original: PrintJob, printer: str | None) -> int:
-    """A new job for the same document, linked to it (and so printed with COPY at the top)."""
+    """A new job for the same document, linked to it (and so printed with COPY at the top); a
+    sale's or refund's copy carries the RT's reference of its documento commerciale."""
+    document = {k: v for k, v in original.document.items() if k != RESENT}
+    if original.doc_type in ("receipt", "refund") and original.doc_id is not None:
+        from receipts.fiscal.copies import with_fiscal_reference
+
+        document = with_fiscal_reference(session, original.doc_id, document)
     copy = PrintJob(
         printer=printer or original.printer,
         role=original.role,
         counter_id=original.counter_id,
         doc_type=original.doc_type,
         doc_id=original.doc_id,
-        document={k: v for k, v in original.document.items() if k != RESENT},
+        document=document,
         open_drawer=False,
         reprint_of_id=original.id,
     )

@@ -10,7 +10,9 @@ from receipts.jobs import printer_for, queue_document
 from receipts.snapshots import kitchen_snapshot, sale_snapshot
 
 
-def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, open_drawer: bool) -> list[PrintJob]:
+def queue_sale_documents(
+    session: Session, settings: Settings, sale: Sale, *, open_drawer: bool, void: bool = False
+) -> list[PrintJob]:
     """The slip to the counter's receipt printer (and the drawer kick); kitchen items to the kitchen.
 
     A counter with no printer configured gets no job: the sale is still complete, and any slip
@@ -20,7 +22,22 @@ def queue_sale_documents(session: Session, settings: Settings, sale: Sale, *, op
     assert counter is not None
     jobs: list[PrintJob] = []
     receipt_printer = printer_for(settings, counter.code, PrinterRole.RECEIPT)
-    if receipt_printer:
+    fiscal = None
+    if printer_for(settings, counter.code, PrinterRole.FISCAL):  # the RT's documento commerciale or reso
+        from receipts.fiscal.jobs import queue_fiscal
+
+        fiscal = queue_fiscal(
+            session,
+            settings,
+            counter_code=counter.code,
+            counter_id=counter.id,
+            sale_id=sale.id,
+            slip=sale_snapshot(session, settings, sale),
+            original_sale_id=sale.original_sale_id,
+            open_drawer=open_drawer,
+            void=void,
+        )
+    if receipt_printer and fiscal is None:
         doc_type = "refund" if sale.kind.value == "refund" else "receipt"
         jobs.append(
             queue_document(

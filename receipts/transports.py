@@ -259,4 +259,11 @@ def transport_for(printer: PrinterConfig) -> Transport:
         return EscposDeviceTransport(printer.kind, dict(options))
     if printer.kind == "none":
         return NoPrinter()
+    if printer.kind == "epson-rt":  # an RT takes fiscal documents only (receipts.fiscal), never slips
+        raise PrinterFault(
+            "error",
+            _("printer {name} is an RT: it issues fiscal documents only; name a slip printer for this role").format(
+                name=printer.name
+            ),
+        )
     raise PrinterFault("error", _("printer {name}: unknown kind {kind!r}").format(name=printer.name, kind=printer.kind))

@@ -140,15 +140,15 @@ name = "Fuori e Dentro"
 def test_printer_kinds_are_one_table_others_can_extend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from orto import config_schema
 
-    _toml(tmp_path, '[printers.rt]\nkind = "epson-rt"\nhost = "h"\ndepartments = 4\n')
-    with pytest.raises(ConfigError, match="kind = 'epson-rt'"):
+    _toml(tmp_path, '[printers.st]\nkind = "star-tsp"\nhost = "h"\ndepartments = 4\n')
+    with pytest.raises(ConfigError, match="kind = 'star-tsp'"):
         load_settings()
     monkeypatch.setitem(
         config_schema.PRINTER_KINDS,
-        "epson-rt",
+        "star-tsp",
         {"host": config_schema.Key((str,), required=True), "departments": config_schema.whole(1, 99)},
     )
-    assert load_settings().printers["rt"].options == {"host": "h", "departments": 4}
+    assert load_settings().printers["st"].options == {"host": "h", "departments": 4}
 
 
 def test_the_cli_says_it_in_one_line_with_exit_2(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from orto.enums import (
 )
 from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
+from orto.models.fiscal import FiscalClosure, FiscalDocument, LotteryCode
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
@@ -72,6 +73,8 @@ __all__ = [
     "Delivery",
     "DeliveryLine",
     "Donation",
+    "FiscalClosure",
+    "FiscalDocument",
     "FundMovement",
     "GiftCard",
     "GiftCardMovement",
@@ -79,6 +82,7 @@ __all__ = [
     "LocationKind",
     "Lot",
     "LotOrigin",
+    "LotteryCode",
     "MarkdownRule",
     "MovementKind",
     "Payment",

@@ -56,6 +56,10 @@ def demo(
         str,
         typer.Option("--counter", help="The counter to open: PAL-1 (emporio), CAP-1 (cucina, catering), MON-1 (bar)."),
     ] = "PAL-1",
+    fiscal_sim: Annotated[
+        bool,
+        typer.Option("--fiscal-sim", help="Issue the counter's documents on a simulated RT (not a fiscal device)."),
+    ] = False,
 ) -> None:
     """Open the till on a demo shop (built the first time, kept apart from the real database)."""
     from pos.demo import prepare_demo
@@ -63,6 +67,15 @@ def demo(
     db, report = prepare_demo(state, rebuild=rebuild, counter=counter)
     for line in report:
         typer.echo(line)
+    if fiscal_sim:
+        from pos.demo import with_fiscal_simulator
+
+        state._settings, port = with_fiscal_simulator(state.settings, counter.upper())
+        typer.echo(
+            _(
+                "SIMULATED RT on 127.0.0.1:{port}: a simulation, NOT a fiscal device; nothing issued has fiscal value."
+            ).format(port=port)
+        )
     if not no_tui:
         from pos.cli.till import open_till
 

@@ -58,6 +58,7 @@ from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, r
 from pos.selling.pricing import markdown_for, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
 from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
+from receipts.jobs import printer_for
 
 _FIRST = (PaymentMethod.CARD, PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER)
 
@@ -383,6 +384,8 @@ def complete_sale(
                 raise NotAllowed(_("{product}: {reason}").format(product=ln.description, reason=reason))
         done_figures = _figures(session, head, lines, lots, day)
         total = sum(f.total_cents for f in done_figures)
+        if total == 0 and printer_for(settings, head.counter_code, PrinterRole.FISCAL):
+            raise InvalidInput(_("a sale of zero cannot be certified on the RT"))
 
         due = total
         warnings: list[str] = []
@@ -526,13 +529,26 @@ def _audit_rows(done: _Completed, user_id: int, cash: bool) -> list[dict[str, An
 
 def _queue_documents(session: Session, settings: Settings, done: _Completed, cash: bool) -> list[int]:
     """receipts.sale_documents.queue_sale_documents, from the rows in hand: one executemany."""
-    from receipts.jobs import printer_for
     from receipts.snapshots import kitchen_snapshot
 
     head = done.head
     jobs: list[dict[str, Any]] = []
     receipt_printer = printer_for(settings, head.counter_code, PrinterRole.RECEIPT)
-    if receipt_printer:
+    fiscal = None
+    if printer_for(settings, head.counter_code, PrinterRole.FISCAL):  # the RT's documento commerciale
+        from receipts.fiscal.jobs import queue_fiscal
+
+        fiscal = queue_fiscal(
+            session,
+            settings,
+            counter_code=head.counter_code,
+            counter_id=head.counter_id,
+            sale_id=head.id,
+            slip=_slip(settings, done),
+            original_sale_id=head.original_sale_id,
+            open_drawer=cash,
+        )
+    if receipt_printer and fiscal is None:
         doc_type = "refund" if head.kind.value == "refund" else "receipt"
         jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, _slip(settings, done), cash))
     kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
@@ -551,6 +567,8 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
 
 def _insert_returning_ids(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
     """The new ids, in order; one row (the usual case) skips the executemany machinery."""
+    if not rows:
+        return []
     if len(rows) == 1:
         return [session.execute(stmt, rows[0]).scalar_one()]
     return list(session.execute(stmt, rows).scalars())

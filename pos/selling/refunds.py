@@ -194,8 +194,15 @@ def refund(
     to_method: PaymentMethod | None = None,
     approver_pin: str | None = None,
     reason: str = "",
+    void: bool = False,
 ) -> SaleResult:
-    """Refund all (``lines=None``) or part of a completed sale; returns the refund document."""
+    """Refund all (``lines=None``) or part of a completed sale; returns the refund document.
+
+    ``void``: the sale's documento commerciale was issued by mistake moments ago: the RT annuls it
+    (an annullo, whole sale only, before the RT's Z) instead of issuing a reso.
+    """
+    if void and lines is not None:
+        raise NotAllowed(_("an annullo voids the whole document: refund single lines with a reso"))
     limits.text(reference, _("sale number"), 64)
     limits.text(reason, _("reason"), lines=True)
     for item in lines or ():
@@ -333,7 +340,7 @@ def refund(
             audit(session, "drawer_opened", actor.id, approver_id=approver, counter_id=counter_id)
         from receipts.sale_documents import queue_sale_documents
 
-        jobs = queue_sale_documents(session, settings, refund_sale, open_drawer=cash)
+        jobs = queue_sale_documents(session, settings, refund_sale, open_drawer=cash, void=void)
         result = view(session, refund_sale)
         return SaleResult(result, 0, cash, tuple(j.id for j in jobs))
 

@@ -52,6 +52,7 @@ class OrtoTill(App[None]):
         self.demo_pins = demo_pins or []
         self.start_queue = start_queue
         self.queue: Any = None
+        self.fiscal_queue: Any = None  # the RTs' documents, when orto.toml names an "epson-rt"
         self.context: TillContext | None = None
         # the login list when it was read before the database opened (``opening``)
         self.users = users
@@ -157,10 +158,18 @@ class OrtoTill(App[None]):
             queue = PrintQueue(self.db, self.settings)
             queue.start()
             self.queue = queue
+            if any(p.kind == "epson-rt" for p in self.settings.printers.values()):
+                from receipts.fiscal.queue import FiscalQueue
+
+                fiscal = FiscalQueue(self.db, self.settings)
+                fiscal.start()
+                self.fiscal_queue = fiscal
 
     def on_unmount(self) -> None:
         if self.queue is not None:
             self.queue.stop(timeout=1.0)
+        if self.fiscal_queue is not None:
+            self.fiscal_queue.stop(timeout=1.0)
 
 
 class TillScreen(Screen[Any]):

@@ -64,5 +64,10 @@ class TillContext:
         return self.database
 
     @property
+    def fiscal_printer(self) -> str | None:
+        """The counter's RT: its documento commerciale replaces the slip."""
+        return self.settings.counter_printers.get(self.counter.code, {}).get("fiscal")
+
+    @property
     def receipt_printer(self) -> str | None:
         return self.settings.counter_printers.get(self.counter.code, {}).get("receipt")

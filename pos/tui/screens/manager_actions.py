@@ -326,6 +326,25 @@ def z_report(screen: SaleScreen) -> None:
         }
         screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
 
+    if screen.ctx.fiscal_printer:  # the RT's Z first, then Orto's; both side by side
+        from pos.selling.fiscal import close_day, comparison_lines
+
+        def show_both(done: tuple[object, object]) -> None:
+            comparison, report = done
+            doc = {
+                "kind": "z_report",
+                "counter": screen.ctx.counter.name,
+                "number": getattr(report, "number", 0),
+                "totals": getattr(report, "totals", {}),
+            }
+            text = "\n".join(comparison_lines(comparison)) + "\n\n" + render_text(shift_report(doc))  # type: ignore[arg-type]
+            screen.app.push_screen(TextPreview(_("Z report"), text))
+
+        assert screen.ctx.operator is not None
+        screen.call(
+            close_day, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, screen.ctx.operator, done=show_both
+        )
+        return
     screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show)
 
 
@@ -352,6 +371,33 @@ def near_expiry_list(screen: SaleScreen) -> None:
     screen.call(near_expiry, screen.ctx.db, screen.ctx.counter.site_id, days=days, done=show)
 
 
+def lottery_code(screen: SaleScreen) -> None:
+    """The customer's lotteria degli scontrini code on the open sale; it reaches the RT with it."""
+    from pos.selling.fiscal import set_lottery_code
+
+    if not screen.ctx.fiscal_printer:
+        screen.notify(_("This counter has no RT: the lotteria code goes only on a documento commerciale."))
+        return
+    if screen.sale is None or not screen.sale.lines:
+        screen.notify(_("Ring up the sale first, then add the lotteria code."))
+        return
+    sale_id = screen.sale.id
+
+    def go(code: str | None) -> None:
+        if code:
+            assert screen.ctx.operator is not None
+            screen.call(
+                set_lottery_code,
+                screen.ctx.db,
+                sale_id,
+                screen.ctx.operator,
+                code,
+                done=lambda clean: screen.notify(_("Lotteria code {code} added to the sale.").format(code=clean)),
+            )
+
+    screen.app.push_screen(TextPrompt(_("Lotteria degli scontrini: the customer's code (8 characters)")), go)
+
+
 def tabs(screen: SaleScreen) -> None:
     from pos.tui.screens.tabs import TabsScreen
 
@@ -367,6 +413,7 @@ register(MenuEntry("stock", N_("Stock lookup (lots, dates, every site)"), stock_
 register(MenuEntry("near_expiry", N_("Near-expiry list"), near_expiry_list))
 register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
 register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
+register(MenuEntry("lottery", N_("Lotteria degli scontrini code"), lottery_code))
 register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1)))
 register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1)))
 register(MenuEntry("x", N_("X report (day so far)"), x_report))

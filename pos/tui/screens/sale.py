@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -26,6 +27,9 @@ from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 from pos.tui.keys import KeyBar
 from receipts.queue import FAULTS, confirm_printed, unconfirmed_jobs
+
+if TYPE_CHECKING:
+    from receipts.fiscal.queue import FiscalQueue
 
 
 class SaleScreen(TillScreen):
@@ -188,6 +192,9 @@ class SaleScreen(TillScreen):
             self.query_one(selector, Static).update(text)
 
     def _refresh_printer(self) -> None:
+        if self.ctx.fiscal_printer and self.till.fiscal_queue is not None:
+            self._refresh_rt(self.till.fiscal_queue, self.ctx.fiscal_printer)
+            return
         queue, name = self.till.queue, self.ctx.receipt_printer
         if queue is None or name is None:
             self._status(_("none") if name is None else None)
@@ -240,6 +247,21 @@ class SaleScreen(TillScreen):
             )
 
         self.call(unconfirmed_jobs, self.till.db, [name], done=ask)
+
+    def _refresh_rt(self, queue: FiscalQueue, name: str) -> None:
+        """The RT's state in words on the status line (the documents still to issue counted)."""
+        from receipts.fiscal.queue import state_words
+
+        def show(state: object) -> None:
+            kind = getattr(state, "state", "unknown")
+            pending = getattr(state, "pending", 0)
+            words = state_words(kind, pending)
+            if self.ctx.settings.printers[name].options.get("simulated"):
+                words = _("SIMULATED RT, not fiscal") + " · " + words
+            self._status(words)
+            self._say_printer_change(name, kind, pending, getattr(state, "last_error", None))
+
+        self.call(queue.state, name, done=show)
 
     def _say_printer_change(self, name: str, kind: str, pending: int, error: str | None) -> None:
         """A notice when the printer fails and when it is back; selling goes on either way."""
@@ -545,6 +567,8 @@ class SaleScreen(TillScreen):
             return
         if self.till.queue is not None:
             self.till.queue.kick()
+        if self.till.fiscal_queue is not None:
+            self.till.fiscal_queue.kick()
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("CHANGE"))
         self.query_one("#total", Digits).update(format_amount(result.change_cents))

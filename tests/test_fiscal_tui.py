@@ -1,0 +1,69 @@
+"""The manager's Z at the till (Textual's Pilot) closes the RT's day first and shows both totals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from orto.db import Database
+from orto.models import FiscalClosure, ZReport
+from orto.money import format_money
+from pos import selling
+from pos.tui.app import OrtoTill
+from pos.tui.screens.dialogs import TextPreview
+from pos.tui.screens.manager_actions import z_report
+from receipts.fiscal.simulator import SimulatedRT
+from tests.fiscal_shop import done_when_sale, fiscal_shop, queue
+from tests.shop import MANAGER_PIN
+from tests.test_tui_flows import _counter, login, settle
+
+
+@pytest.fixture
+def rt() -> Iterator[SimulatedRT]:
+    server = SimulatedRT().start()
+    yield server
+    server.stop()
+
+
+async def test_the_managers_z_closes_the_rt_and_shows_rt_and_orto_side_by_side(db: Database, rt: SimulatedRT) -> None:
+    shop = fiscal_shop(db, rt)
+    sale = done_when_sale(db, shop).sale
+    assert queue(db, shop).run_once() == 1
+    selling.close_shift(db, shop.counter, shop.cashier, {})
+    app = OrtoTill(db, shop.settings, _counter(db, shop.counter), start_queue=False)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await login(pilot, 0, MANAGER_PIN)
+        # the shift is closed, so the till shows the shift screen: the menu's Z entry is run on it
+        # (the day-close flow that leads there is being reworked on branch counter-day)
+        z_report(app.screen)  # type: ignore[arg-type]
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, TextPreview), type(preview)
+        text = preview.text
+    assert rt.closures and rt.closures[0]["z_number"] == 1 and rt.z_number == 2
+    total = format_money(sale.total_cents)
+    total_row = next(line for line in text.splitlines() if total in line and "≠" not in line)
+    assert total_row.count(total) == 2  # RT and Orto, side by side, equal
+    with db.read() as session:
+        closure = session.scalars(select(FiscalClosure)).one()
+        assert closure.differences == {} and closure.rt_totals["total"] == sale.total_cents
+        assert session.scalars(select(ZReport)).one().totals["net_cents"] == sale.total_cents
+
+
+async def test_the_cashier_adds_a_lotteria_code_that_reaches_the_rt(db: Database, rt: SimulatedRT) -> None:
+    from orto.models import LotteryCode
+    from tests.test_tui_flows import menu_entry, scan, type_text
+
+    shop = fiscal_shop(db, rt)
+    app = OrtoTill(db, shop.settings, _counter(db, shop.counter), start_queue=False)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await login(pilot)
+        await scan(pilot, "8001234567897")
+        await menu_entry(pilot, "lottery")
+        await type_text(pilot, "ab12cd34")
+        await pilot.press("enter")
+        await settle(pilot)
+    with db.read() as session:
+        assert [row.code for row in session.scalars(select(LotteryCode))] == ["AB12CD34"]
