@@ -8,7 +8,6 @@ interface language, because it is what it legally is; in English a translation f
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from orto.allergens import Allergen
 from orto.i18n import current_language, format_date, format_datetime
 from orto.i18n import gettext as _
 from orto.money import format_amount, format_kg, format_percent_bp
+from receipts.food_label import emphasise, named_allergens
 from receipts.layout import Barcode, Columns, Element, Feed, Layout, QRCode, Rule, Spans, Text
 
 NON_FISCAL = "DOCUMENTO NON FISCALE"
@@ -181,75 +181,43 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
     return Layout(tuple(elements), width)
 
 
-def _allergen_words() -> list[str]:
-    words = set()
-    for allergen in Allergen:
-        words.add(allergen.italian)
-        words.add(allergen.english)
-    words.update(
-        {
-            "latte",
-            "uova",
-            "glutine",
-            "solfiti",
-            "pesce",
-            "soia",
-            "sedano",
-            "senape",
-            "arachidi",
-            "lupini",
-            "molluschi",
-            "crostacei",
-            "sesamo",
-            "frutta a guscio",
-            "pinoli",
-            "nocciole",
-            "mandorle",
-        }
-    )
-    return sorted(words, key=len, reverse=True)
-
-
-_ALLERGEN_PATTERN = re.compile(r"\b(" + "|".join(re.escape(w) for w in _allergen_words()) + r")\b", re.IGNORECASE)
-
-
 def emphasise_allergens(text: str) -> list[tuple[str, bool]]:
     """Split ingredient text into (part, is_allergen) so allergens can be printed in bold."""
-    parts: list[tuple[str, bool]] = []
-    last = 0
-    for match in _ALLERGEN_PATTERN.finditer(text):
-        if match.start() > last:
-            parts.append((text[last : match.start()], False))
-        parts.append((match.group(0), True))
-        last = match.end()
-    if last < len(text):
-        parts.append((text[last:], False))
-    return parts
+    return emphasise(text)
+
+
+USE_BY = "Da consumarsi entro il"
+BEST_BEFORE = "Da consumarsi preferibilmente entro il"
 
 
 def lot_label(doc: dict[str, Any], width: int = 48) -> Layout:
-    """The label for a lab product's jar: Reg. (EU) 1169/2011 information with allergens in bold."""
+    """The label of a lab product's jar (Reg. EU 1169/2011), in Italian in every interface language.
+
+    Allergens are bold inside the ingredient list (capitals in the plain-text preview); a product
+    allergen no ingredient names follows the list as "Contiene"; cross-contact as "Può contenere".
+    """
     elements: list[Element] = [Text(doc["name"], "center", bold=True, double=True)]
-    if doc.get("ingredients"):
-        # on paper allergens are bold; the plain-text preview shows them in capitals
-        elements.append(Spans(((_("Ingredients:") + " ", False), *emphasise_allergens(doc["ingredients"]))))
-    allergens = [Allergen(a).label(current_language()) for a in doc.get("allergens", [])]
-    if allergens:
-        elements.append(Text(_("Allergens:") + " " + ", ".join(a.upper() for a in allergens), bold=True))
-    elements.append(Text(_("Lot: {code}").format(code=doc["lot_code"]), bold=True))
-    elements.append(
-        Text(_("Produced on: {date}").format(date=format_date(date.fromisoformat(doc["produced_on"]), fmt=FULL_DATE)))
-    )
-    if doc.get("expiry"):
-        phrase = "Da consumarsi entro" if doc["date_type"] == "use_by" else "Da consumarsi preferibilmente entro"
-        elements.append(Text(f"{phrase}: {format_date(date.fromisoformat(doc['expiry']), fmt=FULL_DATE)}", bold=True))
+    parts = [(str(t), bool(b)) for t, b in doc.get("ingredient_parts") or emphasise(doc.get("ingredients") or "")]
+    if parts:
+        elements.append(Spans((("Ingredienti: ", False), *parts)))
+    named = {a.value for a in named_allergens("".join(t for t, _b in parts))}
+    contains = doc["contains"] if "contains" in doc else [a for a in doc.get("allergens", []) if a not in named]
+    if contains:
+        names = ", ".join(Allergen(a).italian for a in contains)
+        elements.append(Spans((("Contiene: ", False), (names, True))))
+    if doc.get("may_contain"):
+        names = ", ".join(Allergen(a).italian for a in doc["may_contain"])
+        elements.append(Spans((("Può contenere: ", False), (names, True))))
     if doc.get("net_quantity"):
-        elements.append(Text(_("Net quantity: {quantity}").format(quantity=doc["net_quantity"])))
+        elements.append(Text(f"Quantità netta: {doc['net_quantity']}", bold=True))
+    if doc.get("expiry"):
+        phrase = USE_BY if doc["date_type"] == "use_by" else BEST_BEFORE
+        elements.append(Text(f"{phrase} {format_date(date.fromisoformat(doc['expiry']), 'it', FULL_DATE)}", bold=True))
+    elements.append(Text(f"Lotto: {doc['lot_code']}", bold=True))
+    elements.append(Text(f"Prodotto il {format_date(date.fromisoformat(doc['produced_on']), 'it', FULL_DATE)}"))
     if doc.get("storage_note"):
         elements.append(Text(doc["storage_note"]))
-    elements.append(
-        Text(_("Produced by: {name}, {address}").format(name=doc["producer"], address=doc["producer_address"]))
-    )
+    elements.append(Text(f"Prodotto da {doc['producer']}, {doc['producer_address']}"))
     elements.append(Barcode(doc["lot_code"]))
     return Layout(tuple(elements), width)
 
