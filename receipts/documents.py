@@ -20,7 +20,7 @@ from receipts.layout import Barcode, Columns, Element, Feed, Layout, QRCode, Rul
 
 NON_FISCAL = "DOCUMENTO NON FISCALE"
 FULL_DATE = "dd/MM/yyyy"  # labels carry the full year
-WIDTHS = (42, 48)
+WIDTHS = (32, 42, 48, 64)  # columns: 58 mm in font A / B, 80 mm in font A / B
 
 
 def _money(cents: int) -> str:
@@ -45,12 +45,13 @@ def _header(company: dict[str, Any]) -> list[Element]:
 def _vat_table(shares: list[dict[str, Any]], width: int) -> list[Element]:
     """Rate, taxable, tax, total: one row per rate, columns right-aligned under their heading."""
     headings = (_("VAT"), _("taxable"), _("tax"), _("total"))
-    rows = [f"{headings[0]:<6}{headings[1]:>14}{headings[2]:>10}{headings[3]:>10}"]
+    # 40 characters from 42 columns up; 32 on a 58 mm head in font A (amounts up to 99.999,99)
+    a, b, c, d = (6, 14, 10, 10) if width >= 40 else (4, 10, 9, 9)
+    rows = [f"{headings[0]:<{a}}{headings[1]:>{b}}{headings[2]:>{c}}{headings[3]:>{d}}"]
     for vat in shares:
         rate = format_percent_bp(vat["rate_bp"], current_language())
-        rows.append(
-            f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
-        )
+        taxable, tax, gross = (_money(vat[k]) for k in ("taxable_cents", "tax_cents", "gross_cents"))
+        rows.append(f"{rate:<{a}}{taxable:>{b}}{tax:>{c}}{gross:>{d}}")
     return [Text(row) for row in rows]
 
 

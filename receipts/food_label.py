@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from orto.allergens import Allergen
 
 Part = tuple[str, bool]  # (text, emphasised)
+NBSP = "\u00a0"  # "68 %" never breaks between the number and its sign (CP858 has it, 0xFF)
 
 # Words that name an allergen in an Italian ingredient list, beside the Annex II names.
 _WORDS: dict[str, Allergen] = {
@@ -206,7 +207,7 @@ def declare(food_name: str, components: Sequence[Component]) -> Declaration:
             head, tail = item.name, ""
         if weighable and named_in(food_name, head):
             quid[head] = _percent(item.quantity or 0, total)
-            head = f"{head} ({quid[head]} %)"
+            head = f"{head} ({quid[head]}{NBSP}%)"
         entry = head + tail
         missing = sorted(item.allergens - named_allergens(entry))
         if missing:

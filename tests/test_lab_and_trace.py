@@ -191,7 +191,7 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
     assert done.unit_cost_cents == 94  # 16,92 / 18 = 0,94
     assert done.allergens == frozenset({Allergen.CELERY})
     # "Passata di pomodoro" names the tomatoes: their share of the weight used (QUID, art. 22)
-    assert done.ingredients == "pomodori (98 %), sale, basilico"
+    assert done.ingredients == "pomodori (98\xa0%), sale, basilico"
     assert done.labels_queued == 18
     assert done.lot_code.startswith("CAP-261125-")
 

@@ -38,7 +38,7 @@ def test_a_compound_ingredient_lists_its_own_ingredients_in_brackets() -> None:
         ],
     )
     assert _text(declaration.parts) == (
-        "passata di pomodoro (pomodori, sale), Grana Padano DOP (9 %) (LATTE, sale, caglio), "
+        "passata di pomodoro (pomodori, sale), Grana Padano DOP (9\xa0%) (LATTE, sale, caglio), "
         "olio extravergine di oliva"
     )
 
@@ -70,7 +70,7 @@ def test_quid_is_the_share_of_the_weight_used_and_only_for_what_the_name_names()
         ],
     )
     # 5000 / 7100 = 70,4 %; "sott'aceto" is a way of preserving, not an ingredient to quantify
-    assert declaration.text == "peperoni rossi (70 %), aceto di vino (solfiti), sale"
+    assert declaration.text == "peperoni rossi (70\xa0%), aceto di vino (solfiti), sale"
     assert declaration.quid == {"peperoni rossi": 70}
 
 
@@ -154,7 +154,7 @@ def _peppers_preserve(db: Database) -> tuple[int, object]:
 
 PEPPERS_LABEL = """\
   Peperoni sott'aceto
-Ingredienti: peperoni rossi (68 %), aceto di
+Ingredienti: peperoni rossi (68\xa0%), aceto di
 vino (SOLFITI), sale marino
 Può contenere: FRUTTA A GUSCIO
 Quantità netta: 280 g
@@ -182,7 +182,7 @@ def test_the_peppers_preserve_label(db: Database) -> None:
     text = render_text(lot_label(doc, 48))
     assert "Aceto di vino rosso 500 ml" not in text and "500 ml" not in text
     assert text == PEPPERS_LABEL.format(lot=lot.code), text
-    assert lot.ingredients == "peperoni rossi (68 %), aceto di vino (solfiti), sale marino"
+    assert lot.ingredients == "peperoni rossi (68\xa0%), aceto di vino (solfiti), sale marino"
     data = render(lot_label(doc, 48), PrinterProfile())
     assert b"\x1bE\x01solfiti" in data  # bold on paper, inside the list
 
