@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orto.allergens import Allergen
 from orto.config import Settings
+from orto.errors import NotFound
+from orto.i18n import gettext as _
 from orto.models import Batch, BatchInput, Lot, PrinterRole, PrintJob, Product, ProductFoodInfo, Site, Unit
 from receipts.food_label import (
     Component,
@@ -138,8 +139,12 @@ def label_snapshot(
     }
 
 
-def allergen_names(values: list[int]) -> str:
-    return ", ".join(Allergen(v).italian for v in values)
+def lot_label_document(session: Session, settings: Settings, code: str) -> dict[str, Any]:
+    """The label snapshot of the lot with this code (any lot: a lab's, or a delivered one)."""
+    lot = session.scalar(select(Lot).where(Lot.code == code.strip()))
+    if lot is None:
+        raise NotFound(_("no lot {code}").format(code=code))
+    return label_snapshot(session, settings, lot)
 
 
 def queue_lot_labels(

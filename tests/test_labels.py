@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from inventory import lab
 from inventory.recipes import IngredientInput, StepInput, save_recipe
 from orto.allergens import Allergen
 from orto.db import Database
+from orto.errors import ConfigError, InvalidInput
 from orto.i18n import current_language
 from orto.models import DateType, Location, Lot, PrintJob, ProductFoodInfo, Site, Unit
 from receipts.documents import lot_label
 from receipts.escpos_render import PrinterProfile, render
 from receipts.food_label import Component, declare, format_net_quantity, label_name, pack_size
+from receipts.label_sheet import SheetGrid, lot_sheet
 from receipts.labels import label_snapshot
 from receipts.layout import render_text
 from tests import factories
@@ -199,3 +204,87 @@ def test_the_label_is_italian_in_an_english_till(db: Database) -> None:
     assert label["name"] == "Confettura di fichi"
     assert weighed["net_quantity"] is None  # sold by weight: the scale's label states it
     assert "Quantità netta: 1,5 kg" in render_text(lot_label(label, 48))
+
+
+def _drawn_text(pdf: Path) -> list[list[tuple[float, float, str, str]]]:
+    """Per page: (x, y in mm from the top-left, font name, text) of every piece of text."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(pdf).pages:
+        found: list[tuple[float, float, str, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float, into: list[Any] = found) -> None:
+            if text.strip():
+                x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+                into.append((x / 72 * 25.4, 297 - y / 72 * 25.4, str(font.get("/BaseFont", "")), text))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def test_the_peppers_labels_on_an_a4_sheet(db: Database, tmp_path: Path) -> None:
+    lot_id, shop = _peppers_preserve(db)
+    with db.read() as session:
+        lot = session.get(Lot, lot_id)
+        assert lot is not None
+        code = lot.code
+    out = tmp_path / "etichette.pdf"
+    # 3 labels already peeled off the first sheet of 2 × 4: 10 labels take positions 3..12, two sheets
+    assert lot_sheet(db, shop.settings, code, out, copies=10, skip=3) == 2
+    pages = _drawn_text(out)
+    assert len(pages) == 2
+    grid = SheetGrid()
+    for page, labels in zip(pages, (5, 5), strict=True):
+        assert sum("Peperoni sott'aceto" in t for *_xy, t in page) == labels
+        bold = {t.strip(" ,()\n") for _x, _y, font, t in page if "Bold" in font}
+        assert "solfiti" in bold and "frutta a guscio" in bold
+        for x, y, _font, _text in page:  # everything inside a label, within its padding
+            column = int((x - grid.margin_left_mm) // (grid.label_width_mm + grid.gap_x_mm))
+            row = int((y - grid.margin_top_mm) // (grid.label_height_mm + grid.gap_y_mm))
+            left, top = grid.origin_mm(row * grid.columns + column)
+            assert left + grid.padding_mm - 0.1 <= x <= left + grid.label_width_mm - grid.padding_mm
+            assert top + grid.padding_mm <= y <= top + grid.label_height_mm - grid.padding_mm + 0.1
+    first_page_rows = {round(y) for _x, y, _f, t in pages[0] if "Peperoni sott'aceto" in t}
+    assert min(first_page_rows) > grid.margin_top_mm + grid.label_height_mm  # the first row's 2 and 1 are used
+    text = " ".join(" ".join(t for *_rest, t in pages[0]).split())
+    assert "Quantità netta: 280 g" in text and "Via Palmanova 59" in text and "500 ml" not in text
+
+
+def test_a_sheet_grid_that_does_not_fit_a4_is_refused() -> None:
+    with pytest.raises(ConfigError, match="larger than an A4 sheet"):
+        SheetGrid.from_options({"columns": 3, "label_width_mm": 70, "margin_left_mm": 5})
+    assert (
+        SheetGrid.from_options(
+            {
+                "columns": 3,
+                "rows": 8,
+                "label_width_mm": 70,
+                "label_height_mm": 37,
+                "margin_left_mm": 0,
+                "margin_top_mm": 0.5,
+                "gap_x_mm": 0,
+            }
+        ).per_sheet
+        == 24
+    )
+
+
+def test_a_label_too_long_for_its_cell_is_refused(tmp_path: Path) -> None:
+    from receipts.label_sheet import write_sheets
+
+    tiny = SheetGrid.from_options({"label_width_mm": 40, "label_height_mm": 20, "padding_mm": 2})
+    layout = lot_label(
+        {
+            "kind": "label",
+            "name": "Peperoni sott'aceto",
+            "ingredients": "peperoni, aceto di vino (solfiti) " * 8,
+            "lot_code": "PAL-261125-001",
+            "produced_on": "2026-11-25",
+            "producer": "Fuori e Dentro",
+            "producer_address": "Orto-emporio, Via Palmanova 59, Milano",
+        }
+    )
+    with pytest.raises(InvalidInput, match="does not fit a 36 × 16 mm space"):
+        write_sheets([layout], tmp_path / "x.pdf", tiny)
