@@ -288,3 +288,20 @@ def test_a_label_too_long_for_its_cell_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidInput, match="does not fit a 36 × 16 mm space"):
         write_sheets([layout], tmp_path / "x.pdf", tiny)
+
+
+def test_orto_labels_sheet(db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pos.cli.app import main_group
+
+    lot_id, _shop = _peppers_preserve(db)
+    with db.read() as session:
+        lot = session.get(Lot, lot_id)
+        assert lot is not None
+        code = lot.code
+    out = tmp_path / "fogli.pdf"
+    url = db.url.render_as_string(hide_password=False) if hasattr(db.url, "render_as_string") else str(db.url)
+    assert main_group(["--db", url, "--lang", "it", "labels", "sheet", code, "--out", str(out), "--copies", "9"]) == 0
+    assert f"scritto {out} (2 pagine)" in capsys.readouterr().out
+    assert len(_drawn_text(out)) == 2
+    assert main_group(["--db", url, "labels", "sheet", "PAL-000000-999", "--out", str(out)]) == 1  # not found
+    assert "PAL-000000-999" in capsys.readouterr().err
