@@ -117,9 +117,13 @@ def emphasise(text: str) -> list[Part]:
     return parts
 
 
+_SALE_UNIT = re.compile(r"\s*\((?:mazzo|cespo|vaschetta|cassetta|confezione|pezzo|pz|fetta|porzione|\d+)\)\s*$", re.I)
+
+
 def strip_pack_size(product_name: str) -> str:
-    """ "Peperoni sott'aceto 280 g" -> "Peperoni sott'aceto"."""
-    return _PACK_SIZE.sub("", product_name).strip(" -") or product_name
+    """ "Peperoni sott'aceto 280 g" -> "Peperoni sott'aceto", "Basilico (mazzo)" -> "Basilico"."""
+    name = _SALE_UNIT.sub("", _PACK_SIZE.sub("", product_name)).strip(" -")
+    return name or product_name
 
 
 def label_name(product_name: str) -> str:

@@ -87,6 +87,8 @@ def test_net_quantity_and_names_without_pack_size() -> None:
     assert pack_size("Catering - vassoio tartine (30 pz)") is None
     assert label_name("Aceto di vino rosso 500 ml") == "aceto di vino rosso"
     assert label_name("Grana Padano 1 kg") == "Grana Padano"
+    assert label_name("Basilico (mazzo)") == "basilico"
+    assert label_name("Uova fresche da galline all'aperto (6)") == "uova fresche da galline all'aperto"
     assert [format_net_quantity(*q) for q in ((280, "g"), (750, "ml"), (1000, "g"), (1500, "ml"))] == [
         "280 g",
         "750 ml",
