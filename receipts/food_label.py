@@ -141,8 +141,18 @@ def pack_size(product_name: str) -> tuple[int, str] | None:
     match = _PACK_SIZE.search(product_name)
     if match is None or match.group(2).lower() == "pz":
         return None
-    unit, factor = _TO_BASE[match.group(2).lower()]
-    whole, _sep, decimals = match.group(1).replace(".", ",").partition(",")
+    return _to_base(match.group(1), match.group(2))
+
+
+def parse_net_quantity(text: str) -> tuple[int, str] | None:
+    """ "280 g", "0,75 l", "1 kg" -> grams or millilitres; None if it is not a net quantity."""
+    match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*(kg|g|ml|cl|l|lt)\.?\s*", text, re.I)
+    return _to_base(match.group(1), match.group(2)) if match else None
+
+
+def _to_base(number: str, unit_text: str) -> tuple[int, str] | None:
+    unit, factor = _TO_BASE[unit_text.lower()]
+    whole, _sep, decimals = number.replace(".", ",").partition(",")
     scaled = int(whole) * factor + (int(decimals) * factor // 10 ** len(decimals) if decimals else 0)
     return (scaled, unit) if scaled > 0 else None
 
