@@ -7,16 +7,25 @@ renderer: it measures each printed line, barcode and QR code in dots.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from orto.config import PrinterConfig
+from orto.db import Database
 from orto.errors import ConfigError
 from orto.i18n import set_language
+from orto.models import PaymentMethod
+from pos import selling
+from pos.selling import PaymentInput
 from receipts.documents import layout_for
 from receipts.escpos_render import PrinterProfile, barcode_module_width, code128_data, render
 from receipts.layout import render_text
+from receipts.queue import PrintQueue
 from tests.escpos_head import run
+from tests.printer_server import PrinterServer
+from tests.test_labels import _peppers_preserve
 from tests.test_receipts_layouts import SLIP
 
 TOTALS: dict[str, Any] = {
@@ -141,3 +150,35 @@ def test_printer_options() -> None:
         PrinterProfile.from_options({"paper_width_mm": 76})
     with pytest.raises(ConfigError, match="font"):
         PrinterProfile.from_options({"font": "c"})
+
+
+@pytest.fixture
+def printer() -> Iterator[PrinterServer]:
+    server = PrinterServer().start()
+    yield server
+    server.stop()
+
+
+def test_a_slip_and_a_label_sent_to_a_58_mm_printer_fit_its_384_dots(db: Database, printer: PrinterServer) -> None:
+    """Through the real path: a sale and a lab batch queue their jobs, the queue sends them over
+    TCP to a 58 mm printer configured only by its paper width, and the bytes it received fit."""
+    _lot_id, shop = _peppers_preserve(db)  # its labels queued for the printer "etichette"
+    options = {"host": "127.0.0.1", "port": printer.port, "timeout": 0.5, "paper_width_mm": 58}
+    printers = {name: PrinterConfig(name, "network", dict(options)) for name in ("banco", "etichette")}
+    shop.settings = replace(shop.settings, printers=printers, counter_printers={"PAL-1": {"receipt": "banco"}})
+    selling.open_shift(db, shop.counter, shop.cashier, {})
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    selling.add_item(db, sale.id, shop.cashier, "2100101012501")
+    selling.add_item(db, sale.id, shop.cashier, "8001234567897")
+    selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 2000)])
+    queue = PrintQueue(db, shop.settings)
+    assert queue.run_once() == 2  # one job on each printer
+    received = printer.received(2)
+    heads = [run(data, 384) for data in received]
+    kinds = {"label" if b"Lotto: " in data else "slip" for data in received}
+    assert kinds == {"label", "slip"}
+    for head in heads:
+        assert not head.too_wide, [(p.kind, p.dots, p.content) for p in head.too_wide]
+        assert head.fonts_selected == {0}
+        assert max(p.dots for p in head.printed if p.kind == "text") <= 384
+        assert [p for p in head.printed if p.kind == "barcode"]  # the barcode is printed, not skipped
