@@ -182,3 +182,14 @@ def test_a_slip_and_a_label_sent_to_a_58_mm_printer_fit_its_384_dots(db: Databas
         assert head.fonts_selected == {0}
         assert max(p.dots for p in head.printed if p.kind == "text") <= 384
         assert [p for p in head.printed if p.kind == "barcode"]  # the barcode is printed, not skipped
+
+
+def test_a_printer_with_an_impossible_width_keeps_its_jobs_and_says_why(db: Database, printer: PrinterServer) -> None:
+    _lot_id, shop = _peppers_preserve(db)
+    options = {"host": "127.0.0.1", "port": printer.port, "timeout": 0.5, "paper_width_mm": 76}
+    shop.settings = replace(shop.settings, printers={"etichette": PrinterConfig("etichette", "network", options)})
+    queue = PrintQueue(db, shop.settings)
+    assert queue.run_once() == 0
+    state = queue.state("etichette")
+    assert state.state == "error" and "[printers.etichette] paper_width_mm = 76" in (state.last_error or "")
+    assert state.pending == 1 and printer.jobs == []  # nothing sent, nothing lost
