@@ -24,10 +24,11 @@ from orto.barcodes import classify
 from orto.db import Database
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
-from orto.models import AuditEntry, Barcode, Category, DateType, Product, Supplier, Unit
+from orto.models import AuditEntry, Barcode, Category, DateType, Product, ProductFoodInfo, Supplier, Unit
 from orto.models.base import table_of
 from orto.money import VAT_RATES_BP, format_amount, parse_money
 from orto.policy import Action, Operator
+from receipts.food_label import format_net_quantity, parse_net_quantity
 
 # (field, Italian header, English header). The first is what export writes in Italian.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -51,9 +52,19 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("reorder_level", "scorta_minima", "reorder_level"),
     ("kitchen_item", "comanda", "kitchen_item"),
     ("active", "attivo", "active"),
+    # for the lab's labels (docs/labels.md): one piece's net quantity, cross-contact allergens
+    ("net_quantity", "contenuto_netto", "net_quantity"),
+    ("may_contain", "puo_contenere", "may_contain"),
 )
 REQUIRED = ("code", "name", "vat", "price")
-_ALIASES = {"unità": "unit", "barcodes": "barcodes", "codici_a_barre": "barcodes", "iva_%": "vat", "prezzo_€": "price"}
+_ALIASES = {
+    "può_contenere": "may_contain",
+    "unità": "unit",
+    "barcodes": "barcodes",
+    "codici_a_barre": "barcodes",
+    "iva_%": "vat",
+    "prezzo_€": "price",
+}
 _HEADER_TO_FIELD: dict[str, str] = {}
 for _field, _it, _en in COLUMNS:
     _HEADER_TO_FIELD[_it] = _field
@@ -361,9 +372,28 @@ class _Checker:
             values[fld] = default if flag is None else flag
 
         values["category"] = raw.get("category", "").strip() or None
+        if "net_quantity" in self.columns or "may_contain" in self.columns:
+            values["food_info"] = self._food_info(line, raw)
         if len(self.errors) > before:
             return None
         return _Row(line, values, barcodes)
+
+    def _food_info(self, line: int, raw: dict[str, str]) -> tuple[int | None, str | None, frozenset[Allergen]]:
+        """(net quantity, its unit, may contain) from the two label columns."""
+        net_text = raw.get("net_quantity", "").strip()
+        net = parse_net_quantity(net_text) if net_text else None
+        if net_text and net is None:
+            self._error(
+                line, "net_quantity", _("{value!r} is not a net quantity (e.g. 280 g, 0,75 l)").format(value=net_text)
+            )
+        may_contain: set[Allergen] = set()
+        for name_text in filter(None, (a.strip() for a in raw.get("may_contain", "").split("|"))):
+            allergen = parse_allergen(name_text)
+            if allergen is None:
+                self._error(line, "may_contain", _("unknown allergen {value!r}").format(value=name_text))
+            else:
+                may_contain.add(allergen)
+        return (net[0] if net else None, net[1] if net else None, frozenset(may_contain))
 
 
 _COMPARED = (
@@ -422,6 +452,9 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
         changed_rows: list[dict[str, Any]] = []
         barcode_rows: list[dict[str, Any]] = []
         retired_barcodes: list[str] = []
+        food = {
+            i.product_id: (i.net_quantity, i.net_unit, i.may_contain) for i in session.scalars(select(ProductFoodInfo))
+        }
         for row in rows:
             product = existing.get(row.values["code"])
             wanted = {code for code, _kind in row.barcodes}
@@ -430,6 +463,8 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
                 continue
             have = existing_barcodes.get(product.id, set())
             differs = any(getattr(product, f) != row.values[f] for f in _COMPARED) or have != wanted
+            if "food_info" in row.values:
+                differs = differs or food.get(product.id, (None, None, frozenset())) != row.values["food_info"]
             if not differs:
                 result.unchanged += 1
                 continue
@@ -460,6 +495,7 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
             result.created = len(new_rows)
         if barcode_rows:
             session.execute(insert(table_of(Barcode)), barcode_rows)
+        _write_food_info(session, rows)
         session.add(
             AuditEntry(
                 action="catalog_import",
@@ -474,6 +510,21 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
             )
         )
     return result
+
+
+def _write_food_info(session: Session, rows: list[_Row]) -> None:
+    """The label columns, for the rows of a file that has them (a file without them changes nothing)."""
+    with_info = [r for r in rows if "food_info" in r.values]
+    if not with_info:
+        return
+    ids = dict(session.execute(select(Product.code, Product.id)).all())
+    for row in with_info:
+        net, unit, may_contain = row.values["food_info"]
+        info = session.get(ProductFoodInfo, ids[row.values["code"]])
+        if info is None:
+            info = ProductFoodInfo(product_id=ids[row.values["code"]])
+            session.add(info)
+        info.net_quantity, info.net_unit, info.may_contain = net, unit, may_contain
 
 
 def _yes_no(flag: bool, italian: bool) -> str:
@@ -500,7 +551,9 @@ def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator
             return None if spreadsheet else ""
         return bp // 100 if spreadsheet else str(bp // 100)
 
+    food = {i.product_id: i for i in session.scalars(select(ProductFoodInfo))}
     for p in session.scalars(select(Product).order_by(Product.code)):
+        info = food.get(p.id)
         yield [
             p.code,
             p.name,
@@ -522,6 +575,10 @@ def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator
             (p.reorder_level if spreadsheet else str(p.reorder_level)) if p.reorder_level is not None else "",
             _yes_no(p.kitchen_item, italian),
             _yes_no(p.active, italian),
+            format_net_quantity(info.net_quantity, info.net_unit)
+            if info and info.net_quantity and info.net_unit
+            else "",
+            "|".join(a.label(language) for a in sorted(info.may_contain)) if info else "",
         ]
 
 

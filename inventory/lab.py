@@ -10,7 +10,7 @@ The life of a batch:
    action taken and puts the batch on hold (HELD);
 4. ``finish_batch`` with the quantities actually used and the yield: LAB_INPUT movements out of
    the input lots, the output lot (code SITE-YYMMDD-NNN, expiry from the production day and the
-   recipe's shelf life, allergens the union of its inputs', ingredients by descending quantity,
+   recipe's shelf life, allergens the union of its inputs', ingredients by descending weight,
    cost per unit from the inputs' cost) and its LAB_OUTPUT movement, labels queued for printing.
    A held batch's output lot carries a hold reason, so no till will sell it;
 5. a manager decides about a held batch (``decide_batch``): release it (the lot can be sold),
@@ -24,7 +24,6 @@ candidates; pieces and litres are not turned into kilos by guesswork.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -65,6 +64,8 @@ from orto.models import (
 )
 from orto.money import div_round_half_up
 from orto.policy import Action, Operator
+from receipts.food_label import strip_pack_size
+from receipts.labels import batch_declaration
 
 DEFAULT_RESCUE_DAYS = 3
 HELD_STATES = frozenset({BatchStatus.HELD, BatchStatus.REWORKED})
@@ -307,8 +308,6 @@ def finish_batch(
         total_cost = 0
         rescued_g = 0
         allergens: set[Allergen] = set(output.allergens)
-        by_product: dict[int, int] = defaultdict(int)
-        sub_ingredients: dict[int, str] = {}
         lots_used = {lot.id: lot for lot in session.scalars(select(Lot).where(Lot.id.in_({i.lot_id for i in inputs})))}
         recalls = open_recalls(session, list(lots_used))
         for item in inputs:
@@ -352,9 +351,6 @@ def finish_batch(
             if rescue and product.unit is Unit.KG:
                 rescued_g += item.quantity
             allergens |= product.allergens | lot.allergens
-            by_product[product.id] += item.quantity
-            if lot.ingredients:
-                sub_ingredients[product.id] = lot.ingredients
 
         held = batch.status in HELD_STATES
         unit_cost = div_round_half_up(total_cost * output.base_per_unit, yield_quantity)
@@ -368,11 +364,12 @@ def finish_batch(
             received_on=today,
             unit_cost_cents=unit_cost,
             allergens=frozenset(allergens),
-            ingredients=_ingredient_list(session, by_product, sub_ingredients),
             hold_reason=_hold_reason(batch) if held else None,
         )
         session.add(lot)
         session.flush()
+        # the ingredient list as the label prints it, by the weights just used (receipts.food_label)
+        lot.ingredients = batch_declaration(session, batch.id, strip_pack_size(output.name)).text
         post_movement(
             session,
             kind=MovementKind.LAB_OUTPUT,
@@ -548,19 +545,6 @@ def _require_readings(session: Session, batch: Batch, recipe: Recipe) -> None:
 
 def _hold_reason(batch: Batch) -> str:
     return _("batch {code}: a critical reading was outside its limit; waiting for a manager").format(code=batch.code)
-
-
-def _ingredient_list(session: Session, by_product: dict[int, int], sub: dict[int, str]) -> str:
-    """By descending quantity (grams and millilitres compared as they are), pieces last."""
-    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(by_product)))}
-    ordered = sorted(
-        by_product, key=lambda pid: (products[pid].unit is Unit.PIECE, -by_product[pid], products[pid].name)
-    )
-    parts = []
-    for pid in ordered:
-        name = products[pid].name
-        parts.append(f"{name} ({sub[pid]})" if pid in sub else name)
-    return ", ".join(parts)
 
 
 def _audit(session: Session, action: str, user_id: int | None, batch: Batch, details: dict[str, object]) -> None:

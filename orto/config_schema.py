@@ -72,6 +72,8 @@ SECTIONS: dict[str, dict[str, Key]] = {
     "selling": {"discount_approval_threshold_percent": whole(0, 100)},
     "supply": {"max_chilled_temperature_dc": whole(-500, 1_000)},
     "lab": {"rescue_days": whole(0, 365), "label_printer": TEXT},
+    # the A4 sheet's grid is checked as a whole by receipts.label_sheet.SheetGrid (docs/labels.md)
+    "labels": {"sheet": Key((dict,))},
     "company": {
         name: TEXT
         for name in ("name", "address", "vat_number", "fiscal_code", "site_name", "site_address", "phone", "email")
@@ -88,6 +90,7 @@ PRINTER_COMMON: dict[str, Key] = {
     "cut": FLAG,
     "paper_width_mm": whole(40, 120),
     "dots": whole(200, 1_000),
+    "font": Key((str,), choices=("a", "b")),  # font A (12 dots a column) or B (9)
 }
 PRINTER_KINDS: dict[str, dict[str, Key]] = {
     "network": {

@@ -44,6 +44,7 @@ from orto.models import (
     PriceList,
     PriceRule,
     Product,
+    ProductFoodInfo,
     Role,
     Site,
     SolidarityFund,
@@ -181,6 +182,7 @@ def build_demo(db: Database, today: date) -> str:
         categories = _categories(session)
         suppliers = _suppliers(session, sites)
         products = _products(session, categories, suppliers)
+        _food_info(session, products)
         _price_lists(session, categories)
         _people_and_funds(session, sites)
         lots = _stock(session, rng, today, sites, products, suppliers)
@@ -256,7 +258,7 @@ def _products(
                 "kitchen_item": "K" in extra,
                 "plu": None,
                 "reorder_level": None,
-                "ingredients": _ingredients(category, name),
+                "ingredients": demo_data.DECLARATIONS.get(code) or _ingredients(category, name),
                 "storage_note": _storage(category, date_type),
             }
             if weighed:
@@ -276,6 +278,14 @@ def _products(
     )
     category_of = {code: cat for cat, items in demo_data.PRODUCTS.items() for code, *_rest in items}
     return {code: (product, category_of[code]) for code, product in by_code.items()}
+
+
+def _food_info(session: Session, products: dict[str, tuple[Product, str]]) -> None:
+    """The demo's "può contenere" (net quantities come from the pack size in each name)."""
+    for code, names in demo_data.MAY_CONTAIN.items():
+        allergens = frozenset(a for a in map(parse_allergen, names) if a is not None)
+        session.add(ProductFoodInfo(product_id=products[code][0].id, may_contain=allergens))
+    session.flush()
 
 
 def _ingredients(category: str, name: str) -> str:

@@ -796,3 +796,21 @@ CUSTOMERS: tuple[tuple[str, str, str], ...] = (
     ("Associazione Inquilini Palmanova", "IT20000000015", "Via Palmanova 61, Milano"),
     ("Scuola dell'infanzia di quartiere", "IT20000000026", "Via Monti 22, Milano"),
 )
+
+# The declared ingredients of goods the lab uses, as their own labels state them (Reg. 1169/2011):
+# a lab product made with them lists these, not the product's name and pack size.
+DECLARATIONS: dict[str, str] = {
+    "D001": "semola di grano duro",
+    "D002": "semola di grano duro",
+    "D005": "farina di grano tenero tipo 1",
+    "D007": "olio extravergine di oliva",
+    "D008": "aceto di vino (solfiti)",
+    "D012": "zucchero di canna",
+    "D013": "sale marino integrale",
+    "D014": "fiocchi d'avena",
+    "D015": "nocciole",
+    "D016": "semi di sesamo",
+}
+
+# "Può contenere": the lab that shells hazelnuts (D015) also cooks the pumpkin cream.
+MAY_CONTAIN: dict[str, tuple[str, ...]] = {"C014": ("frutta a guscio",)}

@@ -8,7 +8,6 @@ interface language, because it is what it legally is; in English a translation f
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -16,11 +15,12 @@ from orto.allergens import Allergen
 from orto.i18n import current_language, format_date, format_datetime
 from orto.i18n import gettext as _
 from orto.money import format_amount, format_kg, format_percent_bp
+from receipts.food_label import emphasise, named_allergens
 from receipts.layout import Barcode, Columns, Element, Feed, Layout, QRCode, Rule, Spans, Text
 
 NON_FISCAL = "DOCUMENTO NON FISCALE"
 FULL_DATE = "dd/MM/yyyy"  # labels carry the full year
-WIDTHS = (42, 48)
+WIDTHS = (32, 42, 48, 64)  # columns: 58 mm in font A / B, 80 mm in font A / B
 
 
 def _money(cents: int) -> str:
@@ -45,12 +45,13 @@ def _header(company: dict[str, Any]) -> list[Element]:
 def _vat_table(shares: list[dict[str, Any]], width: int) -> list[Element]:
     """Rate, taxable, tax, total: one row per rate, columns right-aligned under their heading."""
     headings = (_("VAT"), _("taxable"), _("tax"), _("total"))
-    rows = [f"{headings[0]:<6}{headings[1]:>14}{headings[2]:>10}{headings[3]:>10}"]
+    # 40 characters from 42 columns up; 32 on a 58 mm head in font A (amounts up to 99.999,99)
+    a, b, c, d = (6, 14, 10, 10) if width >= 40 else (4, 10, 9, 9)
+    rows = [f"{headings[0]:<{a}}{headings[1]:>{b}}{headings[2]:>{c}}{headings[3]:>{d}}"]
     for vat in shares:
         rate = format_percent_bp(vat["rate_bp"], current_language())
-        rows.append(
-            f"{rate:<6}{_money(vat['taxable_cents']):>14}{_money(vat['tax_cents']):>10}{_money(vat['gross_cents']):>10}"
-        )
+        taxable, tax, gross = (_money(vat[k]) for k in ("taxable_cents", "tax_cents", "gross_cents"))
+        rows.append(f"{rate:<{a}}{taxable:>{b}}{tax:>{c}}{gross:>{d}}")
     return [Text(row) for row in rows]
 
 
@@ -193,75 +194,43 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
     return Layout(tuple(elements), width)
 
 
-def _allergen_words() -> list[str]:
-    words = set()
-    for allergen in Allergen:
-        words.add(allergen.italian)
-        words.add(allergen.english)
-    words.update(
-        {
-            "latte",
-            "uova",
-            "glutine",
-            "solfiti",
-            "pesce",
-            "soia",
-            "sedano",
-            "senape",
-            "arachidi",
-            "lupini",
-            "molluschi",
-            "crostacei",
-            "sesamo",
-            "frutta a guscio",
-            "pinoli",
-            "nocciole",
-            "mandorle",
-        }
-    )
-    return sorted(words, key=len, reverse=True)
-
-
-_ALLERGEN_PATTERN = re.compile(r"\b(" + "|".join(re.escape(w) for w in _allergen_words()) + r")\b", re.IGNORECASE)
-
-
 def emphasise_allergens(text: str) -> list[tuple[str, bool]]:
     """Split ingredient text into (part, is_allergen) so allergens can be printed in bold."""
-    parts: list[tuple[str, bool]] = []
-    last = 0
-    for match in _ALLERGEN_PATTERN.finditer(text):
-        if match.start() > last:
-            parts.append((text[last : match.start()], False))
-        parts.append((match.group(0), True))
-        last = match.end()
-    if last < len(text):
-        parts.append((text[last:], False))
-    return parts
+    return emphasise(text)
+
+
+USE_BY = "Da consumarsi entro il"
+BEST_BEFORE = "Da consumarsi preferibilmente entro il"
 
 
 def lot_label(doc: dict[str, Any], width: int = 48) -> Layout:
-    """The label for a lab product's jar: Reg. (EU) 1169/2011 information with allergens in bold."""
+    """The label of a lab product's jar (Reg. EU 1169/2011), in Italian in every interface language.
+
+    Allergens are bold inside the ingredient list (capitals in the plain-text preview); a product
+    allergen no ingredient names follows the list as "Contiene"; cross-contact as "Può contenere".
+    """
     elements: list[Element] = [Text(doc["name"], "center", bold=True, double=True)]
-    if doc.get("ingredients"):
-        # on paper allergens are bold; the plain-text preview shows them in capitals
-        elements.append(Spans(((_("Ingredients:") + " ", False), *emphasise_allergens(doc["ingredients"]))))
-    allergens = [Allergen(a).label(current_language()) for a in doc.get("allergens", [])]
-    if allergens:
-        elements.append(Text(_("Allergens:") + " " + ", ".join(a.upper() for a in allergens), bold=True))
-    elements.append(Text(_("Lot: {code}").format(code=doc["lot_code"]), bold=True))
-    elements.append(
-        Text(_("Produced on: {date}").format(date=format_date(date.fromisoformat(doc["produced_on"]), fmt=FULL_DATE)))
-    )
-    if doc.get("expiry"):
-        phrase = "Da consumarsi entro" if doc["date_type"] == "use_by" else "Da consumarsi preferibilmente entro"
-        elements.append(Text(f"{phrase}: {format_date(date.fromisoformat(doc['expiry']), fmt=FULL_DATE)}", bold=True))
+    parts = [(str(t), bool(b)) for t, b in doc.get("ingredient_parts") or emphasise(doc.get("ingredients") or "")]
+    if parts:
+        elements.append(Spans((("Ingredienti: ", False), *parts)))
+    named = {a.value for a in named_allergens("".join(t for t, _b in parts))}
+    contains = doc["contains"] if "contains" in doc else [a for a in doc.get("allergens", []) if a not in named]
+    if contains:
+        names = ", ".join(Allergen(a).italian for a in contains)
+        elements.append(Spans((("Contiene: ", False), (names, True))))
+    if doc.get("may_contain"):
+        names = ", ".join(Allergen(a).italian for a in doc["may_contain"])
+        elements.append(Spans((("Può contenere: ", False), (names, True))))
     if doc.get("net_quantity"):
-        elements.append(Text(_("Net quantity: {quantity}").format(quantity=doc["net_quantity"])))
+        elements.append(Text(f"Quantità netta: {doc['net_quantity']}", bold=True))
+    if doc.get("expiry"):
+        phrase = USE_BY if doc["date_type"] == "use_by" else BEST_BEFORE
+        elements.append(Text(f"{phrase} {format_date(date.fromisoformat(doc['expiry']), 'it', FULL_DATE)}", bold=True))
+    elements.append(Text(f"Lotto: {doc['lot_code']}", bold=True))
+    elements.append(Text(f"Prodotto il {format_date(date.fromisoformat(doc['produced_on']), 'it', FULL_DATE)}"))
     if doc.get("storage_note"):
         elements.append(Text(doc["storage_note"]))
-    elements.append(
-        Text(_("Produced by: {name}, {address}").format(name=doc["producer"], address=doc["producer_address"]))
-    )
+    elements.append(Text(f"Prodotto da {doc['producer']}, {doc['producer_address']}"))
     elements.append(Barcode(doc["lot_code"]))
     return Layout(tuple(elements), width)
 

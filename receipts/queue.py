@@ -24,7 +24,7 @@ from orto.access import authorise
 from orto.audit import audit
 from orto.config import PrinterConfig, Settings
 from orto.db import Database
-from orto.errors import NotFound
+from orto.errors import ConfigError, NotFound
 from orto.i18n import gettext as _
 from orto.models import PrintJob, PrintStatus, utcnow
 from orto.policy import Action, Operator
@@ -204,6 +204,11 @@ class PrintQueue:
         except PrinterFault as fault:
             self._finish(job_id, PrintStatus.PENDING, str(fault), retry_at=moment + self._backoff(attempts))
             self._set_state(printer, fault.state, str(fault))
+            return 0
+        except ConfigError as problem:  # e.g. paper_width_mm = 76: the job waits for a corrected orto.toml
+            reason = f"[printers.{printer}] {problem}"
+            self._finish(job_id, PrintStatus.PENDING, reason, retry_at=moment + self._backoff(attempts))
+            self._set_state(printer, "error", reason)
             return 0
         self._finish(job_id, PrintStatus.DONE, None)
         self._set_state(printer, "none" if config.kind == "none" else "ok", None)

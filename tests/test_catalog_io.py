@@ -144,3 +144,35 @@ def test_xlsx_export_keeps_numbers_as_numbers(db: Database, tmp_path: Path) -> N
     price = sheet.cell(row=2, column=header.index("prezzo") + 1)
     assert isinstance(price.value, int | float) and price.number_format == "#,##0.00"
     assert sheet.freeze_panes == "A2"
+
+
+def test_the_label_columns_net_quantity_and_may_contain(db: Database, tmp_path: Path) -> None:
+    """contenuto_netto and può_contenere configure the lab's labels (docs/labels.md), and round-trip."""
+    from orto.models import ProductFoodInfo
+
+    text = (
+        "codice;nome;iva;prezzo;contenuto_netto;può_contenere\n"
+        "PEP;Peperoni sott'aceto;10;4,90;0,28 kg;frutta a guscio|sesamo\n"
+        "SUC;Succo di mela;10;3,80;75 cl;\n"
+    )
+    assert import_products(db, _write(tmp_path, text), actor=factories.manager(db)).created == 2
+    with db.read() as session:
+        info = {p.code: session.get(ProductFoodInfo, p.id) for p in session.scalars(select(Product))}
+    assert (info["PEP"].net_quantity, info["PEP"].net_unit) == (280, "g")  # type: ignore[union-attr]
+    assert info["PEP"].may_contain == {Allergen.NUTS, Allergen.SESAME}  # type: ignore[union-attr]
+    assert (info["SUC"].net_quantity, info["SUC"].net_unit, info["SUC"].may_contain) == (750, "ml", frozenset())  # type: ignore[union-attr]
+    # a changed column is an update; the exported file says it the same way and imports unchanged
+    changed = import_products(db, _write(tmp_path, text.replace("0,28 kg", "300 g")), actor=factories.manager(db))
+    assert (changed.updated, changed.unchanged) == (1, 1)
+    out = tmp_path / "export.csv"
+    export_products(db, out)
+    exported = out.read_text(encoding="utf-8-sig")
+    assert ";300 g;frutta a guscio|semi di sesamo" in exported and ";750 ml;" in exported
+    assert import_products(db, out, actor=factories.manager(db)).unchanged == 2
+
+    bad = "codice;nome;iva;prezzo;contenuto_netto;puo_contenere\nX;Vasetto;10;1,00;tre etti;nocciolo\n"
+    with pytest.raises(ImportRejected) as rejected:
+        import_products(db, _write(tmp_path, bad), actor=factories.manager(db))
+    assert {(e.line, e.column) for e in rejected.value.errors} == {(2, "contenuto_netto"), (2, "puo_contenere")}
+    reasons = " ".join(e.reason for e in rejected.value.errors)
+    assert "tre etti" in reasons and "nocciolo" in reasons

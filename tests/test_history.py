@@ -50,3 +50,43 @@ def test_history_is_coherent(db: Database, monkeypatch: pytest.MonkeyPatch) -> N
     assert counter_id is not None and manager is not None
     shift = selling.open_shift(db, counter_id, selling.login(db, manager, "1111"), {1000: 5})  # the demo's PIN
     assert shift.id > max(z.id for z in zs)
+
+
+def test_the_history_writes_its_registers_in_the_interface_language(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Corrective actions, rejections, release notes and movement reasons read in Italian by default."""
+    from orto import i18n
+    from orto.models import (
+        Batch,
+        CashMovement,
+        CriticalReading,
+        DeliveryLine,
+        StockMovement,
+        TemperatureLog,
+        WasteReason,
+    )
+
+    i18n.set_language("it")
+    demo_with_history(db, monkeypatch)
+    # waste movements store their reason's code, as the waste service does; screens translate codes
+    codes = {reason.value for reason in WasteReason}
+    english = {m.id for m in i18n.merged_catalog() if m.id and m.string and m.string != m.id} - codes
+    italian = {m.string for m in i18n.merged_catalog() if m.id and m.string}
+    with db.read() as session:
+        texts = {
+            "critical_readings": set(session.scalars(select(CriticalReading.corrective_action))),
+            "temperature_logs": set(session.scalars(select(TemperatureLog.corrective_action))),
+            "delivery_lines": set(session.scalars(select(DeliveryLine.reject_reason))),
+            "batches": set(session.scalars(select(Batch.release_note))),
+            "stock_movements": set(session.scalars(select(StockMovement.reason).distinct())),
+            "cash_movements": set(session.scalars(select(CashMovement.reason).distinct())),
+        }
+    in_english = {table: sorted(t for t in found if t in english) for table, found in texts.items()}
+    assert not any(in_english.values()), in_english
+    # the registers that the history fills with free text hold the Italian sentences
+    for table in ("critical_readings", "temperature_logs", "batches", "cash_movements"):
+        assert texts[table] & italian, f"{table} has no translated text: {sorted(map(str, texts[table]))[:5]}"
+    assert "Porta rimasta socchiusa: chiusa, merce controllata, di nuovo sotto i 4 °C entro un'ora" in texts[
+        "temperature_logs"
+    ]

@@ -188,7 +188,8 @@ def test_the_jar_from_farm_to_sale_at_another_site(db: Database) -> None:
     # 10,4 kg × 1,50 + 0,12 kg × 1,00 + 0,06 kg × 20,00 = 15,60 + 0,12 + 1,20 = 16,92 € for 18 jars
     assert done.unit_cost_cents == 94  # 16,92 / 18 = 0,94
     assert done.allergens == frozenset({Allergen.CELERY})
-    assert done.ingredients == "Pomodori, Sale, Basilico"
+    # "Passata di pomodoro" names the tomatoes: their share of the weight used (QUID, art. 22)
+    assert done.ingredients == "pomodori (98\xa0%), sale, basilico"
     assert done.labels_queued == 18
     assert done.lot_code.startswith("CAP-261125-")
 

@@ -168,13 +168,15 @@ def test_lot_label_bolds_allergens_and_states_the_date_kind(italian: Any) -> Non
     }
     text = render_text(lot_label(doc, 42))
     flat = " ".join(text.split())
-    assert "(LATTE)," in flat and "PINOLI" in flat and "Da consumarsi entro: 05/12/2026" in flat
+    # milk is named inside the list; nuts (on the product, named by no ingredient) follow it
+    assert "(LATTE)," in flat and "Contiene: FRUTTA A GUSCIO" in flat
+    assert "Da consumarsi entro il 05/12/2026" in flat
     assert "CAP-261125-01" in text
     data = render(lot_label(doc, 42), PrinterProfile(width=42))
     bold_latte = b"\x1bE\x01latte"
     assert bold_latte in data  # the allergen itself is printed bold
     best_before = dict(doc, date_type="best_before")
-    assert "Da consumarsi preferibilmente entro: 05/12/2026" in " ".join(
+    assert "Da consumarsi preferibilmente entro il 05/12/2026" in " ".join(
         render_text(lot_label(best_before, 42)).split()
     )
 

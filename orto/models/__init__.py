@@ -24,6 +24,7 @@ from orto.enums import (
 from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
 from orto.models.fiscal import FiscalClosure, FiscalDocument, LotteryCode
+from orto.models.food_info import ProductFoodInfo
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
@@ -93,6 +94,7 @@ __all__ = [
     "PrintStatus",
     "PrinterRole",
     "Product",
+    "ProductFoodInfo",
     "Recall",
     "Recipe",
     "RecipeInput",

@@ -23,6 +23,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from orto.db import Database
+from orto.i18n import N_
+from orto.i18n import gettext as _
 from orto.models import Batch, Counter, Delivery, Sale, SaleLine, SolidarityFund, TemperatureLog, WasteRecord
 from orto.models.base import table_of
 from pos.history.selling import CounterDay
@@ -32,6 +34,8 @@ from pos.history.writer import Rows
 
 CHUNK_DAYS = 7
 WASTE_PER_SITE_DAY = 12  # breakage, spoilage and quality rejects, at scale 1
+
+DOOR_AJAR = N_("Door left ajar: closed, goods checked, back under 4 °C within the hour")
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,7 @@ def _temperatures(rows: Rows, shop: Shop, rng: random.Random, day: date) -> None
                         "location_id": location,
                         "temperature_dc": rng.randint(45, 75) if over else rng.randint(15, 40),
                         "max_dc": 40,
-                        "corrective_action": (
-                            "Door left ajar: closed, goods checked, back under 4 °C within the hour" if over else None
-                        ),
+                        "corrective_action": _(DOOR_AJAR) if over else None,
                         "at": local(day, hour, rng.randint(0, 20)),
                         "user_id": shop.kitchen,
                     },

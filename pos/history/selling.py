@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from orto.i18n import gettext as _
 from orto.models import (
     CashMovement,
     CounterKind,
@@ -328,7 +329,7 @@ class CounterDay:
             {
                 "shift_id": shift_id,
                 "amount_cents": amount,
-                "reason": "spesa sospesa donation",
+                "reason": _("spesa sospesa donation"),
                 "user_id": user,
                 "at": at,
             },

@@ -17,6 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inventory.ledger import value_of
+from orto.i18n import N_
+from orto.i18n import gettext as _
 from orto.models import (
     Batch,
     BatchInput,
@@ -39,11 +41,12 @@ from pos.history.writer import Rows
 ROME = ZoneInfo("Europe/Rome")
 CHILLED = {"Uova e latticini"}
 RESCUABLE = {"Verdura", "Frutta"}
+# Marked here, translated when the history is written: registers read in the interface language.
 _FAILED_ACTIONS = (
-    "Prolonged the treatment and measured again",
-    "Batch held: re-pasteurised",
-    "Cooling repeated in the blast chiller",
-    "Acidified again and checked the pH",
+    N_("Prolonged the treatment and measured again"),
+    N_("Batch held: re-pasteurised"),
+    N_("Cooling repeated in the blast chiller"),
+    N_("Acidified again and checked the pH"),
 )
 
 
@@ -200,7 +203,7 @@ class Stock:
                 quantity,
                 local(day, 7, 45),
                 user=self.shop.manager,
-                reason="stock bought without a supplier on file",
+                reason=_("stock bought without a supplier on file"),
             )
         self.queues[(location, item.id)].append(lot)
 
@@ -272,7 +275,7 @@ class Stock:
             "temperature_dc": temperature,
             "packaging_ok": accepted or chilled,
             "accepted": accepted,
-            "reject_reason": None if accepted else ("temperature too high" if chilled else "packaging damaged"),
+            "reject_reason": None if accepted else (_("temperature too high") if chilled else _("packaging damaged")),
             "lot_id": lot.id if lot else None,
         }
 
@@ -323,7 +326,7 @@ class Stock:
                 "rescued_quantity_g": 0,
                 "cost_cents": 0,
                 "released_by": self.shop.manager if failed else None,
-                "release_note": "Released after the corrective action" if failed else None,
+                "release_note": _("Released after the corrective action") if failed else None,
                 "notes": "",
             },
         )
@@ -375,7 +378,7 @@ class Stock:
                         "step_id": step.id,
                         "value": miss,
                         "within_limit": False,
-                        "corrective_action": self.rng.choice(_FAILED_ACTIONS),
+                        "corrective_action": _(self.rng.choice(_FAILED_ACTIONS)),
                         "taken_at": taken_at,
                         "taken_by": self.shop.kitchen,
                     },

@@ -69,7 +69,7 @@ def departments(printer: str, raw: object) -> dict[int, int]:
                 )
             )
         if rate in out:
-            raise ConfigError(_("{where}: VAT {rate} % is named twice").format(where=where, rate=key))
+            raise ConfigError(_("{where}: VAT {rate} is named twice").format(where=where, rate=f"{key} %"))
         if dept in out.values():
             raise ConfigError(
                 _("{where}: department {dept} is given to two VAT rates (an RT department has one rate)").format(

@@ -523,7 +523,7 @@ class SaleScreen(TillScreen):
                     done=self._show,
                 )
 
-        self._prompt(_("Discount on the line: 10% or 1.50 (T10% for the whole sale)"), "10%", apply)
+        self._prompt(_("Discount on the line: 10%, or 1.50 (T10%: the whole sale)"), "10%", apply)
 
     def action_remove(self) -> None:
         line = self._selected_line()
