@@ -46,8 +46,10 @@ from orto.models import (
     Role,
     Site,
     SolidarityFund,
+    StorageClass,
     Supplier,
     SupplierDistance,
+    SupplierKind,
     Unit,
     User,
 )
@@ -191,6 +193,7 @@ def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
             organic_cert_expiry=date(2027, 6, 30) if organic else None,
             contact=_("Orders by phone, weekdays 7-12"),
             phone="+39 02 0000 0000",
+            kind=SupplierKind(demo_data.SUPPLIER_KINDS.get(code, SupplierKind.FARM.value)),
         )
         supplier.distances = [SupplierDistance(site_id=sites[s].id, distance_km=km) for s, km in distances.items()]
         session.add(supplier)
@@ -228,6 +231,9 @@ def _products(
                 "reorder_level": None,
                 "ingredients": _ingredients(category, name),
                 "storage_note": _storage(category, date_type),
+                "storage_class": (
+                    StorageClass.CHILLED if category in demo_data.CHILLED_CATEGORIES else StorageClass.AMBIENT
+                ),
             }
             if weighed:
                 plu += 1

@@ -33,11 +33,12 @@ from orto.models import (
     WasteReason,
     WasteRecord,
 )
+from pos import demo_data
 from pos.history.shop import Item, RecipePlan, Shop
 from pos.history.writer import Rows
 
 ROME = ZoneInfo("Europe/Rome")
-CHILLED = {"Uova e latticini"}
+CHILLED = demo_data.CHILLED_CATEGORIES  # the categories the demo keeps chilled
 RESCUABLE = {"Verdura", "Frutta"}
 _FAILED_ACTIONS = (
     "Prolonged the treatment and measured again",
