@@ -27,6 +27,8 @@ from orto.errors import InvalidInput
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import (
+    Appliance,
+    ApplianceKind,
     Barcode,
     BarcodeKind,
     Category,
@@ -36,6 +38,8 @@ from orto.models import (
     Delivery,
     DeliveryLine,
     GiftCard,
+    Location,
+    LocationKind,
     Lot,
     LotOrigin,
     MarkdownRule,
@@ -155,6 +159,7 @@ def build_demo(db: Database, today: date) -> str:
         products = _products(session, categories, suppliers)
         _price_lists(session, categories)
         _people_and_funds(session, sites)
+        _appliances(session, sites)
         lots = _stock(session, rng, today, sites, products, suppliers)
         _run_hook(session, "inventory.lab_demo", "add_demo_recipes")
     _run_hook(db, "pos.history", "generate_history", days=HISTORY_DAYS, today=today)
@@ -177,6 +182,33 @@ def _categories(session: Session) -> dict[str, int]:
     rows = [{"name": name, "quick_key_group": group} for name, group in demo_data.CATEGORIES.items()]
     session.execute(insert(table_of(Category)), rows)
     return dict(session.execute(select(Category.name, Category.id)).all())
+
+
+def _appliances(session: Session, sites: dict[str, Site]) -> None:
+    """The cold chain of each site (inventory.cold_chain): the shop and the kitchen have a cold
+    room and a freezer, the shop a fridge at the counter too, the bar its fridge."""
+    from inventory.cold_chain import STANDARD_APPLIANCES
+
+    wanted = {"PAL": ("CELLA", "FRIGO", "CONG"), "CAP": ("CELLA", "CONG"), "MON": ("FRIGO",)}
+    for site_code, suffixes in wanted.items():
+        site = sites[site_code]
+        cold = session.scalar(
+            select(Location.id).where(Location.site_id == site.id, Location.kind == LocationKind.COLD_ROOM)
+        )
+        for suffix, name, kind, low, high in STANDARD_APPLIANCES:
+            if suffix in suffixes:
+                session.add(
+                    Appliance(
+                        code=f"{site_code}-{suffix}",
+                        name=name,
+                        kind=kind,
+                        site_id=site.id,
+                        location_id=cold if kind is not ApplianceKind.FREEZER else None,
+                        min_dc=low,
+                        max_dc=high,
+                    )
+                )
+    session.flush()
 
 
 def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
