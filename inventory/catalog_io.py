@@ -24,7 +24,7 @@ from orto.barcodes import classify
 from orto.db import Database
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
-from orto.models import AuditEntry, Barcode, Category, DateType, Product, ProductFoodInfo, Supplier, Unit
+from orto.models import AuditEntry, Barcode, Category, DateType, Product, ProductFoodInfo, StorageClass, Supplier, Unit
 from orto.models.base import table_of
 from orto.money import VAT_RATES_BP, format_amount, parse_money
 from orto.policy import Action, Operator
@@ -48,6 +48,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("shelf_life_days", "giorni_scadenza", "shelf_life_days"),
     ("date_type", "tipo_scadenza", "date_type"),
     ("storage_note", "conservazione", "storage_note"),
+    ("storage_class", "classe_conservazione", "storage_class"),
     ("supplier", "fornitore", "supplier"),
     ("reorder_level", "scorta_minima", "reorder_level"),
     ("kitchen_item", "comanda", "kitchen_item"),
@@ -96,6 +97,13 @@ _DATE_TYPES = {
     "preferibilmente entro": DateType.BEST_BEFORE,
     "da consumarsi preferibilmente entro": DateType.BEST_BEFORE,
 }
+# the Italian word first: the export writes it
+STORAGE_WORDS: dict[StorageClass, tuple[str, ...]] = {
+    StorageClass.AMBIENT: ("ambiente", "ambient", "secco"),
+    StorageClass.CHILLED: ("refrigerato", "chilled", "frigo", "fresco"),
+    StorageClass.FROZEN: ("surgelato", "frozen", "congelato"),
+}
+_STORAGE = {word: kind for kind, words in STORAGE_WORDS.items() for word in words}
 _UNITS = {
     "pz": Unit.PIECE,
     "pezzo": Unit.PIECE,
@@ -335,6 +343,17 @@ class _Checker:
         values["allergens"] = frozenset(allergens)
         values["ingredients"] = raw.get("ingredients", "")
         values["storage_note"] = raw.get("storage_note", "")
+        # a file without the column leaves each product's class as it is (a new one: ambient)
+        storage_text = raw.get("storage_class")
+        values["storage_class"] = None
+        if storage_text is not None:
+            values["storage_class"] = _STORAGE.get(storage_text.strip().lower() or "ambiente")
+            if values["storage_class"] is None:
+                self._error(
+                    line,
+                    "storage_class",
+                    _("{value!r} is not ambiente, refrigerato or surgelato").format(value=storage_text),
+                )
 
         for fld, minimum, maximum in (
             ("shelf_life_days", 1, limits.MAX_SHELF_LIFE_DAYS),
@@ -408,6 +427,7 @@ _COMPARED = (
     "allergens",
     "ingredients",
     "storage_note",
+    "storage_class",
     "shelf_life_days",
     "date_type",
     "supplier_id",
@@ -457,6 +477,8 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
         }
         for row in rows:
             product = existing.get(row.values["code"])
+            if row.values["storage_class"] is None:
+                row.values["storage_class"] = product.storage_class if product else StorageClass.AMBIENT
             wanted = {code for code, _kind in row.barcodes}
             if product is None:
                 new_rows.append(row)
@@ -571,6 +593,7 @@ def _export_rows(session: Session, italian: bool, spreadsheet: bool) -> Iterator
             (p.shelf_life_days if spreadsheet else str(p.shelf_life_days)) if p.shelf_life_days else "",
             p.date_type.value if p.date_type else "",
             p.storage_note,
+            STORAGE_WORDS[p.storage_class][0] if italian else p.storage_class.value,
             suppliers.get(p.supplier_id, "") if p.supplier_id else "",
             (p.reorder_level if spreadsheet else str(p.reorder_level)) if p.reorder_level is not None else "",
             _yes_no(p.kitchen_item, italian),

@@ -79,29 +79,92 @@ def open_recall(
         return RecallResult(tuple(recalled), tuple(codes[i] for i in ids if i in open_ids))
 
 
-def lift_recall(db: Database, lot_code: str, *, actor: Operator, note: str = "") -> int:
-    """Lift the open recall of this lot (only this lot: each product made from it is checked and
-    lifted on its own). Returns the recall's id."""
+@dataclass(frozen=True)
+class LiftResult:
+    recall_id: int
+    lifted: tuple[str, ...]  # lot codes whose recall ended (the lot first)
+    kept: tuple[str, ...]  # lots made from it that stay recalled, with the reason given
+
+
+def derived_under_recall(session: Session, lot_id: int) -> list[tuple[int, str]]:
+    """The lots the lab made from this one (at any depth) that are under recall now."""
+    ids = made_from(session, lot_id)
+    if not ids:
+        return []
+    return [
+        (int(i), str(code))
+        for i, code in session.execute(
+            select(Lot.id, Lot.code)
+            .join(Recall, Recall.lot_id == Lot.id)
+            .where(Lot.id.in_(ids), Recall.lifted_at.is_(None))
+            .order_by(Lot.code)
+        )
+    ]
+
+
+def derived_codes(db: Database, lot_code: str) -> list[str]:
+    """The codes of the recalled lots made from this one: what lifting it has to decide."""
+    with db.read() as session:
+        return [code for _i, code in derived_under_recall(session, _lot(session, lot_code).id)]
+
+
+def lift_recall(
+    db: Database,
+    lot_code: str,
+    *,
+    actor: Operator,
+    note: str = "",
+    with_derived: bool = False,
+    keep_derived_reason: str | None = None,
+) -> LiftResult:
+    """Lift the open recall of this lot. The lots the lab made from it that are still recalled
+    must be decided in the same act: lifted too (``with_derived``) or kept with a reason
+    (``keep_derived_reason``); without either the lift is refused and names them, so nobody
+    lifts a raw lot believing its products are free when they are not."""
+    keep = (keep_derived_reason or "").strip() or None
+    if with_derived and keep is not None:
+        raise InvalidInput(_("lift the lots made from it or keep them recalled, not both"))
     limits.text(lot_code, _("lot"), 48)
     limits.text(note, _("note"), lines=True)
+    limits.optional_text(keep, _("reason"), lines=True)
     with db.write() as session:
         authorise(session, actor, Action.RECALL)
         lot = _lot(session, lot_code)
         recall = session.scalar(select(Recall).where(Recall.lot_id == lot.id, Recall.lifted_at.is_(None)))
         if recall is None:
             raise NotAllowed(_("lot {lot} is not under recall").format(lot=lot.code))
-        recall.lifted_at = utcnow()
+        derived = derived_under_recall(session, lot.id)
+        if derived and not with_derived and keep is None:
+            raise NotAllowed(
+                _(
+                    "lot {lot}: these lots made from it are recalled too: {lots}; lift them with it "
+                    "(--with-derived) or keep them recalled with a reason (--keep-derived --reason …)"
+                ).format(lot=lot.code, lots=", ".join(code for _i, code in derived))
+            )
+        now = utcnow()
+        recall.lifted_at = now
         recall.lifted_by = actor.id
+        lifted, kept = [lot.code], []
+        for derived_id, code in derived:
+            other = session.scalar(select(Recall).where(Recall.lot_id == derived_id, Recall.lifted_at.is_(None)))
+            assert other is not None
+            if with_derived:
+                other.lifted_at = now
+                other.lifted_by = actor.id
+                lifted.append(code)
+            else:
+                other.kept_reason = keep
+                kept.append(code)
         session.add(
             AuditEntry(
                 action="recall_lift",
                 user_id=actor.id,
                 entity="lot",
                 entity_id=lot.id,
-                details={"lot": lot.code, "note": note},
+                details={"lot": lot.code, "note": note, "lifted": lifted, "kept": kept, "kept_reason": keep},
             )
         )
-        return recall.id
+        return LiftResult(recall.id, tuple(lifted), tuple(kept))
 
 
 def _lot(session: Session, code: str) -> Lot:

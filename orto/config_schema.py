@@ -37,6 +37,7 @@ class Key:
             float: _("a number"),
             bool: _("true or false"),
             dict: _("a table"),
+            list: _("a list"),
         }
         if float in self.types:
             what = _("a number")
@@ -67,10 +68,12 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "counter": TEXT,
         "idle_lock_seconds": whole(0, 86_400),
     },
-    "km0": {"radius_km": whole(1, 1_000)},
+    "km0": {"radius_km": whole(1, 1_000), "lab_min_share_pct": whole(0, 100)},
+    # the times are checked as times by inventory.cold_chain.reading_times
+    "haccp": {"reading_times": Key((list,))},
     "stock": {"near_expiry_days": whole(0, 365)},
     "selling": {"discount_approval_threshold_percent": whole(0, 100)},
-    "supply": {"max_chilled_temperature_dc": whole(-500, 1_000)},
+    "supply": {"max_chilled_temperature_dc": whole(-500, 1_000), "max_frozen_temperature_dc": whole(-500, 1_000)},
     "lab": {"rescue_days": whole(0, 365), "label_printer": TEXT},
     # the A4 sheet's grid is checked as a whole by receipts.label_sheet.SheetGrid (docs/labels.md)
     "labels": {"sheet": Key((dict,))},

@@ -147,3 +147,33 @@ class WasteReason(StrEnum):
 class CountStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+class SupplierKind(StrEnum):
+    """Who a supplier is for km0: only a producer's food can be km0 (``orto.km0``)."""
+
+    FARM = "farm"  # grows or raises the food
+    LAB = "lab"  # transforms it (a dairy, a bakery, a preserves maker)
+    DISTRIBUTOR = "distributor"  # resells what others produced: never km0 by itself
+
+    @property
+    def is_producer(self) -> bool:
+        return self is not SupplierKind.DISTRIBUTOR
+
+
+class StorageClass(StrEnum):
+    """How a product is kept; reception measures the temperature of chilled and frozen goods only."""
+
+    AMBIENT = "ambient"
+    CHILLED = "chilled"
+    FROZEN = "frozen"
+
+    @property
+    def cold(self) -> bool:
+        return self is not StorageClass.AMBIENT
+
+
+class ApplianceKind(StrEnum):
+    FRIDGE = "fridge"
+    COLD_ROOM = "cold_room"
+    FREEZER = "freezer"

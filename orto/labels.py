@@ -43,4 +43,8 @@ LABELS = (
     # printer states and print job statuses
     N_("ok"), N_("offline"), N_("paper_out"), N_("paper_low"), N_("unknown"), N_("error"),
     N_("pending"), N_("printing"), N_("done"), N_("failed"), N_("unconfirmed"),
+    # suppliers for km0, storage classes, cold-chain appliances
+    N_("farm"), N_("lab"), N_("distributor"),
+    N_("ambient"), N_("chilled"), N_("frozen"),
+    N_("fridge"), N_("cold_room"), N_("freezer"),
 )

@@ -29,6 +29,8 @@ FONTS = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 MARGIN = 15 * mm
+# the footer's baseline: its descenders stay clear of the 10 mm a printer may not print
+FOOTER_Y = 12 * mm
 
 
 def register_fonts() -> tuple[str, str]:
@@ -52,6 +54,12 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
+        # table cells never cut a word: the column widths make room for the longest one
+        "cell_nosplit": ParagraphStyle("cell_nosplit", parent=body, fontSize=8.5, leading=10.5, splitLongWords=0),
+        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5, splitLongWords=0),
+        "head_right": ParagraphStyle(
+            "head_right", parent=body, fontName=bold, fontSize=8.5, leading=10.5, splitLongWords=0, alignment=TA_RIGHT
+        ),
     }
 
 
@@ -108,7 +116,7 @@ def build_pdf(
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 10 * mm,
-        bottomMargin=MARGIN,
+        bottomMargin=MARGIN + 5 * mm,
         title=title,
         author=company_name,
         creator="Orto",
@@ -124,7 +132,7 @@ def build_pdf(
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, height - MARGIN - 3 * mm, width - MARGIN, height - MARGIN - 3 * mm)
         canvas.setFont(regular, 7.5)
-        canvas.drawString(MARGIN, MARGIN - 6 * mm, _("Printed {when} by Orto").format(when=stamp))
+        canvas.drawString(MARGIN, FOOTER_Y, _("Printed {when} by Orto").format(when=stamp))
         canvas.restoreState()
 
     document.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=_numbered_canvas(regular))
@@ -150,7 +158,7 @@ def _numbered_canvas(font: str) -> type[Canvas]:
                 self.setFont(font, 7.5)
                 self.drawRightString(
                     width - MARGIN,
-                    MARGIN - 6 * mm,
+                    FOOTER_Y,
                     _("page {n} of {total}").format(n=self._pageNumber, total=total),
                 )
                 super().showPage()

@@ -28,6 +28,8 @@ from orto.files import PRIVATE_FILE, narrow
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import (
+    Appliance,
+    ApplianceKind,
     Barcode,
     BarcodeKind,
     Category,
@@ -37,6 +39,8 @@ from orto.models import (
     Delivery,
     DeliveryLine,
     GiftCard,
+    Location,
+    LocationKind,
     Lot,
     LotOrigin,
     MarkdownRule,
@@ -48,8 +52,10 @@ from orto.models import (
     Role,
     Site,
     SolidarityFund,
+    StorageClass,
     Supplier,
     SupplierDistance,
+    SupplierKind,
     Unit,
 )
 from orto.models.base import table_of
@@ -185,6 +191,7 @@ def build_demo(db: Database, today: date) -> str:
         _food_info(session, products)
         _price_lists(session, categories)
         _people_and_funds(session, sites)
+        _appliances(session, sites)
         lots = _stock(session, rng, today, sites, products, suppliers)
         _run_hook(session, "inventory.lab_demo", "add_demo_recipes")
     _run_hook(db, "pos.history", "generate_history", days=HISTORY_DAYS, today=today)
@@ -209,6 +216,33 @@ def _categories(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Category.name, Category.id)).all())
 
 
+def _appliances(session: Session, sites: dict[str, Site]) -> None:
+    """The cold chain of each site (inventory.cold_chain): the shop and the kitchen have a cold
+    room and a freezer, the shop a fridge at the counter too, the bar its fridge."""
+    from inventory.cold_chain import STANDARD_APPLIANCES
+
+    wanted = {"PAL": ("CELLA", "FRIGO", "CONG"), "CAP": ("CELLA", "CONG"), "MON": ("FRIGO",)}
+    for site_code, suffixes in wanted.items():
+        site = sites[site_code]
+        cold = session.scalar(
+            select(Location.id).where(Location.site_id == site.id, Location.kind == LocationKind.COLD_ROOM)
+        )
+        for suffix, name, kind, low, high in STANDARD_APPLIANCES:
+            if suffix in suffixes:
+                session.add(
+                    Appliance(
+                        code=f"{site_code}-{suffix}",
+                        name=name,
+                        kind=kind,
+                        site_id=site.id,
+                        location_id=cold if kind is not ApplianceKind.FREEZER else None,
+                        min_dc=low,
+                        max_dc=high,
+                    )
+                )
+    session.flush()
+
+
 def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for code, name, address, city, vat, distances, organic in demo_data.FARMS:
@@ -223,6 +257,7 @@ def _suppliers(session: Session, sites: dict[str, Site]) -> dict[str, int]:
             organic_cert_expiry=date(2027, 6, 30) if organic else None,
             contact=_("Orders by phone, weekdays 7-12"),
             phone="+39 02 0000 0000",
+            kind=SupplierKind(demo_data.SUPPLIER_KINDS.get(code, SupplierKind.FARM.value)),
         )
         supplier.distances = [SupplierDistance(site_id=sites[s].id, distance_km=km) for s, km in distances.items()]
         session.add(supplier)
@@ -260,6 +295,9 @@ def _products(
                 "reorder_level": None,
                 "ingredients": demo_data.DECLARATIONS.get(code) or _ingredients(category, name),
                 "storage_note": _storage(category, date_type),
+                "storage_class": (
+                    StorageClass.CHILLED if category in demo_data.CHILLED_CATEGORIES else StorageClass.AMBIENT
+                ),
             }
             if weighed:
                 plu += 1

@@ -120,6 +120,19 @@ FARMS: tuple[tuple[str, str, str, str, str, dict[str, int], bool], ...] = (
     ),
 )
 
+# what each supplier is, for km0 (the others are farms): the drinks distributor and the coffee
+# roaster (beans grown abroad) resell food produced elsewhere, so nothing of theirs is km0
+SUPPLIER_KINDS: dict[str, str] = {
+    "OROB": "distributor",
+    "TORR": "distributor",
+    "MUZZ": "lab",
+    "FORN": "lab",
+    "OLEI": "lab",
+}
+
+# storage class by category (the others are kept at room temperature): reception measures these
+CHILLED_CATEGORIES = frozenset({"Uova e latticini"})
+
 # category name -> bar quick-key group
 CATEGORIES: dict[str, str | None] = {
     "Verdura": None,

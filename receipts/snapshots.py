@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.config import Settings
-from orto.models import Counter, Lot, Product, Sale, Site, SupplierDistance, User
+from orto.km0 import Km0Rule, km0_lot_ids
+from orto.models import Counter, Lot, Sale, Site, User
 from orto.money import vat_breakdown
 
 Snapshot = dict[str, Any]
@@ -30,25 +31,11 @@ def company(settings: Settings, site: Site | None) -> Snapshot:
     }
 
 
-def km0_product_ids(session: Session, settings: Settings, site_id: int, product_ids: list[int]) -> set[int]:
-    """Products whose supplier is within the km0 radius of the site."""
-    rows = session.execute(
-        select(Product.id)
-        .join(SupplierDistance, SupplierDistance.supplier_id == Product.supplier_id)
-        .where(
-            Product.id.in_(product_ids),
-            SupplierDistance.site_id == site_id,
-            SupplierDistance.distance_km <= settings.km0_radius_km,
-        )
-    ).scalars()
-    return set(rows)
-
-
 def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
     counter = session.get(Counter, sale.counter_id)
     assert counter is not None
     operator = session.get(User, sale.user_id)
-    km0 = km0_product_ids(session, settings, counter.site_id, [ln.product_id for ln in sale.lines])
+    km0 = km0_lot_ids(session, Km0Rule.of(settings), counter.site_id, [ln.lot_id for ln in sale.lines if ln.lot_id])
     original = session.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
     lots = {
         lot.id: lot.code
@@ -76,7 +63,7 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
                 "discount_cents": ln.discount_cents,
                 "total_cents": ln.total_cents,
                 "vat_rate_bp": ln.vat_rate_bp,
-                "km0": ln.product_id in km0,
+                "km0": ln.lot_id in km0,
                 "lot": lots.get(ln.lot_id) if ln.lot_id else None,
             }
             for ln in sorted(sale.lines, key=lambda x: x.position)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movement, require_on_hand
 from inventory.lot_codes import next_lot_code
@@ -35,6 +36,7 @@ from orto.models import (
     LotOrigin,
     MovementKind,
     Product,
+    StorageClass,
     Supplier,
     SupplierReturn,
     SupplierReturnLine,
@@ -43,6 +45,18 @@ from orto.models import (
 from orto.policy import Action, Operator
 
 DEFAULT_MAX_CHILLED_DC = 80
+# frozen goods may arrive at -15 °C at most (-18 °C with the 3 °C tolerance of transport)
+DEFAULT_MAX_FROZEN_DC = -150
+
+
+def reception_limit_dc(settings: Settings, storage: StorageClass) -> int | None:
+    """The warmest a product of this storage class may arrive; None: no temperature check."""
+    supply = settings.section("supply")
+    if storage is StorageClass.CHILLED:
+        return int(supply.get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
+    if storage is StorageClass.FROZEN:
+        return int(supply.get("max_frozen_temperature_dc", DEFAULT_MAX_FROZEN_DC))
+    return None
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,8 @@ class DeliveryLineInput:
     packaging_ok: bool = True
     accepted: bool = True
     note: str | None = None  # why rejected, or why accepted despite a check
+    # the producer of the food, when the supplier is a distributor (km0: ``orto.km0``)
+    origin_supplier_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,6 @@ def receive_delivery(
     today: date | None = None,
 ) -> DeliveryResult:
     day = today or local_today()
-    limit = int(settings.section("supply").get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
     if not lines:
         raise InvalidInput(_("a delivery needs at least one line"))
     check_delivery(note_number, lines)
@@ -135,7 +150,15 @@ def receive_delivery(
                 raise InvalidInput(
                     _("line {n} ({product}): say why it is rejected").format(n=number, product=product.name)
                 )
-            too_warm = item.temperature_dc is not None and item.temperature_dc > limit
+            limit = reception_limit_dc(settings, product.storage_class)
+            if limit is not None and item.accepted and item.temperature_dc is None:
+                raise InvalidInput(
+                    _("line {n} ({product}): {storage} goods need their temperature measured at reception").format(
+                        n=number, product=product.name, storage=_(product.storage_class.value)
+                    )
+                )
+            _check_origin(session, number, product.name, supplier, item.origin_supplier_id)
+            too_warm = limit is not None and item.temperature_dc is not None and item.temperature_dc > limit
             if item.accepted and (too_warm or not item.packaging_ok) and not item.note:
                 raise NotAllowed(
                     _(
@@ -157,6 +180,7 @@ def receive_delivery(
                 packaging_ok=item.packaging_ok,
                 accepted=item.accepted,
                 reject_reason=item.note,
+                origin_supplier_id=item.origin_supplier_id,
             )
             session.add(line)
             session.flush()
@@ -250,3 +274,16 @@ def return_to_supplier(
             reason=reason.strip(),
         )
         return document.id
+
+
+def _check_origin(session: Session, number: int, product: str, supplier: Supplier, origin_id: int | None) -> None:
+    """A producer of origin is another supplier, and a producer (a farm or a lab)."""
+    if origin_id is None:
+        return
+    origin = session.get(Supplier, origin_id)
+    if origin is None or origin.id == supplier.id or not origin.kind.is_producer:
+        raise InvalidInput(
+            _("line {n} ({product}): the producer of origin must be another supplier that is a farm or a lab").format(
+                n=number, product=product
+            )
+        )

@@ -18,7 +18,7 @@ from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
-from orto.models import AuditEntry, Site, Supplier, SupplierDistance
+from orto.models import AuditEntry, Site, Supplier, SupplierDistance, SupplierKind
 from orto.policy import Action, Operator
 
 
@@ -33,10 +33,11 @@ class SupplierView:
     name: str
     city: str
     distances: dict[str, int]  # site code -> km
-    km0_sites: tuple[str, ...]
+    km0_sites: tuple[str, ...]  # near enough, and a producer: a distributor is km0 nowhere
     organic: bool
     organic_cert_expiry: date | None
     active: bool
+    kind: SupplierKind = SupplierKind.FARM
 
     def organic_valid(self, today: date) -> bool:
         return self.organic and (self.organic_cert_expiry is None or self.organic_cert_expiry >= today)
@@ -55,10 +56,17 @@ def list_suppliers(db: Database, radius_km: int) -> list[SupplierView]:
                     supplier.name,
                     supplier.city,
                     distances,
-                    tuple(sorted(code for code, km in distances.items() if is_km0(km, radius_km))),
+                    tuple(
+                        sorted(
+                            code
+                            for code, km in distances.items()
+                            if supplier.kind.is_producer and is_km0(km, radius_km)
+                        )
+                    ),
                     supplier.organic_certified,
                     supplier.organic_cert_expiry,
                     supplier.active,
+                    supplier.kind,
                 )
             )
         return out
@@ -90,6 +98,7 @@ class SupplierInput:
     organic_cert_expiry: date | None = None
     active: bool = True
     distances: Mapping[str, int] = field(default_factory=dict)
+    kind: SupplierKind = SupplierKind.FARM
 
 
 def supplier_input(db: Database, supplier_id: int) -> SupplierInput:
@@ -113,6 +122,7 @@ def supplier_input(db: Database, supplier_id: int) -> SupplierInput:
             supplier.organic_cert_expiry,
             supplier.active,
             {sites[d.site_id]: d.distance_km for d in supplier.distances},
+            supplier.kind,
         )
 
 
@@ -181,6 +191,7 @@ def save_supplier(db: Database, data: SupplierInput, *, supplier_id: int | None 
         supplier.organic_cert_code = (data.organic_cert_code or "").strip() or None
         supplier.organic_cert_expiry = data.organic_cert_expiry
         supplier.active = data.active
+        supplier.kind = data.kind
         session.flush()
         wanted = {sites[c]: km for c, km in data.distances.items()}
         for distance in list(supplier.distances):

@@ -1,6 +1,7 @@
 """Import and export of suppliers (CSV or XLSX), with the same all-or-nothing rules as products.
 
-Columns, Italian or English: codice/code, nome/name, partita_iva/vat_number, indirizzo/address,
+Columns, Italian or English: codice/code, nome/name, tipo/kind (agricola/farm,
+laboratorio/lab, distributore/distributor; empty: farm), partita_iva/vat_number, indirizzo/address,
 citta/city, telefono/phone, email, contatto/contact, bio/organic, certificato_bio/organic_cert,
 scadenza_bio/organic_expiry (25/11/2026 or 2026-11-25), attivo/active, and one distance column
 per site, ``km_PAL``, ``km_CAP``, ``km_MON`` (kilometres from the farm to that site).
@@ -21,13 +22,14 @@ from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import gettext as _
-from orto.models import AuditEntry, Site, Supplier, SupplierDistance
+from orto.models import AuditEntry, Site, Supplier, SupplierDistance, SupplierKind
 from orto.policy import Action, Operator
 from suppliers.farms import SUPPLIER_TEXTS
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("code", "codice", "code"),
     ("name", "nome", "name"),
+    ("kind", "tipo", "kind"),
     ("vat_number", "partita_iva", "vat_number"),
     ("address", "indirizzo", "address"),
     ("city", "citta", "city"),
@@ -40,6 +42,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("active", "attivo", "active"),
 )
 _FIELDS = {name: fld for fld, it, en in COLUMNS for name in (it, en)}
+# what a supplier is, for km0 (orto.km0): the Italian words first (the export writes those)
+KIND_WORDS: dict[SupplierKind, tuple[str, ...]] = {
+    SupplierKind.FARM: ("agricola", "azienda agricola", "farm", "producer", "produttore"),
+    SupplierKind.LAB: ("laboratorio", "trasformatore", "lab"),
+    SupplierKind.DISTRIBUTOR: ("distributore", "grossista", "distributor", "wholesaler"),
+}
+_KINDS = {word: kind for kind, words in KIND_WORDS.items() for word in words}
 _TRUE = {"1", "si", "sì", "yes", "true", "x", "s", "y"}
 _FALSE = {"0", "no", "false", "n", ""}
 
@@ -106,6 +115,18 @@ def import_suppliers(db: Database, path: Path, *, actor: Operator) -> ImportResu
                     if flag not in _TRUE | _FALSE:
                         errors.append(RowError(line, header, _("{value!r} is not yes or no").format(value=text)))
                     values[name] = (flag in _TRUE) if flag else (name == "active")
+                elif name == "kind":
+                    if text.lower() not in _KINDS and text:
+                        errors.append(
+                            RowError(
+                                line,
+                                header,
+                                _("{value!r} is not a kind of supplier (agricola, laboratorio, distributore)").format(
+                                    value=text
+                                ),
+                            )
+                        )
+                    values[name] = _KINDS.get(text.lower(), SupplierKind.FARM)
                 elif name == "organic_expiry":
                     try:
                         values[name] = _parse_date(text) if text else None
@@ -153,6 +174,8 @@ def import_suppliers(db: Database, path: Path, *, actor: Operator) -> ImportResu
                 "organic_cert_expiry": values.get("organic_expiry"),
                 "active": values.get("active", True),
             }
+            if "kind" in values:  # a file without the column leaves the kind as it is
+                fields["kind"] = values["kind"]
             if supplier is None:
                 supplier = Supplier(code=values["code"], **fields)
                 session.add(supplier)
@@ -203,6 +226,7 @@ def export_suppliers(db: Database, path: Path, *, plain: bool = False, language:
                 [
                     supplier.code,
                     supplier.name,
+                    KIND_WORDS[supplier.kind][0] if italian else supplier.kind.value,
                     supplier.vat_number or "",
                     supplier.address,
                     supplier.city,

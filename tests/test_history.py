@@ -58,12 +58,12 @@ def test_the_history_writes_its_registers_in_the_interface_language(
     """Corrective actions, rejections, release notes and movement reasons read in Italian by default."""
     from orto import i18n
     from orto.models import (
+        ApplianceReading,
         Batch,
         CashMovement,
         CriticalReading,
         DeliveryLine,
         StockMovement,
-        TemperatureLog,
         WasteReason,
     )
 
@@ -76,7 +76,7 @@ def test_the_history_writes_its_registers_in_the_interface_language(
     with db.read() as session:
         texts = {
             "critical_readings": set(session.scalars(select(CriticalReading.corrective_action))),
-            "temperature_logs": set(session.scalars(select(TemperatureLog.corrective_action))),
+            "appliance_readings": set(session.scalars(select(ApplianceReading.corrective_action))),
             "delivery_lines": set(session.scalars(select(DeliveryLine.reject_reason))),
             "batches": set(session.scalars(select(Batch.release_note))),
             "stock_movements": set(session.scalars(select(StockMovement.reason).distinct())),
@@ -85,8 +85,8 @@ def test_the_history_writes_its_registers_in_the_interface_language(
     in_english = {table: sorted(t for t in found if t in english) for table, found in texts.items()}
     assert not any(in_english.values()), in_english
     # the registers that the history fills with free text hold the Italian sentences
-    for table in ("critical_readings", "temperature_logs", "batches", "cash_movements"):
+    for table in ("critical_readings", "appliance_readings", "batches", "cash_movements"):
         assert texts[table] & italian, f"{table} has no translated text: {sorted(map(str, texts[table]))[:5]}"
-    assert "Porta rimasta socchiusa: chiusa, merce controllata, di nuovo sotto i 4 °C entro un'ora" in texts[
-        "temperature_logs"
+    assert "Porta rimasta socchiusa: chiusa, merce controllata, rientrata nel limite entro un'ora" in texts[
+        "appliance_readings"
     ]

@@ -141,19 +141,22 @@ def test_impact_km0_share_by_value(db: Database, monkeypatch: pytest.MonkeyPatch
     first, last = demo_with_history(db, monkeypatch)
     with db.read() as session:
         rows = session.execute(
-            text(
-                "SELECT l.quantity, l.unit_cost_cents, p.unit, d.received_at, sd.distance_km "
+            text(  # km0: the producer (of origin, else the supplier) near the site; a distributor never
+                "SELECT l.quantity, l.unit_cost_cents, p.unit, d.received_at, sd.distance_km, s.kind "
                 "FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id "
                 "JOIN products p ON p.id = l.product_id "
-                "LEFT JOIN supplier_distances sd ON sd.supplier_id = d.supplier_id AND sd.site_id = d.site_id "
+                "JOIN suppliers s ON s.id = COALESCE(l.origin_supplier_id, d.supplier_id) "
+                "LEFT JOIN supplier_distances sd ON sd.supplier_id = s.id AND sd.site_id = d.site_id "
                 "WHERE l.accepted"
             )
         ).all()
     km0_value = other = 0
-    for quantity, cost, unit, at, km in rows:
+    kinds = set()
+    for quantity, cost, unit, at, km, kind in rows:
         if first <= _local_day(at) <= last:
             cents = quantity * cost // (1 if unit == "pz" else 1000)
-            if km is not None and km <= 70:
+            kinds.add(kind)
+            if km is not None and km <= 70 and kind != "distributor":
                 km0_value += cents
             else:
                 other += cents
@@ -165,6 +168,7 @@ def test_impact_km0_share_by_value(db: Database, monkeypatch: pytest.MonkeyPatch
     assert abs(purchases - (km0_value + other)) <= len(rows)
     share = figures["km0 share of purchases, by value"]
     assert isinstance(share, int) and abs(share - km0_value * 10_000 // (km0_value + other)) <= 20
+    assert "distributor" in kinds  # the demo buys from the drinks distributor, 47 km away: not km0
 
 
 def test_stock_report_values_lots_at_their_cost(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from inventory.catalog_io import ImportRejected
 from inventory.ledger import ledger_sum, lot_on_hand
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed
-from orto.models import DeliveryLine, Lot, StockMovement, Supplier
+from orto.models import DeliveryLine, Lot, Product, StockMovement, StorageClass, Supplier
 from suppliers.deliveries import DeliveryLineInput, receive_delivery, return_to_supplier
 from suppliers.farms import list_suppliers
 from suppliers.supplier_io import export_suppliers, import_suppliers
@@ -116,6 +116,8 @@ def test_a_failed_reception_check_needs_a_reason(db: Database, tmp_path: Path) -
         farm = session.scalar(select(Supplier.id).where(Supplier.code == "FONT"))
     assert farm is not None
     settings = replace(shop.settings, raw={"supply": {"max_chilled_temperature_dc": 40}})
+    with db.write() as session:  # the check applies to chilled and frozen goods only
+        session.execute(update(Product).where(Product.id == shop.jam).values(storage_class=StorageClass.CHILLED))
     with pytest.raises(NotAllowed, match="reception check failed"):
         receive_delivery(
             db,

@@ -213,6 +213,14 @@ def test_kitchen_entries_are_for_kitchen_and_managers() -> None:
 
 
 async def test_receive_a_delivery_with_a_rejected_line(db: Database, kitchen: Kitchen) -> None:
+    from sqlalchemy import update
+
+    from orto.models import Product, StorageClass
+
+    with db.write() as session:  # the tomatoes travel chilled: their temperature is asked, the basil's not
+        session.execute(
+            update(Product).where(Product.id == kitchen.shop.tomatoes).values(storage_class=StorageClass.CHILLED)
+        )
     app = _till(db, kitchen.shop)
     async with app.run_test(size=(120, 40)) as pilot:
         await login_kitchen(pilot)
@@ -228,13 +236,16 @@ async def test_receive_a_delivery_with_a_rejected_line(db: Database, kitchen: Ki
         await say(pilot, "4")
         await say(pilot)
         await say(pilot)
-        # basil: 0,3 kg at 2,20 €/kg, expiry from its shelf life, packaging torn: rejected
+        # basil: 0,3 kg at 2,20 €/kg, expiry from its shelf life, kept at room temperature (no
+        # temperature asked), packaging torn: rejected
         await say(pilot, "BAS")
         await say(pilot, "0,3")
         await say(pilot, "2,20")
         await say(pilot)
         await say(pilot)
-        await say(pilot)
+        assert "Packaging" in str(app.screen.query_one("#k-prompt").render()) or "Confezione" in str(
+            app.screen.query_one("#k-prompt").render()
+        )
         await say(pilot, "n")
         await say(pilot)  # a failed check cannot be accepted silently: asked again
         assert "FAILED" in str(app.screen.query_one("#k-prompt").render())

@@ -1,6 +1,7 @@
 """The whole data model; importing this package registers every table on ``Base.metadata``."""
 
 from orto.enums import (
+    ApplianceKind,
     BarcodeKind,
     BatchStatus,
     CounterKind,
@@ -16,6 +17,8 @@ from orto.enums import (
     SaleKind,
     SaleStatus,
     ShiftStatus,
+    StorageClass,
+    SupplierKind,
     TabStatus,
     TransferStatus,
     Unit,
@@ -25,6 +28,7 @@ from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
 from orto.models.fiscal import FiscalClosure, FiscalDocument, LotteryCode
 from orto.models.food_info import ProductFoodInfo
+from orto.models.haccp import Appliance, ApplianceReading
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
@@ -56,6 +60,9 @@ from orto.models.supply import (
 from orto.models.waste import Donation, StockCount, StockCountLine, TemperatureLog, WasteRecord
 
 __all__ = [
+    "Appliance",
+    "ApplianceKind",
+    "ApplianceReading",
     "AuditEntry",
     "Barcode",
     "BarcodeKind",
@@ -116,8 +123,10 @@ __all__ = [
     "StockCountLine",
     "StockLevel",
     "StockMovement",
+    "StorageClass",
     "Supplier",
     "SupplierDistance",
+    "SupplierKind",
     "SupplierReturn",
     "SupplierReturnLine",
     "Tab",

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orto.allergens import Allergen
-from orto.enums import BarcodeKind, DateType, Unit
+from orto.enums import BarcodeKind, DateType, StorageClass, Unit
 from orto.models.base import AllergenSet, Base, str_enum
 
 
@@ -44,6 +44,7 @@ class Product(Base):
     allergens: Mapped[frozenset[Allergen]] = mapped_column(AllergenSet, default=frozenset)
     ingredients: Mapped[str] = mapped_column(Text, default="")
     storage_note: Mapped[str] = mapped_column(Text, default="")
+    storage_class: Mapped[StorageClass] = mapped_column(str_enum(StorageClass, 16), default=StorageClass.AMBIENT)
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, default=None)
     date_type: Mapped[DateType | None] = mapped_column(str_enum(DateType), default=None)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), default=None)

@@ -91,3 +91,5 @@ class Recall(Base):
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     lifted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     lifted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # why a lot made from a lifted lot stays recalled (the manager's reason, for the register)
+    kept_reason: Mapped[str | None] = mapped_column(Text, default=None)

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orto.models.base import Base
+from orto.enums import SupplierKind
+from orto.models.base import Base, str_enum
 
 
 class Supplier(Base):
@@ -16,6 +17,8 @@ class Supplier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # a producer's food can be km0; a distributor's only through a lot's producer of origin
+    kind: Mapped[SupplierKind] = mapped_column(str_enum(SupplierKind, 16), default=SupplierKind.FARM)
     vat_number: Mapped[str | None] = mapped_column(String(20), default=None)
     address: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(80), default="")

@@ -43,6 +43,8 @@ class DeliveryLine(Base):
     accepted: Mapped[bool] = mapped_column(Boolean, default=True)
     reject_reason: Mapped[str | None] = mapped_column(Text, default=None)
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id", use_alter=True), default=None)
+    # who produced the food, when the supplier is a distributor (a supplier that is a producer)
+    origin_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), default=None)
 
     delivery: Mapped[Delivery] = relationship(back_populates="lines")
 

@@ -155,6 +155,7 @@ from pos.cli import audit as _audit  # noqa: E402, F401
 from pos.cli import base_commands as _base  # noqa: E402, F401
 from pos.cli import catalog as _catalog  # noqa: E402, F401
 from pos.cli import fiscal as _fiscal  # noqa: E402, F401
+from pos.cli import haccp as _haccp  # noqa: E402, F401
 from pos.cli import kitchen as _kitchen  # noqa: E402, F401
 from pos.cli import labels as _labels  # noqa: E402, F401
 from pos.cli import printing as _printing  # noqa: E402, F401

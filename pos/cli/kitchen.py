@@ -50,13 +50,50 @@ def recall_open_command(
 def recall_lift_command(
     lot: Annotated[str, typer.Argument(help="The lot whose recall ends")],
     note: Annotated[str, typer.Option("--note", help="Why it can be sold again")] = "",
+    with_derived: Annotated[
+        bool, typer.Option("--with-derived", help="Lift the recall of the lab's lots made from it too")
+    ] = False,
+    keep_derived: Annotated[
+        bool, typer.Option("--keep-derived", help="Keep the lab's lots made from it recalled (needs --reason)")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the lots made from it stay recalled")] = None,
 ) -> None:
-    """End the recall of one lot: it can be sold again."""
+    """End the recall of one lot; the lab's lots made from it are lifted too or kept, with a reason."""
     from inventory.recalls import lift_recall
+    from orto.errors import InvalidInput
 
+    if keep_derived and not (reason or "").strip():
+        raise InvalidInput(_("--keep-derived needs --reason: why the lots made from it stay recalled"))
+    if reason and not keep_derived:
+        raise InvalidInput(_("--reason goes with --keep-derived"))
     db = state.database()
-    lift_recall(db, lot, actor=acting(db), note=note)
-    typer.echo(_("recall lifted: {lot}").format(lot=lot))
+    result = lift_recall(
+        db,
+        lot,
+        actor=acting(db),
+        note=note,
+        with_derived=with_derived,
+        keep_derived_reason=reason if keep_derived else None,
+    )
+    for code in result.lifted:
+        typer.echo(_("recall lifted: {lot}").format(lot=code))
+    for code in result.kept:
+        typer.echo(_("still recalled: {lot}").format(lot=code))
+
+
+@recall_app.command("notice")
+def recall_notice_command(
+    lot: Annotated[str, typer.Argument(help="The recalled lot")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF")],
+) -> None:
+    """The recall notice (A4 PDF): the lot, what was made from it, sales per site and day, customers."""
+    from inventory.recall_notice import recall_notice
+
+    if not out.parent.is_dir():
+        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
+        raise typer.Exit(EXIT_INPUT)
+    recall_notice(state.database(), state.settings, lot, out)
+    typer.echo(_("written {path}").format(path=out))
 
 
 @app.command("donation")

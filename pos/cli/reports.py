@@ -37,6 +37,8 @@ def report_command(
         from orto.errors import InvalidInput
 
         raise InvalidInput(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=chosen))
+    from orto.km0 import Km0Rule
+
     report = make_report(
         state.database(),
         name.strip().lower(),
@@ -45,6 +47,7 @@ def report_command(
         last=end,
         lot=lot,
         km0_radius_km=state.settings.km0_radius_km,
+        km0_lab_min_share_pct=Km0Rule.of(state.settings).lab_min_share_pct,
     )
     if out is None:
         out = Path(file_name(report, chosen, site=site, lot=lot))

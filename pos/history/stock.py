@@ -35,11 +35,12 @@ from orto.models import (
     WasteReason,
     WasteRecord,
 )
+from pos import demo_data
 from pos.history.shop import Item, RecipePlan, Shop
 from pos.history.writer import Rows
 
 ROME = ZoneInfo("Europe/Rome")
-CHILLED = {"Uova e latticini"}
+CHILLED = demo_data.CHILLED_CATEGORIES  # the categories the demo keeps chilled
 RESCUABLE = {"Verdura", "Frutta"}
 # Marked here, translated when the history is written: registers read in the interface language.
 _FAILED_ACTIONS = (

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Enum, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from orto.models import (
+    ApplianceReading,
     Batch,
     BatchInput,
     CashMovement,
@@ -55,6 +56,7 @@ ORDER: tuple[type[Base], ...] = (
     StockMovement,
     ZReport,
     TemperatureLog,
+    ApplianceReading,
 )
 
 

@@ -8,7 +8,7 @@ entry point the CLI and the till use.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -99,6 +99,7 @@ def make_report(
     last: date | None = None,
     lot: str | None = None,
     km0_radius_km: int = 70,
+    km0_lab_min_share_pct: int = 50,
 ) -> Report:
     """Build a report by name over a site (None: all) and a period of local days (checked)."""
     spec = REPORTS.get(name)
@@ -113,7 +114,9 @@ def make_report(
 
         ensure_summaries(db, datetime.now(ROME).date())
     with db.read() as session:
-        scope = resolve_scope(session, site, first, last, km0_radius_km)
+        scope = replace(
+            resolve_scope(session, site, first, last, km0_radius_km), km0_lab_min_share_pct=km0_lab_min_share_pct
+        )
         return spec.build(session, scope, lot)
 
 

@@ -30,6 +30,7 @@ class Scope:
     last: date
     counter_ids: tuple[int, ...] | None  # the site's counters, None for every site
     km0_radius_km: int = 70
+    km0_lab_min_share_pct: int = 50  # orto.km0: a lab product's km0 share of input weight
 
     @property
     def start(self) -> datetime:

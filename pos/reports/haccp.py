@@ -8,18 +8,18 @@ from sqlalchemy.orm import Session
 
 from orto.i18n import gettext as _
 from orto.models import (
+    Appliance,
+    ApplianceReading,
     Batch,
     CriticalReading,
     Delivery,
     DeliveryLine,
-    Location,
     Lot,
     Product,
     Recipe,
     RecipeStep,
     Site,
     Supplier,
-    TemperatureLog,
 )
 from pos.reports.filters import Scope
 from pos.reports.model import Column, Figure, Kind, Report, Table
@@ -71,11 +71,13 @@ def haccp_report(session: Session, scope: Scope) -> Report:
             Column(_("Site")),
             Column(_("Step")),
             Column(_("Limits")),
-            Column(_("Reading")),
+            Column(_("°C"), Kind.DECIMAL1),
+            Column(_("pH"), Kind.DECIMAL2),
+            Column(_("Minutes"), Kind.COUNT),
             Column(_("Within limits")),
             Column(_("Corrective action")),
         ],
-        note=_("Temperatures in °C, pH, times in minutes."),
+        note=_("Each reading in the column of its measure, as a number: °C, pH or minutes."),
     )
     failures = 0
     for code, recipe, site, step, measure, low, high, value, ok, action, taken in readings:
@@ -85,8 +87,9 @@ def haccp_report(session: Session, scope: Scope) -> Report:
         elif high is not None and low is None:
             limits = f"≤ {_limit(high, measure)}"
         failures += 0 if ok else 1
+        by_measure = [value if measure == m else None for m in ("temperature_dc", "ph_c", "minutes")]
         batch_table.rows.append(
-            (taken, code, recipe, site, step, limits, _limit(value, measure), _("yes") if ok else _("NO"), action or "")
+            (taken, code, recipe, site, step, limits, *by_measure, _("yes") if ok else _("NO"), action or "")
         )
     batches = int(
         session.scalar(
@@ -153,44 +156,38 @@ def haccp_report(session: Session, scope: Scope) -> Report:
         ],
         note=_("Lines with a temperature check, and every line refused."),
     )
-    temperatures = session.execute(
+    readings_rows = session.execute(
         select(
-            TemperatureLog.at,
+            ApplianceReading.taken_at,
             Site.code,
-            Location.name,
-            TemperatureLog.temperature_dc,
-            TemperatureLog.max_dc,
-            TemperatureLog.corrective_action,
+            Appliance.code,
+            Appliance.name,
+            ApplianceReading.min_dc,
+            ApplianceReading.max_dc,
+            ApplianceReading.value_dc,
+            ApplianceReading.within_limit,
+            ApplianceReading.corrective_action,
         )
-        .join(Location, Location.id == TemperatureLog.location_id)
-        .join(Site, Site.id == Location.site_id)
-        .where(
-            *in_period(TemperatureLog.at, scope),
-            *at_site(Site.id, scope),
-            TemperatureLog.temperature_dc > TemperatureLog.max_dc,
-        )
-        .order_by(TemperatureLog.at)
+        .join(Appliance, Appliance.id == ApplianceReading.appliance_id)
+        .join(Site, Site.id == Appliance.site_id)
+        .where(*in_period(ApplianceReading.taken_at, scope), *at_site(Site.id, scope))
+        .order_by(ApplianceReading.taken_at, ApplianceReading.id)
     ).all()
-    readings_count = int(
-        session.scalar(
-            select(func.count())
-            .select_from(TemperatureLog)
-            .join(Location, Location.id == TemperatureLog.location_id)
-            .where(*in_period(TemperatureLog.at, scope), *at_site(Location.site_id, scope))
-        )
-        or 0
-    )
+    out_of_limit = sum(1 for r in readings_rows if not r[7])
     cold = Table(
-        _("Cold rooms: readings over the limit"),
+        _("Cold chain: fridge, cold-room and freezer readings"),
         [
             Column(_("Taken"), Kind.DATETIME),
             Column(_("Site")),
-            Column(_("Where")),
+            Column(_("Appliance")),
+            Column(_("Name")),
+            Column(_("Min °C"), Kind.DECIMAL1),
+            Column(_("Max °C"), Kind.DECIMAL1),
             Column(_("°C"), Kind.DECIMAL1),
-            Column(_("Limit °C"), Kind.DECIMAL1),
+            Column(_("Within limits")),
             Column(_("Corrective action")),
         ],
-        [(*r[:5], r[5] or "") for r in temperatures],
+        [(*r[:7], _("yes") if r[7] else _("NO"), r[8] or "") for r in readings_rows],
     )
     report.summary = [
         Figure(_("Lab batches"), batches, Kind.COUNT),
@@ -198,8 +195,8 @@ def haccp_report(session: Session, scope: Scope) -> Report:
         Figure(_("Readings outside the limits"), failures, Kind.COUNT),
         Figure(_("Delivery lines checked or refused"), len(checks), Kind.COUNT),
         Figure(_("Delivery lines refused"), sum(1 for c in checks if not c[8]), Kind.COUNT),
-        Figure(_("Cold-room readings"), readings_count, Kind.COUNT),
-        Figure(_("Cold-room readings over the limit"), len(temperatures), Kind.COUNT),
+        Figure(_("Cold-chain readings"), len(readings_rows), Kind.COUNT),
+        Figure(_("Cold-chain readings outside the limits"), out_of_limit, Kind.COUNT),
     ]
     report.tables = [batch_table, reception, cold]
     return report

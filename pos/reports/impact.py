@@ -9,12 +9,14 @@ come from the same functions as the waste and sales reports, so the figures agre
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from orto.i18n import gettext as _
+from orto.km0 import Km0Rule, km0_lot_ids, producer_of
 from orto.models import (
     Counter,
     Delivery,
@@ -24,10 +26,13 @@ from orto.models import (
     Product,
     Sale,
     SaleKind,
+    SaleLine,
     Site,
     SolidarityFund,
+    StockMovement,
     Supplier,
     SupplierDistance,
+    SupplierKind,
     Unit,
     WasteRecord,
 )
@@ -50,6 +55,7 @@ def impact_report(session: Session, scope: Scope) -> Report:
     purchases = session.execute(
         select(
             Delivery.supplier_id,
+            DeliveryLine.origin_supplier_id,
             Delivery.site_id,
             Product.unit,
             hour,
@@ -61,7 +67,7 @@ def impact_report(session: Session, scope: Scope) -> Report:
         .where(
             DeliveryLine.accepted.is_(True), *in_period(Delivery.received_at, scope), *at_site(Delivery.site_id, scope)
         )
-        .group_by(Delivery.supplier_id, Delivery.site_id, Product.unit, hour)
+        .group_by(Delivery.supplier_id, DeliveryLine.origin_supplier_id, Delivery.site_id, Product.unit, hour)
     ).all()
     distances = {
         (s, site): km
@@ -73,16 +79,20 @@ def impact_report(session: Session, scope: Scope) -> Report:
         sid: (code, name, city)
         for sid, code, name, city in session.execute(select(Supplier.id, Supplier.code, Supplier.name, Supplier.city))
     }
+    kinds = {sid: SupplierKind(kind) for sid, kind in session.execute(select(Supplier.id, Supplier.kind))}
     sites = dict(session.execute(select(Site.id, Site.code)).all())
 
     value_total = value_km0 = grams_total = grams_km0 = 0
     per_supplier: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # value, grams, pieces
     per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0])  # km0 value, other value
     supplier_sites: dict[int, set[int]] = defaultdict(set)
-    for supplier_id, site_id, unit, bucket, quantity, cost_units in purchases:
+    for supplier_id, origin_id, site_id, unit, bucket, quantity, cost_units in purchases:
         value = div_round_half_up(int(cost_units or 0), unit.base_per_unit)
         quantity = int(quantity or 0)
-        km = distances.get((supplier_id, site_id))
+        # km0 is where the food was produced: the line's producer of origin, or the supplier if
+        # it is a producer (orto.km0); a distributor's goods without an origin are not km0
+        producer = producer_of(origin_id, supplier_id, None, kinds)
+        km = distances.get((producer, site_id)) if producer is not None else None
         km0 = km is not None and km <= radius
         weighed = unit is not Unit.PIECE
         value_total += value
@@ -104,24 +114,40 @@ def impact_report(session: Session, scope: Scope) -> Report:
             Column(_("Supplier")),
             Column(_("Town")),
             Column(_("Distance (km)")),
+            Column(_("Kind")),
             Column(_("km0")),
             Column(_("Purchases (€)"), Kind.CENTS),
             Column(_("kg or l"), Kind.GRAMS),
             Column(_("Pieces"), Kind.COUNT),
         ],
-        note=_("km0: within {km} km of the site that received the goods.").format(km=radius),
+        note=_(
+            "km0: food produced within {km} km of the site that received it; a distributor's goods count "
+            "only through the producer of origin named at reception."
+        ).format(km=radius),
     )
     for supplier_id, (value, grams, pieces) in sorted(per_supplier.items(), key=lambda kv: -kv[1][0]):
         code, name, city = suppliers[supplier_id]
         kms = sorted((sites[site], distances.get((supplier_id, site))) for site in supplier_sites[supplier_id])
         distance_text = ", ".join(f"{site} {km if km is not None else '?'}" for site, km in kms)
-        km0 = all(km is not None and km <= radius for _s, km in kms)
+        kind = kinds[supplier_id]
+        km0 = kind.is_producer and all(km is not None and km <= radius for _s, km in kms)
         supplier_table.rows.append(
-            (code, name, city, distance_text, _("yes") if km0 else _("no"), value, grams or None, pieces or None)
+            (
+                code,
+                name,
+                city,
+                distance_text,
+                _(kind.value),
+                _("yes") if km0 else _("no"),
+                value,
+                grams or None,
+                pieces or None,
+            )
         )
     if supplier_table.rows:
         supplier_table.total = (
             _("Total"),
+            "",
             "",
             "",
             "",
@@ -175,10 +201,49 @@ def impact_report(session: Session, scope: Scope) -> Report:
         note=_("Takings before refunds."),
     )
 
+    sold = _km0_sales(session, scope)
+    km0_table = Table(
+        _("km0 share of purchases and of sales"),
+        [
+            Column(_("What")),
+            Column(_("km0 (€)"), Kind.CENTS),
+            Column(_("All (€)"), Kind.CENTS),
+            Column(_("km0 share (€)"), Kind.PERCENT_BP),
+            Column(_("km0 kg or l"), Kind.GRAMS),
+            Column(_("All kg or l"), Kind.GRAMS),
+            Column(_("km0 share (kg)"), Kind.PERCENT_BP),
+        ],
+        [
+            (
+                _("Purchases"),
+                value_km0,
+                value_total,
+                share_bp(value_km0, value_total),
+                grams_km0,
+                grams_total,
+                share_bp(grams_km0, grams_total),
+            ),
+            (
+                _("Sales"),
+                sold.km0_cents,
+                sold.cents,
+                share_bp(sold.km0_cents, sold.cents),
+                sold.km0_grams,
+                sold.grams,
+                share_bp(sold.km0_grams, sold.grams),
+            ),
+        ],
+        note=_(
+            "Sales: each line by its lot, km0 at the selling site (a lab product by its inputs' weight); "
+            "weights count products sold by kg or litre only."
+        ),
+    )
     report.summary = [
         Figure(_("Purchases from suppliers (€)"), value_total, Kind.CENTS),
         Figure(_("km0 share of purchases, by value"), share_bp(value_km0, value_total), Kind.PERCENT_BP),
         Figure(_("km0 share of purchases, by weight"), share_bp(grams_km0, grams_total), Kind.PERCENT_BP),
+        Figure(_("km0 share of sales, by value"), share_bp(sold.km0_cents, sold.cents), Kind.PERCENT_BP),
+        Figure(_("km0 share of sales, by weight"), share_bp(sold.km0_grams, sold.grams), Kind.PERCENT_BP),
         Figure(_("Bought by weight (kg)"), grams_total, Kind.GRAMS),
         Figure(_("Rescued by the lab (kg)"), rescued, Kind.GRAMS),
         Figure(_("Waste at cost (€)"), waste.value_cents, Kind.CENTS),
@@ -240,5 +305,56 @@ def impact_report(session: Session, scope: Scope) -> Report:
                 [(_("km0"), [per_month[m][0] for m in months]), (_("other"), [per_month[m][1] for m in months])],
             )
         )
-    report.tables = [month_table, supplier_table, site_table]
+    report.tables = [km0_table, month_table, supplier_table, site_table]
     return report
+
+
+@dataclass
+class _Km0Sales:
+    cents: int = 0
+    km0_cents: int = 0
+    grams: int = 0
+    km0_grams: int = 0
+
+
+def _km0_sales(session: Session, scope: Scope) -> _Km0Sales:
+    """Net sales (refunds off) by site and lot, km0 by the lot's rule at the selling site."""
+    refunded = SaleLine.original_line_id.is_not(None)
+    # the lot a line sold: its own, else the one its stock movement took (the generated history
+    # and untracked sales leave the line's lot empty); a line split over two lots counts as the first
+    moved = (
+        select(func.min(StockMovement.lot_id))
+        .where(StockMovement.doc_type == "sale_line", StockMovement.doc_id == SaleLine.id)
+        .scalar_subquery()
+    )
+    lot = func.coalesce(SaleLine.lot_id, moved)
+    rows = session.execute(
+        select(
+            Counter.site_id,
+            lot,
+            Product.unit,
+            func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
+            func.sum(SaleLine.total_cents),
+        )
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Counter, Counter.id == Sale.counter_id)
+        .join(Product, Product.id == SaleLine.product_id)
+        .where(*completed_sales(scope))
+        .group_by(Counter.site_id, lot, Product.unit)
+    ).all()
+    lots_of: dict[int, set[int]] = defaultdict(set)
+    for site_id, lot_id, *_rest in rows:
+        if lot_id is not None:
+            lots_of[site_id].add(lot_id)
+    rule = Km0Rule(scope.km0_radius_km, scope.km0_lab_min_share_pct)
+    km0 = {site_id: km0_lot_ids(session, rule, site_id, lots) for site_id, lots in lots_of.items()}
+    out = _Km0Sales()
+    for site_id, lot_id, unit, quantity, total in rows:
+        weighed = Unit(unit) is not Unit.PIECE
+        grams, cents = int(quantity or 0) if weighed else 0, int(total or 0)
+        out.cents += cents
+        out.grams += grams
+        if lot_id in km0.get(site_id, ()):
+            out.km0_cents += cents
+            out.km0_grams += grams
+    return out

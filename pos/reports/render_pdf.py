@@ -48,7 +48,10 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         story.append(Spacer(1, 4 * mm))
     if report.empty:
         story.append(Paragraph(escape(_("No data for this period.")), style["h2"]))
-    width = (297 if report.landscape else 210) * mm - 30 * mm
+    # a table that cannot fit a portrait page without cutting a word turns the report landscape
+    portrait = 210 * mm - 30 * mm
+    landscape = report.landscape or any(not t.empty and not table_fits(t, portrait, language) for t in report.tables)
+    width = (297 if landscape else 210) * mm - 30 * mm
     for chart in report.charts:
         story.append(KeepTogether([Paragraph(escape(chart.title), style["h2"]), _drawing(chart, width, language)]))
     if report.summary_page and not report.empty:
@@ -75,41 +78,102 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         site_label=report.site,
         story=story,
         company_name=company_name,
-        landscape_page=report.landscape,
+        landscape_page=landscape,
     )
 
 
-def _table(table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any) -> Any:
-    numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
-    fixed = {Kind.DATE: 22.0, Kind.DATETIME: 28.0}
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph
+_PAD = 12.0  # a cell's left + right padding in points (reportlab's default 6 + 6)
+_SIZE = 8.5
+_UNBROKEN = 20  # a short text with a digit is a code (lot, batch, DDT): never wrapped, even at a space
 
-    widths: list[float | None] = []
-    for column in table.columns:
-        if column.kind in _NUMERIC:
-            widths.append(max(24.0, min(34.0, len(column.title) * 2.1 + 4)) * mm)
-        elif column.kind in fixed:
-            widths.append(fixed[column.kind] * mm)
-        else:
-            widths.append(None)
-    # text columns share what is left in proportion to what they hold (a code needs less than a name)
-    free = width - sum(w for w in widths if w is not None)
-    text_columns = [i for i, w in enumerate(widths) if w is None]
-    weights = {
-        i: min(40, max(len(table.columns[i].title), *(len(str(r[i] or "")) for r in table.rows[:300]), 4))
-        for i in text_columns
-    }
-    for i in text_columns:
-        widths[i] = max(20 * mm, free * weights[i] / sum(weights.values()))
-    header = [Paragraph(escape(c.title), style["cell_bold"]) for c in table.columns]
-    rows: list[list[object]] = [header]
+
+def _cell_texts(table: Table, language: str) -> list[list[str]]:
     body = list(table.rows) + ([table.total] if table.total is not None else [])
+    out = []
     for row in body:
-        cells: list[object] = []
+        cells = []
         for value, column in zip(row, table.columns, strict=True):
             text = as_text(value, column.kind, language)
-            cells.append(Paragraph(escape(text), style["cell"]) if column.kind is Kind.TEXT and text else text)
+            if column.kind is Kind.TEXT and len(text) <= _UNBROKEN and any(ch.isdigit() for ch in text):
+                text = text.replace(" ", "\u00a0")
+            cells.append(text)
+        out.append(cells)
+    return out
+
+
+def column_widths(table: Table, texts: list[list[str]], width: float) -> list[float] | None:
+    """Widths that fit ``width`` and cut no word, code or number: each column at least its longest
+    unbreakable piece (a number or date whole; a text's longest word; the header's longest word),
+    numbers and dates at their full width, text columns sharing the rest by what they hold. None
+    when even the least the columns need is wider than the page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from orto.pdf import BOLD, REGULAR
+
+    def w(text: str, font: str = REGULAR) -> float:
+        return stringWidth(text, font, _SIZE)
+
+    least: list[float] = []
+    natural: list[float] = []
+    sample = texts[:400]
+    total = texts[-1:] if table.total is not None else []  # in bold, a little wider
+
+    def widest(i: int, pieces: Any) -> float:
+        plain = max((w(piece) for row in sample for piece in pieces(row[i])), default=0.0)
+        bold = max((w(piece, BOLD) for row in total for piece in pieces(row[i])), default=0.0)
+        return max(plain, bold)
+
+    for i, column in enumerate(table.columns):
+        head = max((w(word, BOLD) for word in column.title.split()), default=0.0)
+        if column.kind is Kind.TEXT:
+            # split at plain spaces only: a code's no-break spaces keep it one piece
+            words = widest(i, lambda text: text.split(" "))
+            full = widest(i, lambda text: [text])
+            least.append(max(head, words) + _PAD)
+            natural.append(max(head, min(full, 70 * 2.835)) + _PAD)
+        else:
+            full = widest(i, lambda text: [text])
+            least.append(max(head, full) + _PAD)
+            natural.append(max(w(column.title, BOLD), full) + _PAD)
+    if sum(least) > width:
+        return None
+    widths = list(least)
+    spare = width - sum(widths)
+    # first give every column what it would like, text in proportion to what it lacks
+    wanted = [max(0.0, natural[i] - least[i]) for i in range(len(widths))]
+    if sum(wanted) > 0:
+        share = min(1.0, spare / sum(wanted))
+        for i, extra in enumerate(wanted):
+            widths[i] += extra * share
+    spare = width - sum(widths)
+    text_columns = [i for i, c in enumerate(table.columns) if c.kind is Kind.TEXT] or list(range(len(widths)))
+    for i in text_columns:  # what is left widens the text columns, so the table fills the line
+        widths[i] += spare / len(text_columns)
+    return widths
+
+
+def table_fits(table: Table, width: float, language: str) -> bool:
+    return column_widths(table, _cell_texts(table, language), width) is not None
+
+
+def _table(table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
+    texts = _cell_texts(table, language)
+    widths = column_widths(table, texts, width)
+    cell_style = style["cell_nosplit"]
+    if widths is None:  # wider than even a landscape page: the cells may wrap inside words
+        widths = [width / len(table.columns)] * len(table.columns)
+        cell_style = style["cell"]
+    header = [
+        Paragraph(escape(c.title), style["head_right"] if c.kind in _NUMERIC else style["head"]) for c in table.columns
+    ]
+    rows: list[list[object]] = [header]
+    for cells_text in texts:
+        cells: list[object] = []
+        for text, column in zip(cells_text, table.columns, strict=True):
+            cells.append(Paragraph(escape(text), cell_style) if column.kind is Kind.TEXT and text else text)
         rows.append(cells)
     return pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
 

@@ -40,7 +40,7 @@ from orto.models import (
     Unit,
 )
 from orto.models.base import table_of
-from orto.money import vat_breakdown
+from orto.money import VatShare, vat_breakdown
 from pos.reports.buckets import local_hour, utc_hour
 from pos.reports.figures import share_bp
 from pos.reports.filters import Scope
@@ -60,13 +60,15 @@ def sales_report(session: Session, scope: Scope, *, summaries: bool = True) -> R
     raw_first = scope.first
     lines_by_key: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     paid_by_method: dict[PaymentMethod, list[int]] = defaultdict(lambda: [0, 0])
+    # gross per (Milan day, counter, VAT rate): the Z's basis, see ``_vat_of_days``
+    day_gross: dict[tuple[date, int, int], int] = defaultdict(int)
     folded = _Folded()
     if newest is not None and newest >= scope.first:
         last = min(newest, scope.last)
         raw_first = last + timedelta(days=1)
-        _read_summaries(session, scope, last, lines_by_key, paid_by_method, folded)
+        _read_summaries(session, scope, last, lines_by_key, paid_by_method, folded, day_gross)
     if raw_first <= scope.last:
-        _read_raw(session, replace(scope, first=raw_first), lines_by_key, paid_by_method, folded)
+        _read_raw(session, replace(scope, first=raw_first), lines_by_key, paid_by_method, folded, day_gross)
     lines = [(product, rate, q, t) for (product, rate), (q, t) in sorted(lines_by_key.items())]
     payments = [(method, n, t) for method, (n, t) in paid_by_method.items()]
     donation_where = [FundMovement.kind == "donation", *in_period(FundMovement.at, scope)]
@@ -97,7 +99,7 @@ def sales_report(session: Session, scope: Scope, *, summaries: bool = True) -> R
     by_day, by_hour, by_counter = folded.by_day, folded.by_hour, folded.by_counter
     net = gross + refunds
 
-    vat = vat_breakdown((rate, int(total or 0)) for _p, rate, _q, total in lines)
+    vat = _vat_of_days(day_gross)
     paid = {m: (n, t) for m, n, t in payments}
     redeemed = paid.get(PaymentMethod.SOLIDARITY, (0, 0))[1]
 
@@ -236,6 +238,23 @@ def sales_report(session: Session, scope: Scope, *, summaries: bool = True) -> R
     return report
 
 
+def _vat_of_days(day_gross: dict[tuple[date, int, int], int]) -> list[VatShare]:
+    """VAT per rate as the sum of each counter's daily Z: the Z splits VAT from each rate's total
+    of one counter's day (``vat_breakdown``), and the Z is the fiscal basis, so the period's VAT is
+    the sum of those splits, not one split of the period's total (which differs by rounding)."""
+    per_day: dict[tuple[date, int], list[tuple[int, int]]] = defaultdict(list)
+    for (day, counter_id, rate), gross in day_gross.items():
+        per_day[(day, counter_id)].append((rate, gross))
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pairs in per_day.values():
+        for share in vat_breakdown(pairs):
+            cell = sums[share.rate_bp]
+            cell[0] += share.gross_cents
+            cell[1] += share.taxable_cents
+            cell[2] += share.tax_cents
+    return [VatShare(rate, *sums[rate]) for rate in sorted(sums)]
+
+
 def _share(part: int, whole: int) -> int:
     return share_bp(part, whole)
 
@@ -283,8 +302,9 @@ def _read_raw(
     lines_by_key: dict[tuple[int, int], list[int]],
     paid_by_method: dict[PaymentMethod, list[int]],
     folded: _Folded,
+    day_gross: dict[tuple[date, int, int], int],
 ) -> None:
-    """The days of the scope from the raw rows: three aggregate queries."""
+    """The days of the scope from the raw rows: four aggregate queries."""
     where = completed_sales(scope)
     # Lines of the sales in scope through IN (…) rather than a join: SQLite then reads the sales'
     # index once and each sale's lines by theirs (half the time of the join over a year). A
@@ -304,6 +324,13 @@ def _read_raw(
         cell[0] += int(quantity or 0)
         cell[1] += int(total or 0)
     hour = utc_hour(session, Sale.completed_at)
+    for counter_id, bucket, rate, total in session.execute(
+        select(Sale.counter_id, hour, SaleLine.vat_rate_bp, func.sum(SaleLine.total_cents))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(*where)
+        .group_by(Sale.counter_id, hour, SaleLine.vat_rate_bp)
+    ):
+        day_gross[(local_hour(bucket).date(), counter_id, rate)] += int(total or 0)
     social = social_tariff(session)
     for counter_id, bucket, kind, is_social, n, total in session.execute(
         select(Sale.counter_id, hour, Sale.kind, social, func.count(), func.sum(Sale.total_cents))
@@ -333,6 +360,7 @@ def _read_summaries(
     lines_by_key: dict[tuple[int, int], list[int]],
     paid_by_method: dict[PaymentMethod, list[int]],
     folded: _Folded,
+    day_gross: dict[tuple[date, int, int], int],
 ) -> None:
     """The summarised days ``scope.first`` … ``last`` from the per-day summaries."""
 
@@ -355,6 +383,12 @@ def _read_summaries(
         cell = lines_by_key[(product_id, rate)]
         cell[0] += int(quantity or 0)
         cell[1] += int(total or 0)
+    for day, counter_id, rate, total in session.execute(
+        select(SalesDayLine.day, SalesDayLine.counter_id, SalesDayLine.vat_rate_bp, func.sum(SalesDayLine.total_cents))
+        .where(*within(SalesDayLine))
+        .group_by(SalesDayLine.day, SalesDayLine.counter_id, SalesDayLine.vat_rate_bp)
+    ):
+        day_gross[(day, counter_id, rate)] += int(total or 0)
     # the sales grouped three ways (by day, hour, counter): some hundreds of rows over a year
     hours = table_of(SalesDayHour).c
     sold_sum, cents_sum = func.sum(hours.sales), func.sum(hours.total_cents)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
@@ -27,6 +27,7 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
+from orto.km0 import Km0Rule, km0_lot_ids
 from orto.models import (
     AuditEntry,
     Counter,
@@ -47,7 +48,6 @@ from orto.models import (
     ShiftStatus,
     Site,
     SolidarityFund,
-    SupplierDistance,
     User,
     utcnow,
 )
@@ -199,7 +199,6 @@ _USERS = table_of(User)
 _SHIFTS = table_of(Shift)
 _PRICE_LISTS = table_of(PriceList)
 _PRODUCTS = table_of(Product)
-_DISTANCES = table_of(SupplierDistance)
 _LOTS = table_of(Lot)
 _AUDIT = table_of(AuditEntry)
 _JOBS = table_of(PrintJob)
@@ -243,7 +242,6 @@ _SALE_LINES = (
         _PRODUCTS.c.code.label("product_code"),
         _PRODUCTS.c.name.label("product_name"),
         _PRODUCTS.c.category_id,
-        _DISTANCES.c.id.label("km0_distance_id"),
         _LOTS.c.code.label("lot_code"),
         _LOTS.c.product_id.label("lot_product_id"),
         _LOTS.c.expiry.label("lot_expiry"),
@@ -253,16 +251,7 @@ _SALE_LINES = (
         RECALL_REASON.label("lot_recall_reason"),
     )
     .select_from(
-        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id)
-        .outerjoin(
-            _DISTANCES,
-            and_(
-                _DISTANCES.c.supplier_id == _PRODUCTS.c.supplier_id,
-                _DISTANCES.c.site_id == bindparam("site_id"),
-                _DISTANCES.c.distance_km <= bindparam("radius_km"),
-            ),
-        )
-        .outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
+        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
     )
     .where(_LINES.c.sale_id == bindparam("sale_id"))
     .order_by(_LINES.c.position, _LINES.c.id)
@@ -354,11 +343,7 @@ def complete_sale(
             return SaleResult(again, again.change_cents, False, ())
         if head.status is not SaleStatus.OPEN:
             raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(head.status.value)))
-        lines: list[Any] = list(
-            session.execute(
-                _SALE_LINES, {"sale_id": sale_id, "site_id": head.site_id, "radius_km": settings.km0_radius_km}
-            )
-        )
+        lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
         if not lines:
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
@@ -534,6 +519,7 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
     head = done.head
     jobs: list[dict[str, Any]] = []
     receipt_printer = printer_for(settings, head.counter_code, PrinterRole.RECEIPT)
+    km0 = km0_lot_ids(session, Km0Rule.of(settings), head.site_id, [ln.lot_id for ln in done.lines])
     fiscal = None
     if printer_for(settings, head.counter_code, PrinterRole.FISCAL):  # the RT's documento commerciale
         from receipts.fiscal.jobs import queue_fiscal
@@ -544,13 +530,14 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
             counter_code=head.counter_code,
             counter_id=head.counter_id,
             sale_id=head.id,
-            slip=_slip(settings, done),
+            slip=_slip(settings, done, km0),
             original_sale_id=head.original_sale_id,
             open_drawer=cash,
         )
     if receipt_printer and fiscal is None:
         doc_type = "refund" if head.kind.value == "refund" else "receipt"
-        jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, _slip(settings, done), cash))
+        slip = _slip(settings, done, km0)
+        jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, slip, cash))
     kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
     kitchen_printer = printer_for(settings, head.counter_code, PrinterRole.KITCHEN)
     if kitchen_lines and kitchen_printer and head.tab_id is None:  # tab items went to the kitchen when ordered
@@ -588,7 +575,7 @@ def _job(
     }
 
 
-def _slip(settings: Settings, done: _Completed) -> dict[str, Any]:
+def _slip(settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]:
     """receipts.snapshots.sale_snapshot of the completed sale, from the rows in hand."""
     from receipts.snapshots import company
 
@@ -615,7 +602,7 @@ def _slip(settings: Settings, done: _Completed) -> dict[str, Any]:
                 "discount_cents": f.discount_cents,
                 "total_cents": f.total_cents,
                 "vat_rate_bp": ln.vat_rate_bp,
-                "km0": ln.km0_distance_id is not None,
+                "km0": ln.lot_id in km0,
                 "lot": done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
             }
             for ln, f in zip(done.lines, done.figures, strict=True)

@@ -340,6 +340,7 @@ KITCHEN_ENTRIES = (
     MenuEntry("k_count", N_("Stock count"), _open("kitchen_count", "CountScreen"), roles=STOCK_ROLES),
     MenuEntry("k_trace", N_("Trace a lot, recalls"), _open("kitchen_trace", "TraceScreen"), roles=STOCK_ROLES),
     MenuEntry("k_suppliers", N_("Suppliers"), _open("kitchen_suppliers", "SuppliersScreen"), roles=STOCK_ROLES),
+    MenuEntry("k_cold", N_("Cold chain readings"), _open("kitchen_cold", "ColdChainScreen"), roles=STOCK_ROLES),
 )
 for _entry in KITCHEN_ENTRIES:
     register(_entry)
@@ -371,6 +372,23 @@ class KitchenHome(TillScreen):
         self._last_activity = time.monotonic()
         if self.ctx.settings.idle_lock_seconds > 0:
             self.set_interval(5, self._lock_when_idle)
+        self._remind_readings()
+        self.set_interval(300, self._remind_readings)
+
+    def _remind_readings(self) -> None:
+        """The cold chain's reading times ([haccp] reading_times): say which appliances wait."""
+        from pos.tui.screens.kitchen_cold import site_appliances
+
+        def remind(found: tuple[Any, set[str]]) -> None:
+            due = sorted(found[1])
+            if due:
+                self.notify(
+                    _("Temperature reading due: {appliances}").format(appliances=", ".join(due)),
+                    severity="warning",
+                    timeout=15,
+                )
+
+        self.call(site_appliances, self.ctx.db, self.ctx.settings, self.ctx.counter.site_code, done=remind)
 
     def on_key(self, _event: object) -> None:
         self._last_activity = time.monotonic()

@@ -30,6 +30,7 @@ from orto.models import (
     Site,
     StockCount,
     StockLevel,
+    StorageClass,
     Unit,
 )
 
@@ -59,6 +60,7 @@ class ProductRow:
     cost_cents: int
     shelf_life_days: int | None
     date_type: DateType | None
+    storage_class: StorageClass = StorageClass.AMBIENT  # reception asks a temperature if not ambient
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _row(product: Product) -> ProductRow:
         product.cost_cents,
         product.shelf_life_days,
         product.date_type,
+        product.storage_class,
     )
 
 

@@ -31,7 +31,7 @@ from pos.tui.screens.kitchen_common import (
     unit_word,
 )
 from pos.tui.screens.kitchen_data import Place, ProductRow, default_place, places
-from suppliers.deliveries import DEFAULT_MAX_CHILLED_DC, DeliveryLineInput, DeliveryResult, receive_delivery
+from suppliers.deliveries import DeliveryLineInput, DeliveryResult, receive_delivery, reception_limit_dc
 from suppliers.farms import SupplierView, list_suppliers
 
 
@@ -194,8 +194,11 @@ class DeliveryScreen(KitchenScreen):
     def _temperature(
         self, product: ProductRow, quantity: int, cost: int, their_lot: str | None, expiry: date | None
     ) -> None:
+        if not product.storage_class.cold:  # kept at room temperature: no temperature check
+            self._packaging(DeliveryLineInput(product.id, quantity, cost, their_lot, expiry), product)
+            return
         self.ask(
-            _("Temperature on arrival in °C (cold goods; Enter if not measured)"),
+            _("Temperature on arrival in °C ({storage} goods)").format(storage=_(product.storage_class.value)),
             lambda temp: self._packaging(
                 DeliveryLineInput(product.id, quantity, cost, their_lot, expiry, temp), product
             ),
@@ -210,8 +213,9 @@ class DeliveryScreen(KitchenScreen):
         )
 
     def _decide(self, item: DeliveryLineInput, product: ProductRow) -> None:
-        limit = int(self.ctx.settings.section("supply").get("max_chilled_temperature_dc", DEFAULT_MAX_CHILLED_DC))
-        failed = (item.temperature_dc is not None and item.temperature_dc > limit) or not item.packaging_ok
+        limit = reception_limit_dc(self.ctx.settings, product.storage_class)
+        too_warm = limit is not None and item.temperature_dc is not None and item.temperature_dc > limit
+        failed = too_warm or not item.packaging_ok
         prompt = (
             _("Check FAILED: '-' and a reason rejects the line; or write why it is accepted")
             if failed

@@ -171,6 +171,7 @@ class SupplierForm(TillScreen):
             distances={
                 site: int(value) for site in SITES if (value := self.query_one(f"#f-km-{site}", Input).value.strip())
             },
+            kind=self.data.kind,  # kept as it is: the kind is set by the suppliers' import for now
         )
 
     def action_save(self) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from inventory.recalls import RecallResult, lift_recall, open_recall
+from inventory.recalls import RecallResult, derived_codes, lift_recall, open_recall
 from inventory.trace import trace_lines, trace_lot
 from orto.db import Database
 from orto.i18n import N_
@@ -115,11 +115,42 @@ class TraceScreen(KitchenScreen):
                 self.notify(_("write why the recall is lifted"), severity="error")
                 self.idle()
                 return
+            self.call(derived_codes, self.ctx.db, code, done=lambda codes: decide(text, codes))
+
+        def lift(text: str, with_derived: bool = False, keep: str | None = None) -> None:
             self.with_manager(
                 _("Lift the recall of lot {lot}").format(lot=code),
                 lambda manager: self.call(
-                    lift_recall, self.ctx.db, code, actor=manager, note=text, done=lambda _id: self._lifted(code)
+                    lift_recall,
+                    self.ctx.db,
+                    code,
+                    actor=manager,
+                    note=text,
+                    with_derived=with_derived,
+                    keep_derived_reason=keep,
+                    done=lambda _result: self._lifted(code),
                 ),
+            )
+
+        def decide(text: str, codes: list[str]) -> None:
+            if not codes:
+                lift(text)
+                return
+
+            def answer(reply: str) -> None:
+                if not reply:
+                    self.notify(_("say whether the lots made from it are lifted too"), severity="error")
+                    self.idle()
+                elif reply.strip().lower() in ("sì", "si", "s", "yes", "y"):
+                    lift(text, with_derived=True)
+                else:
+                    lift(text, keep=reply)
+
+            self.ask(
+                _("Recalled through it: {lots}. Type 'sì' to lift them too, or why they stay recalled").format(
+                    lots=", ".join(codes)
+                ),
+                answer,
             )
 
         self.ask(_("Lift the recall of lot {lot}: why").format(lot=code), note)

@@ -115,11 +115,14 @@ class ReportsScreen(TillScreen):
             self.notify(str(exc), severity="error")
             return
         self.query_one("#r-preview", Static).update(_("Working…"))
+        from orto.km0 import Km0Rule
+
         self.call(
             make_report,
             self.ctx.db,
             request.pop("name"),
             km0_radius_km=self.ctx.settings.km0_radius_km,
+            km0_lab_min_share_pct=Km0Rule.of(self.ctx.settings).lab_min_share_pct,
             done=done,
             **request,
         )

@@ -1,0 +1,66 @@
+"""orto haccp appliances / orto haccp reading: the cold chain from the command line (a probe's
+script, or the kitchen's terminal), the same service as the kitchen screen."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from orto.i18n import gettext as _
+from pos.cli.app import app, state
+
+haccp_app = typer.Typer(help="The cold chain: appliances and their temperature readings.", no_args_is_help=True)
+app.add_typer(haccp_app, name="haccp")
+
+
+@haccp_app.command("appliances")
+def appliances_command(
+    site: Annotated[str | None, typer.Option("--site", help="Only this site (PAL, CAP, MON)")] = None,
+) -> None:
+    """The fridges, cold rooms and freezers with their limits and last reading."""
+    from inventory.cold_chain import limits_text, list_appliances
+    from orto.localtime import ROME
+
+    with state.database().read() as session:
+        appliances = list_appliances(session, site)
+    for a in appliances:
+        last = _("never read")
+        if a.last_value_dc is not None and a.last_at is not None:
+            when = a.last_at.astimezone(ROME).strftime("%d/%m %H:%M")
+            last = f"{a.last_value_dc / 10:.1f}".replace(".", ",") + f" °C, {when}"
+        typer.echo(f"{a.code:<10} {a.site_code:<4} {a.name:<24} {limits_text(a.min_dc, a.max_dc):<16} {last}")
+
+
+@haccp_app.command("reading", context_settings={"ignore_unknown_options": True})
+def reading_command(
+    appliance: Annotated[str, typer.Argument(help="The appliance's code, e.g. PAL-CELLA")],
+    value: Annotated[str, typer.Argument(help="The temperature in °C, e.g. 3,5 or -18")],
+    user: Annotated[str, typer.Option("--user", help="Who took the reading (their name); the PIN is asked")],
+    action: Annotated[
+        str | None, typer.Option("--action", help="The corrective action taken (required outside the limits)")
+    ] = None,
+) -> None:
+    """Record a temperature reading; outside the appliance's limits the corrective action is required."""
+    from sqlalchemy import select
+
+    from inventory.cold_chain import record_appliance_reading
+    from inventory.recipes import parse_measure
+    from orto.errors import NotFound
+    from orto.models import User
+    from pos.selling.auth import login
+
+    db = state.database()
+    value_dc = parse_measure("temperature_dc", value)
+    with db.read() as session:
+        user_id = session.scalar(select(User.id).where(User.name == user.strip(), User.active.is_(True)))
+    if user_id is None:
+        raise NotFound(_("no active user named {name}").format(name=user))
+    pin = os.environ.get("ORTO_PIN") or typer.prompt(_("PIN"), hide_input=True)
+    actor = login(db, user_id, pin)
+    result = record_appliance_reading(db, appliance, value_dc, actor=actor, corrective_action=action)
+    typer.echo(
+        _("recorded: {appliance} {value} °C").format(appliance=appliance.upper(), value=value)
+        + ("" if result.within_limit else " — " + _("outside the limits, corrective action recorded"))
+    )
