@@ -37,11 +37,13 @@ from pos.selling.sales import (
 )
 from pos.selling.shifts import (
     DENOMINATIONS_CENTS,
+    DayState,
     ShiftView,
     cash_movement,
     close_shift,
     count_cash,
     current_shift,
+    day_state,
     open_shift,
     print_x_report,
     x_report,
@@ -65,6 +67,7 @@ from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, S
 __all__ = [
     "DENOMINATIONS_CENTS",
     "ApprovalRequired",
+    "DayState",
     "LineView",
     "LoginFailed",
     "Operator",
@@ -88,6 +91,7 @@ __all__ = [
     "create_user",
     "current_sale",
     "current_shift",
+    "day_state",
     "discount_line",
     "discount_sale",
     "donate_to_fund",

@@ -90,6 +90,31 @@ def current_shift(db: Database, counter_id: int) -> ShiftView | None:
         return _shift_view(shift) if shift else None
 
 
+@dataclass(frozen=True)
+class DayState:
+    """Where a counter's business day stands: what the till shows at a login with no shift open."""
+
+    business_date: date
+    shift: ShiftView | None
+    z_number: int | None  # the day's Z, once taken: the day is closed
+
+    @property
+    def closed(self) -> bool:
+        return self.z_number is not None
+
+
+def _z_of(session: Session, counter_id: int, day: date) -> ZReport | None:
+    return session.scalar(select(ZReport).where(ZReport.counter_id == counter_id, ZReport.business_date == day))
+
+
+def day_state(db: Database, counter_id: int) -> DayState:
+    day = business_date()
+    with db.read() as session:
+        shift = open_shift_of(session, counter_id)
+        z = _z_of(session, counter_id, day)
+        return DayState(day, _shift_view(shift) if shift else None, z.number if z else None)
+
+
 def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[int, int]) -> ShiftView:
     with db.write() as session:
         authorise(session, user_id, "shift")
@@ -97,6 +122,14 @@ def open_shift(db: Database, counter_id: int, user_id: int, float_count: dict[in
             raise NotFound(_("no counter {id}").format(id=counter_id))
         if open_shift_of(session, counter_id) is not None:
             raise NotAllowed(_("a shift is already open at this counter"))
+        closed = _z_of(session, counter_id, business_date())
+        if closed is not None:
+            # a sale after the Z would belong to a day whose figures are final: it would be in no Z
+            raise NotAllowed(
+                _("the day is closed at this counter (Z no. {number}): a new shift opens tomorrow").format(
+                    number=closed.number
+                )
+            )
         total = count_cash(float_count)
         shift = Shift(
             counter_id=counter_id,
@@ -337,9 +370,7 @@ def z_report(
         counter = session.get(Counter, counter_id, with_for_update=True)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
-        existing = session.scalar(
-            select(ZReport).where(ZReport.counter_id == counter_id, ZReport.business_date == the_day)
-        )
+        existing = _z_of(session, counter_id, the_day)
         if existing is not None:
             return existing
         approver = authorise(session, user_id, "z_report", approver_pin) if approver_pin else None

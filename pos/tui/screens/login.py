@@ -100,8 +100,8 @@ class LoginScreen(TillScreen):
         self.call(self._current_shift, done=self._shift_checked)
 
     def _shift_checked(self, shift: ShiftView | None) -> None:
+        from pos.tui.screens.day import DayScreen
         from pos.tui.screens.sale import SaleScreen
-        from pos.tui.screens.shift import ShiftScreen
 
         operator = self.ctx.operator
         if shift is None and operator is not None and operator.role is Role.KITCHEN:
@@ -109,7 +109,7 @@ class LoginScreen(TillScreen):
             from pos.tui.screens.kitchen_common import KitchenHome
 
             self.app.switch_screen(KitchenHome())
-        elif shift is None:
-            self.app.switch_screen(ShiftScreen(closing=False))
+        elif shift is None:  # nothing forced: the day's state, and a new shift if asked for
+            self.app.switch_screen(DayScreen())
         else:
             self.app.switch_screen(SaleScreen())

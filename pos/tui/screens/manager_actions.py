@@ -19,6 +19,7 @@ from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import CounterKind
 from orto.money import format_amount, format_kg, parse_money
+from orto.policy import Action
 from pos import selling
 from pos.selling import RefundLine
 from pos.tui.keys import KeyBar
@@ -308,17 +309,11 @@ def x_report(screen: SaleScreen) -> None:
     )
 
 
-def z_report(screen: SaleScreen) -> None:
-    def show(report: object) -> None:
-        doc = {
-            "kind": "z_report",
-            "counter": screen.ctx.counter.name,
-            "number": getattr(report, "number", 0),
-            "totals": getattr(report, "totals", {}),
-        }
-        screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
+def close_day(screen: SaleScreen) -> None:
+    """The day's close in one flow: the last shift's count and difference, then the Z."""
+    from pos.tui.screens.shift import ShiftScreen
 
-    screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show)
+    screen.app.switch_screen(ShiftScreen(closing=True, take_z=True))
 
 
 def close_shift(screen: SaleScreen) -> None:
@@ -350,18 +345,20 @@ def tabs(screen: SaleScreen) -> None:
     screen.app.push_screen(TabsScreen(screen))
 
 
-register(MenuEntry("parked", N_("Parked sales"), parked))
-register(MenuEntry("refund", N_("Refund"), refund))
-register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last))
-register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any))
+A = Action
+register(MenuEntry("parked", N_("Parked sales"), parked, needs=A.SELL))
+register(MenuEntry("refund", N_("Refund"), refund, needs=A.REFUND))
+register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last, needs=A.PRINTERS))
+register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any, needs=A.PRINTERS))
 register(MenuEntry("price", N_("Price check and stock"), price_check))
 register(MenuEntry("stock", N_("Stock lookup (lots, dates, every site)"), stock_lookup))
 register(MenuEntry("near_expiry", N_("Near-expiry list"), near_expiry_list))
-register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
-register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
-register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1)))
-register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1)))
-register(MenuEntry("x", N_("X report (day so far)"), x_report))
-register(MenuEntry("close_shift", N_("Close the shift"), close_shift))
-register(MenuEntry("z", N_("Z report (close the day)"), z_report, roles=MANAGERS))
+register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR}), needs=A.TAB))
+# money into the drawer is the business of whoever works the drawer (who may open a shift)
+register(MenuEntry("donation", N_("Spesa sospesa donation"), donation, needs=A.SHIFT))
+register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1), needs=A.SHIFT))
+register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1), needs=A.CASH_OUT))
+register(MenuEntry("x", N_("X report (day so far)"), x_report, needs=A.SHIFT))
+register(MenuEntry("close_shift", N_("Close the shift"), close_shift, needs=A.SHIFT))
+register(MenuEntry("z", N_("Close the day: shift and Z report"), close_day, roles=MANAGERS, needs=A.Z_REPORT))
 register(MenuEntry("lock", N_("Lock the till"), lambda s: s.action_lock()))

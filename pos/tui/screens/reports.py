@@ -22,6 +22,7 @@ from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, current_language
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
+from orto.policy import Action
 from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
 from pos.tui.app import TillScreen
@@ -164,5 +165,11 @@ def open_reports(screen: SaleScreen) -> None:
 
 
 register(
-    MenuEntry("reports", N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"), open_reports, roles=MANAGERS)
+    MenuEntry(
+        "reports",
+        N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"),
+        open_reports,
+        roles=MANAGERS,
+        needs=Action.REPORTS,
+    )
 )

@@ -35,7 +35,7 @@ class SaleScreen(TillScreen):
         Binding("f5", "discount", _("Discount")),
         Binding("f6", "park", _("Park")),
         Binding("f8", "remove", _("Remove")),
-        Binding("f9", "card", _("Card")),
+        Binding("f9", "card", _("Social tariff")),
         Binding("f10", "pay", _("Pay")),
         Binding("f12", "menu", _("Menu")),
         Binding("ctrl+l", "lock", _("Lock")),
@@ -118,10 +118,10 @@ class SaleScreen(TillScreen):
         return self.ctx.operator.id
 
     def _no_sale(self, exc: OrtoError) -> None:
-        from pos.tui.screens.shift import ShiftScreen
+        from pos.tui.screens.day import DayScreen
 
         self.notify(str(exc), severity="warning")
-        self.app.switch_screen(ShiftScreen(closing=False))
+        self.app.switch_screen(DayScreen())
 
     # ------------------------------------------------------------------ showing the sale
 
