@@ -86,10 +86,12 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
             elements.append(Text("  " + detail))
         elif line["quantity"] != 1:
             elements.append(Text(f"  {line['quantity']} x {_money(line['unit_price_cents'])}"))
+        # a sale's reductions are positive and printed taken off; a refund's are the sale's negated
+        # (the refund gives back the price paid, less what was taken off then)
         if line["markdown_cents"]:
-            elements.append(Columns("  " + _("near-expiry markdown"), "-" + _money(line["markdown_cents"])))
+            elements.append(Columns("  " + _("near-expiry markdown"), _money(-line["markdown_cents"])))
         if line["discount_cents"]:
-            elements.append(Columns("  " + _("discount"), "-" + _money(line["discount_cents"])))
+            elements.append(Columns("  " + _("discount"), _money(-line["discount_cents"])))
     elements.append(Rule())
     elements.append(Columns(_("TOTAL EUR"), _money(doc["total_cents"]), bold=True, double=True))
     elements.append(Rule())

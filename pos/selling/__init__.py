@@ -15,7 +15,7 @@ from pos.selling.auth import (
 )
 from pos.selling.checkout import complete_sale
 from pos.selling.lookup import PriceCheck, price_check
-from pos.selling.refunds import RefundLine, refund, refundable
+from pos.selling.refunds import RefundLine, RefundPlan, refund, refund_plan, refundable
 from pos.selling.sales import (
     add_item,
     add_product,
@@ -75,6 +75,7 @@ __all__ = [
     "PaymentView",
     "PriceCheck",
     "RefundLine",
+    "RefundPlan",
     "SaleResult",
     "SaleView",
     "ShiftView",
@@ -113,6 +114,7 @@ __all__ = [
     "price_check",
     "print_x_report",
     "refund",
+    "refund_plan",
     "refundable",
     "remove_line",
     "resume_sale",

@@ -17,7 +17,7 @@ from orto.errors import InvalidInput
 from orto.i18n import N_, format_date
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
-from orto.models import CounterKind
+from orto.models import CounterKind, PaymentMethod
 from orto.money import format_amount, format_kg, parse_money
 from orto.policy import Action
 from pos import selling
@@ -25,6 +25,7 @@ from pos.selling import RefundLine
 from pos.tui.keys import KeyBar
 from pos.tui.menu import MANAGERS, MenuEntry, register
 from pos.tui.screens.dialogs import TextPreview, TextPrompt
+from pos.tui.screens.refund import AS_PAID, RefundScreen
 from pos.tui.screens.sale import SaleScreen
 from receipts.documents import shift_report
 from receipts.layout import render_text
@@ -96,20 +97,33 @@ def refund(screen: SaleScreen) -> None:
                 except InvalidInput as exc:
                     screen.notify(str(exc), severity="error")
                     return
-                screen.call(
-                    selling.refund,
-                    screen.ctx.db,
-                    screen.ctx.settings,
-                    number,
-                    screen.ctx.counter.id,
-                    _user(screen),
-                    lines=chosen,
-                    done=lambda r: screen.notify(
-                        _("Refund {number}: {total}").format(
-                            number=r.sale.number, total=format_amount(r.sale.total_cents)
-                        )
-                    ),
-                )
+
+                def plans() -> tuple[selling.RefundPlan, selling.RefundPlan]:
+                    db = screen.ctx.db
+                    return (
+                        selling.refund_plan(db, number, lines=chosen),
+                        selling.refund_plan(db, number, lines=chosen, to_method=PaymentMethod.CASH),
+                    )
+
+                def shown(both: tuple[selling.RefundPlan, selling.RefundPlan]) -> None:
+                    screen.app.push_screen(RefundScreen(*both), make)
+
+                def make(choice: str | None) -> None:
+                    if choice is None:
+                        return
+                    screen.call(
+                        selling.refund,
+                        screen.ctx.db,
+                        screen.ctx.settings,
+                        number,
+                        screen.ctx.counter.id,
+                        _user(screen),
+                        lines=chosen,
+                        to_method=None if choice == AS_PAID else PaymentMethod(choice),
+                        done=screen.show_refund,
+                    )
+
+                screen.call(plans, done=shown)
 
             screen.app.push_screen(
                 TextPrompt(

@@ -17,7 +17,7 @@ from inventory.search import Hit
 from orto.errors import InvalidInput, NotFound, OrtoError
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
-from orto.models import CounterKind
+from orto.models import CounterKind, PaymentMethod
 from orto.money import format_amount, format_kg, format_percent_bp, parse_money, parse_percent_bp
 from pos import selling
 from pos.selling import SaleView
@@ -516,6 +516,17 @@ class SaleScreen(TillScreen):
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self._next_sale()
+
+    def show_refund(self, result: selling.SaleResult) -> None:
+        """A refund made: the cash to hand over large where the change shows, and what went where."""
+        if self.till.queue is not None:
+            self.till.queue.kick()
+        cash = -sum(p.amount_cents for p in result.sale.payments if p.method is PaymentMethod.CASH)
+        self.change_shown = True
+        self.query_one("#total-label", Label).update(_("TO HAND BACK"))
+        self.query_one("#total", Digits).update(format_amount(cash))
+        back = ", ".join(f"{_(p.method.value)} {format_amount(-p.amount_cents)}" for p in result.sale.payments)
+        self._update("#hint", _("Refund {number}: {back}").format(number=result.sale.number, back=back))
 
     def action_menu(self) -> None:
         from pos.tui.menu import MenuEntry
