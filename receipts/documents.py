@@ -180,6 +180,21 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
                     f"{_money(shift['counted_cash_cents'])} / {_money(shift['difference_cents'])}",
                 )
             )
+    operators = totals.get("operators", [])  # Z reports stored before 0010 have none
+    if operators:
+        elements += [Rule(), Text(_("By operator"), bold=True)]
+    for person in operators:
+        elements.append(
+            Columns(
+                _("{name}: sales ({count})").format(name=person["name"], count=person["sales_count"]),
+                _money(person["sales_cents"]),
+            )
+        )
+        if person["refunds_cents"]:
+            elements.append(Columns("  " + _("refunds"), _money(-person["refunds_cents"])))
+        elements.append(Columns("  " + _("cash taken (net)"), _money(person["cash_cents"])))
+        if person["cash_moved_cents"]:
+            elements.append(Columns("  " + _("cash in / out"), _money(person["cash_moved_cents"])))
     return Layout(tuple(elements), width)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.config import Settings
-from orto.models import Counter, Lot, Product, Sale, Site, SupplierDistance, User
+from orto.models import Counter, Lot, Product, Sale, SaleOperator, Site, SupplierDistance, User
 from orto.money import vat_breakdown
 
 Snapshot = dict[str, Any]
@@ -47,7 +47,9 @@ def km0_product_ids(session: Session, settings: Settings, site_id: int, product_
 def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
     counter = session.get(Counter, sale.counter_id)
     assert counter is not None
-    operator = session.get(User, sale.user_id)
+    # who completed it (the person logged in at payment), else, for older rows, who started it
+    completed_by = session.get(SaleOperator, sale.id)
+    operator = session.get(User, completed_by.user_id if completed_by else sale.user_id)
     km0 = km0_product_ids(session, settings, counter.site_id, [ln.product_id for ln in sale.lines])
     original = session.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
     lots = {

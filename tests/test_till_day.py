@@ -203,3 +203,52 @@ async def test_menu_numbers_choose_and_a_mark_tells_of_entries_out_of_sight(db: 
         await type_text(pilot, str(lock))  # two digits: the first waits for the second
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_the_sale_belongs_to_who_is_logged_in_when_it_is_paid(db: Database, shop: Shop) -> None:
+    from orto.models import PrintJob, SaleOperator
+
+    with db.write() as session:
+        aisha = factories.user(session, "Aisha", Role.CASHIER, "3333").id
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_as(pilot, "Marco", CASHIER_PIN)  # the shift is Marco's; his empty sale waits
+        await pilot.press("ctrl+l")
+        await login_as(pilot, "Aisha", "3333")  # the same shift, the same open sale
+        assert isinstance(app.screen, SaleScreen)
+        await type_text(pilot, "JAM")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("f1")  # exact cash
+        await settle(pilot)
+    selling.cash_movement(db, shop.counter, shop.cashier, 1000, "change from the bank")
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.status == SaleStatus.COMPLETED))
+        assert sale is not None and sale.user_id == shop.cashier  # started by Marco...
+        by = session.get(SaleOperator, sale.id)
+        assert by is not None and by.user_id == aisha  # ...paid with Aisha at the till
+        job = session.scalar(select(PrintJob).where(PrintJob.doc_id == sale.id, PrintJob.doc_type == "receipt"))
+        assert job is not None and job.document["operator"] == "Aisha"
+        shifts = list(session.scalars(select(Shift)))
+    assert len(shifts) == 1  # changing operator kept the shift
+    operators = selling.x_report(db, shop.counter)["operators"]
+    assert operators == [
+        {
+            "name": "Aisha",
+            "sales_count": 1,
+            "sales_cents": 490,
+            "refunds_cents": 0,
+            "cash_cents": 490,
+            "cash_moved_cents": 0,
+        },
+        {
+            "name": "Marco",
+            "sales_count": 0,
+            "sales_cents": 0,
+            "refunds_cents": 0,
+            "cash_cents": 0,
+            "cash_moved_cents": 1000,
+        },
+    ]

@@ -24,6 +24,7 @@ from orto.enums import (
 from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
+from orto.models.operators import SaleOperator
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
 from orto.models.selling import (
@@ -97,6 +98,7 @@ __all__ = [
     "Sale",
     "SaleKind",
     "SaleLine",
+    "SaleOperator",
     "SaleStatus",
     "SalesDayHour",
     "SalesDayLine",

@@ -42,6 +42,7 @@ from orto.models import (
     Sale,
     SaleKind,
     SaleLine,
+    SaleOperator,
     SaleStatus,
     SolidarityFund,
     StockMovement,
@@ -322,6 +323,7 @@ def refund(
         )
         session.add(refund_sale)
         session.flush()
+        session.add(SaleOperator(sale_id=refund_sale.id, user_id=user_id))
         for position, part in enumerate(parts, start=1):
             line, item = part.line, part.item
             refund_line = SaleLine(

@@ -33,9 +33,11 @@ from orto.models import (
     Sale,
     SaleKind,
     SaleLine,
+    SaleOperator,
     SaleStatus,
     Shift,
     ShiftStatus,
+    User,
     ZReport,
     utcnow,
 )
@@ -260,12 +262,17 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
     for _sid, _rate, total, _d, _m, category in lines:
         by_category[category or _("(no category)")] += total
     payments: dict[str, int] = defaultdict(int)
-    for method, amount in (
-        session.execute(select(Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))).all()
+    cash_of: dict[int, int] = defaultdict(int)  # per sale
+    for sale_id, method, amount in (
+        session.execute(
+            select(Payment.sale_id, Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))
+        ).all()
         if sale_ids
         else []
     ):
         payments[method.value] += amount
+        if method is PaymentMethod.CASH:
+            cash_of[sale_id] += amount
     refunds = [s for s in sales if s.kind is SaleKind.REFUND]
     shifts = list(
         session.scalars(
@@ -306,6 +313,7 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
         )
     )
     return {
+        "operators": _per_operator(session, sales, cash_of, moves),
         "business_date": day.isoformat(),
         "sales_count": sum(1 for s in sales if s.kind is SaleKind.SALE),
         "sales_cents": sum(s.total_cents for s in sales if s.kind is SaleKind.SALE),
@@ -347,6 +355,42 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
             for s in shifts
         ],
     }
+
+
+def _per_operator(
+    session: Session, sales: list[Sale], cash_of: dict[int, int], moves: list[CashMovement]
+) -> list[dict[str, Any]]:
+    """Sales, refunds and cash by the person who completed them (or moved the cash): one drawer per
+    shift, so these say who did what, and the drawer's count stays the shift's."""
+    completed_by = dict(
+        session.execute(
+            select(SaleOperator.sale_id, SaleOperator.user_id).where(SaleOperator.sale_id.in_([s.id for s in sales]))
+        ).all()
+        if sales
+        else []
+    )
+    rows: dict[int, dict[str, int]] = {}
+
+    def row(user_id: int) -> dict[str, int]:
+        return rows.setdefault(
+            user_id, {"sales_count": 0, "sales_cents": 0, "refunds_cents": 0, "cash_cents": 0, "cash_moved_cents": 0}
+        )
+
+    for sale in sales:
+        figures = row(completed_by.get(sale.id, sale.user_id))
+        if sale.kind is SaleKind.SALE:
+            figures["sales_count"] += 1
+            figures["sales_cents"] += sale.total_cents
+        else:
+            figures["refunds_cents"] -= sale.total_cents
+        figures["cash_cents"] += cash_of.get(sale.id, 0)
+    for move in moves:
+        row(move.user_id)["cash_moved_cents"] += move.amount_cents
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(list(rows)))).all()) if rows else {}
+    return [
+        {"name": names.get(uid, str(uid)), **figures}
+        for uid, figures in sorted(rows.items(), key=lambda r: names.get(r[0], ""))
+    ]
 
 
 def x_report(db: Database, counter_id: int, day: date | None = None) -> dict[str, Any]:
