@@ -62,6 +62,15 @@ def format_date(value, language: str | None = None, fmt: str = "short") -> str:
     return _babel_format_date(value, format=pattern, locale=babel_locale(language or _current))
 
 
+def format_time(value, language: str | None = None) -> str:
+    """Hours and minutes in Milan (``14:05``), the same in both languages."""
+    from zoneinfo import ZoneInfo
+
+    return _babel_format_datetime(
+        value, format="HH:mm", tzinfo=ZoneInfo("Europe/Rome"), locale=babel_locale(language or _current)
+    )
+
+
 def format_datetime(value, language: str | None = None, fmt: str = "short") -> str:
     from zoneinfo import ZoneInfo
 

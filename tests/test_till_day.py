@@ -252,3 +252,45 @@ async def test_the_sale_belongs_to_who_is_logged_in_when_it_is_paid(db: Database
             "cash_moved_cents": 1000,
         },
     ]
+
+
+async def test_parked_sales_say_whose_when_and_who_and_ctrl_q_asks_with_a_cart(db: Database, shop: Shop) -> None:
+    from pos.tui.screens.dialogs import Confirm
+    from pos.tui.screens.manager_actions import Choice
+
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_as(pilot, "Marco", CASHIER_PIN)
+        await type_text(pilot, "JAM")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await type_text(pilot, "Rossi")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press("enter")  # 1: parked sales
+        await settle(pilot)
+        choice = app.screen
+        assert isinstance(choice, Choice)
+        (text,) = [t for _id, t in choice.options]
+        assert "Rossi" in text and "Marco" in text and "1 items" in text and "4.90" in text
+        assert any(len(part) == 5 and part[2] == ":" for part in text.split())  # the time, hh:mm
+        await pilot.press("enter")  # resumed
+        await settle(pilot)
+        await pilot.press("ctrl+q")  # a cart is open: asked, and Enter says no
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.return_code == 0
+    with db.read() as session:
+        sale = session.scalar(select(Sale).where(Sale.status == SaleStatus.OPEN))
+        assert sale is not None and sale.note == "Rossi" and len(sale.lines) == 1  # kept for the next start

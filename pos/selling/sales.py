@@ -151,6 +151,7 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
         payments=payments,
         original_sale_id=sale.original_sale_id,
         warnings=warnings,
+        note=sale.note,
     )
 
 

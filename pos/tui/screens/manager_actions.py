@@ -13,8 +13,9 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from inventory.search import Hit
+from orto.db import Database
 from orto.errors import InvalidInput
-from orto.i18n import N_, format_date
+from orto.i18n import N_, format_date, format_time
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
 from orto.models import CounterKind, PaymentMethod
@@ -62,13 +63,23 @@ def _user(screen: SaleScreen) -> int:
     return screen.ctx.operator.id
 
 
+def _parked_with_names(db: Database, counter_id: int) -> tuple[list[selling.SaleView], dict[int, str]]:
+    return selling.parked_sales(db, counter_id), {u.id: u.name for u in selling.list_users(db)}
+
+
 def parked(screen: SaleScreen) -> None:
-    def show(sales: list[selling.SaleView]) -> None:
+    def show(found: tuple[list[selling.SaleView], dict[int, str]]) -> None:
+        sales, names = found
         if not sales:
             screen.notify(_("No parked sales."))
             return
+        # whose basket (the name given at F6), since when, who rang it: told apart at a glance
         options = [
-            (s.id, f"{s.note or '-'}  {len(s.lines)} " + _("items") + f"  {format_amount(s.total_cents)}")
+            (
+                s.id,
+                f"{(s.note or '-')[:22]:<22} {format_time(s.started_at)}  {names.get(s.user_id, '-')[:12]:<12}"
+                f" {len(s.lines):>3} " + _("items") + f" {format_amount(s.total_cents):>9}",
+            )
             for s in sales
         ]
 
@@ -78,7 +89,7 @@ def parked(screen: SaleScreen) -> None:
 
         screen.app.push_screen(Choice(_("Parked sales"), options), resume)
 
-    screen.call(selling.parked_sales, screen.ctx.db, screen.ctx.counter.id, done=show)
+    screen.call(_parked_with_names, screen.ctx.db, screen.ctx.counter.id, done=show)
 
 
 def refund(screen: SaleScreen) -> None:

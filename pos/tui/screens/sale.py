@@ -487,7 +487,26 @@ class SaleScreen(TillScreen):
     def action_park(self) -> None:
         if self.sale is None or not self.sale.lines:
             return
-        self.call(selling.park_sale, self.ctx.db, self.sale.id, self._user, done=lambda _s: self._next_sale())
+        from pos.tui.screens.dialogs import TextPrompt
+
+        sale_id = self.sale.id
+
+        def park(name: str | None) -> None:
+            if name is None:  # Esc: not parked after all
+                return
+            self.call(
+                selling.park_sale,
+                self.ctx.db,
+                sale_id,
+                self._user,
+                name.strip() or None,
+                done=lambda _s: self._next_sale(),
+            )
+
+        # a name says whose basket it is when several wait (Enter alone parks it without one)
+        self.app.push_screen(
+            TextPrompt(_("Park the sale: the customer's name (optional)"), empty_is_an_answer=True), park
+        )
 
     def _next_sale(self) -> None:
         self.call(
