@@ -294,3 +294,46 @@ async def test_parked_sales_say_whose_when_and_who_and_ctrl_q_asks_with_a_cart(d
     with db.read() as session:
         sale = session.scalar(select(Sale).where(Sale.status == SaleStatus.OPEN))
         assert sale is not None and sale.note == "Rossi" and len(sale.lines) == 1  # kept for the next start
+
+
+async def test_the_near_expiry_list_holds_its_window_in_units_and_fits_80_columns(db: Database, shop: Shop) -> None:
+    from datetime import timedelta
+
+    from orto.models import DateType, Unit
+
+    with db.write() as session:
+        salad = factories.product(
+            session, "Insalata mista di stagione lavata", code="INS", price_cents=900, vat_rate_bp=400, unit=Unit.KG
+        )
+        factories.lot(
+            session,
+            salad,
+            location_id=shop.location,
+            quantity=23000,
+            code="INS-SOON",
+            expiry=shop.today + timedelta(days=1),
+            date_type=DateType.USE_BY,
+        )
+        factories.lot(
+            session,
+            salad,
+            location_id=shop.location,
+            quantity=500,
+            code="INS-OLD",
+            expiry=shop.today - timedelta(days=60),
+            date_type=DateType.USE_BY,
+        )
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_as(pilot, "Marco", CASHIER_PIN)
+        await pilot.press("f12")
+        await settle(pilot)
+        entries = app.screen.entries  # type: ignore[attr-defined]
+        await type_text(pilot, str(next(i for i, e in enumerate(entries, 1) if e.key == "near_expiry")))
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, TextPreview)
+        text = preview.text
+    assert "INS-SOON" in text and "23.000 kg" in text and "INS-OLD" not in text
+    assert "1 more lots are past their date" in text
+    assert max(len(line) for line in text.splitlines()) <= 70  # the dialog's width at 80 columns

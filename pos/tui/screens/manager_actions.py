@@ -353,11 +353,20 @@ def near_expiry_list(screen: SaleScreen) -> None:
     days = screen.ctx.settings.near_expiry_days
 
     def show(found: list[NearExpiry]) -> None:
-        lines = [
-            f"{n.expiry:%d/%m} {n.product[:26]:<26} {n.lot_code:<16} {n.quantity:>6}  "
-            + _(n.action).format(**n.action_args)
-            for n in found
-        ]
+        from orto.money import format_quantity
+
+        # The title's window only: lots already past their date are counted at the end (their
+        # place is *Record waste* or a donation, not this list); two lines a lot so that at
+        # 80 columns neither the quantity nor the advice wraps.
+        soon = [n for n in found if n.days_left >= 0]
+        lines = []
+        for n in soon:
+            quantity = format_quantity(n.quantity, n.unit.value)
+            lines.append(f"{format_date(n.expiry)} {n.product[:24]:<24} {n.lot_code[:14]:<14} {quantity:>12}")
+            lines.append(("           → " + _(n.action).format(**n.action_args))[:68])
+        past = len(found) - len(soon)
+        if past:
+            lines += ["", _("{count} more lots are past their date: see Record waste.").format(count=past)]
         title = _("Lots within {days} days of their date").format(days=days)
         screen.app.push_screen(TextPreview(title, "\n".join(lines) or _("Nothing near its date.")))
 
