@@ -337,3 +337,20 @@ async def test_the_near_expiry_list_holds_its_window_in_units_and_fits_80_column
     assert "INS-SOON" in text and "23.000 kg" in text and "INS-OLD" not in text
     assert "1 more lots are past their date" in text
     assert max(len(line) for line in text.splitlines()) <= 70  # the dialog's width at 80 columns
+
+
+def test_the_cli_reads_days_as_the_till_writes_them() -> None:
+    from datetime import date
+
+    from orto.i18n import format_date, set_language
+    from pos.reports.filters import parse_day
+
+    for language in ("it", "en"):
+        set_language(language)
+        written = format_date(date(2026, 12, 1))
+        assert written == "01/12/2026"  # the whole year, in both languages
+        assert parse_day(written, "--from") == date(2026, 12, 1)
+    set_language("en")
+    assert parse_day("2026-12-01", "--from") == date(2026, 12, 1)
+    with pytest.raises(Exception, match="25/11/2026"):
+        parse_day("2 maggio", "--from")

@@ -44,7 +44,12 @@ class LoginScreen(TillScreen):
 
     def on_mount(self) -> None:
         if self.ctx.demo_pins:
-            lines = [_("Demo users and PINs:")] + [f"  {n} ({_(r)}): {p}" for n, r, p in self.ctx.demo_pins]
+            # a table: names, roles and PINs in columns, as the demo prints them
+            names = max(len(n) for n, _r, _p in self.ctx.demo_pins)
+            roles = max(len(_(r)) for _n, r, _p in self.ctx.demo_pins)
+            lines = [_("Demo users and PINs:")] + [
+                f"  {n:<{names}}  {_(r):<{roles}}  PIN {p}" for n, r, p in self.ctx.demo_pins
+            ]
             self.query_one("#demo-pins", Static).update("\n".join(lines))
         if self.till.users is not None:  # read before the database opened: shown at once, this once
             users, self.till.users = self.till.users, None  # after a lock the list is read afresh
