@@ -324,7 +324,13 @@ class _Checker:
         if supplier_text:
             supplier_id = self.suppliers.get(supplier_text.lower())
             if supplier_id is None:
-                self._error(line, "supplier", _("unknown supplier {value!r}").format(value=supplier_text))
+                self._error(
+                    line,
+                    "supplier",
+                    _("unknown supplier {value!r} (import the suppliers first: orto import suppliers)").format(
+                        value=supplier_text
+                    ),
+                )
             values["supplier_id"] = supplier_id
 
         for fld, default in (("kitchen_item", False), ("active", True)):
