@@ -354,3 +354,42 @@ def test_the_cli_reads_days_as_the_till_writes_them() -> None:
     assert parse_day("2026-12-01", "--from") == date(2026, 12, 1)
     with pytest.raises(Exception, match="25/11/2026"):
         parse_day("2 maggio", "--from")
+
+
+async def test_an_ambiguous_round_text_asks_which_product(db: Database, shop: Shop) -> None:
+    from orto.models import TabLine
+    from pos.tui.screens.manager_actions import Choice
+    from tests.test_tui_flows import _bar
+
+    with db.write() as session:
+        plain = factories.product(session, "Cornetto vuoto", code="CRV", price_cents=120, vat_rate_bp=1000)
+        factories.product(session, "Cornetto alla crema", code="CRC", price_cents=150, vat_rate_bp=1000)
+    selling.open_shift(db, shop.bar, shop.cashier, {})
+    from pos.tui.app import OrtoTill
+
+    app = OrtoTill(db, _till(db, shop).settings, _bar(db, shop), start_queue=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_as(pilot, "Marco", CASHIER_PIN)
+        await pilot.press("f12")
+        await settle(pilot)
+        entries = app.screen.entries  # type: ignore[attr-defined]
+        await type_text(pilot, str(next(i for i, e in enumerate(entries, 1) if e.key == "tabs")))
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "T1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await type_text(pilot, "2*cornetto")
+        await pilot.press("enter")
+        await settle(pilot)
+        choice = app.screen
+        assert isinstance(choice, Choice)  # two cornetti: asked, not guessed
+        assert len(choice.options) == 2
+        for _ in range(next(i for i, (pid, _t) in enumerate(choice.options) if pid == plain.id)):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+    with db.read() as session:
+        lines = list(session.scalars(select(TabLine)))
+        assert [(ln.product_id, ln.quantity) for ln in lines] == [(plain.id, 2)]
