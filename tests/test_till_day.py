@@ -393,3 +393,35 @@ async def test_an_ambiguous_round_text_asks_which_product(db: Database, shop: Sh
     with db.read() as session:
         lines = list(session.scalars(select(TabLine)))
         assert [(ln.product_id, ln.quantity) for ln in lines] == [(plain.id, 2)]
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+async def test_the_reports_form_fits_80_by_24(db: Database, shop: Shop, language: str) -> None:
+    from textual.widgets import Input, Label
+
+    from orto.i18n import set_language
+    from pos.tui.screens import reports as reports_screen
+
+    set_language(language)
+    try:
+        app = _till(db, shop)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await login_as(pilot, "Giulia", MANAGER_PIN)
+            await pilot.press("f12")
+            await settle(pilot)
+            entries = app.screen.entries  # type: ignore[attr-defined]
+            await type_text(pilot, str(next(i for i, e in enumerate(entries, 1) if e.key == "reports")))
+            await settle(pilot)
+            if isinstance(app.screen, MenuScreen):  # a number that a second digit could follow: Enter
+                await pilot.press("enter")
+                await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, reports_screen.ReportsScreen)
+            for label in screen.query(".r-field Label").results(Label):
+                text = str(label.render())
+                assert label.size.width * label.size.height >= len(text)  # the whole label in sight
+            for field in ("#r-from", "#r-to"):
+                box = screen.query_one(field, Input)
+                assert box.content_region.width >= len(box.value) == 10  # dd/mm/yyyy whole
+    finally:
+        set_language("en")

@@ -49,8 +49,10 @@ def _day(text: str, what: str) -> date:
 class ReportsScreen(TillScreen):
     DEFAULT_CSS = """
     ReportsScreen #r-form { height: auto; }
-    ReportsScreen #r-name { width: 36; height: 9; }
+    ReportsScreen #r-name { width: 30; height: 9; }
     ReportsScreen .r-field { width: 1fr; height: auto; }
+    ReportsScreen .r-field Label { width: 100%; }
+    ReportsScreen .r-field Input { padding: 0; }
     ReportsScreen #r-preview-box { height: 1fr; border: round $primary; }
     """
     BINDINGS = [
