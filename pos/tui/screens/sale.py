@@ -35,7 +35,7 @@ class SaleScreen(TillScreen):
         Binding("f5", "discount", _("Discount")),
         Binding("f6", "park", _("Park")),
         Binding("f8", "remove", _("Remove")),
-        Binding("f9", "card", _("Social tariff")),
+        Binding("f9", "card", _("Nbhd")),  # the neighbourhood card: "Card" is the payment's
         Binding("f10", "pay", _("Pay")),
         Binding("f12", "menu", _("Menu")),
         Binding("ctrl+l", "lock", _("Lock")),
