@@ -86,16 +86,26 @@ _MULTILINE = ("ingredients", "storage_note")
 
 _TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
 _FALSE = {"0", "no", "false", "falso", "n", ""}
-_DATE_TYPES = {
-    "use_by": DateType.USE_BY,
-    "entro": DateType.USE_BY,
-    "da consumarsi entro": DateType.USE_BY,
-    "scadenza": DateType.USE_BY,
-    "best_before": DateType.BEST_BEFORE,
-    "tmc": DateType.BEST_BEFORE,
-    "preferibilmente": DateType.BEST_BEFORE,
-    "preferibilmente entro": DateType.BEST_BEFORE,
-    "da consumarsi preferibilmente entro": DateType.BEST_BEFORE,
+
+
+def _key(text: str) -> str:
+    """How an enumeration is matched: case, spaces, hyphens, underscores and dots do not matter
+    ('Use-by', 'use by', 'USE_BY' are one spelling)."""
+    return "".join(ch for ch in text.lower() if ch not in " -_.")
+
+
+_DATE_TYPE_SPELLINGS = {
+    DateType.USE_BY: ("use_by", "use by date", "expiry", "expires", "entro", "scadenza", "da consumarsi entro"),
+    DateType.BEST_BEFORE: (
+        "best_before",
+        "best before end",
+        "bbe",
+        "tmc",
+        "preferibilmente",
+        "preferibilmente entro",
+        "da consumarsi preferibilmente entro",
+        "termine minimo di conservazione",
+    ),
 }
 # the Italian word first: the export writes it
 STORAGE_WORDS: dict[StorageClass, tuple[str, ...]] = {
@@ -104,18 +114,17 @@ STORAGE_WORDS: dict[StorageClass, tuple[str, ...]] = {
     StorageClass.FROZEN: ("surgelato", "frozen", "congelato"),
 }
 _STORAGE = {word: kind for kind, words in STORAGE_WORDS.items() for word in words}
-_UNITS = {
-    "pz": Unit.PIECE,
-    "pezzo": Unit.PIECE,
-    "pezzi": Unit.PIECE,
-    "piece": Unit.PIECE,
-    "pcs": Unit.PIECE,
-    "kg": Unit.KG,
-    "l": Unit.LITRE,
-    "lt": Unit.LITRE,
-    "litro": Unit.LITRE,
-    "litre": Unit.LITRE,
+_UNIT_SPELLINGS = {
+    Unit.PIECE: ("pz", "pezzo", "pezzi", "piece", "pieces", "pc", "pcs", "each", "nr", "n"),
+    Unit.KG: ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "chilo", "chili", "chilogrammo"),
+    Unit.LITRE: ("l", "lt", "ltr", "litro", "litri", "litre", "litres", "liter", "liters"),
 }
+_DATE_TYPES = {_key(text): kind for kind, texts in _DATE_TYPE_SPELLINGS.items() for text in texts}
+_UNITS = {_key(text): unit for unit, texts in _UNIT_SPELLINGS.items() for text in texts}
+
+
+def _accepted(spellings: dict[Unit, tuple[str, ...]] | dict[DateType, tuple[str, ...]]) -> str:
+    return "; ".join(", ".join(texts) for texts in spellings.values())
 
 
 @dataclass(frozen=True)
@@ -253,10 +262,16 @@ class _Checker:
             self._error(line, "name", _("missing name"))
         values["name"] = name
 
-        unit_text = raw.get("unit", "").lower() or "pz"
-        unit = _UNITS.get(unit_text)
+        unit_text = raw.get("unit", "") or "pz"
+        unit = _UNITS.get(_key(unit_text))
         if unit is None:
-            self._error(line, "unit", _("unknown unit {value!r} (pz, kg or l)").format(value=raw.get("unit")))
+            self._error(
+                line,
+                "unit",
+                _("unknown unit {value!r}: write one of {accepted}").format(
+                    value=raw.get("unit"), accepted=_accepted(_UNIT_SPELLINGS)
+                ),
+            )
             unit = Unit.PIECE
         values["unit"] = unit
         weight_text = raw.get("sold_by_weight", "")
@@ -370,9 +385,15 @@ class _Checker:
         date_text = raw.get("date_type", "").strip().lower()
         values["date_type"] = None
         if date_text:
-            date_type = _DATE_TYPES.get(date_text)
+            date_type = _DATE_TYPES.get(_key(date_text))
             if date_type is None:
-                self._error(line, "date_type", _("{value!r} is neither use_by nor best_before").format(value=date_text))
+                self._error(
+                    line,
+                    "date_type",
+                    _("{value!r} is neither a use-by nor a best-before date: write one of {accepted}").format(
+                        value=date_text, accepted=_accepted(_DATE_TYPE_SPELLINGS)
+                    ),
+                )
             values["date_type"] = date_type
 
         supplier_text = raw.get("supplier", "").strip()
@@ -380,7 +401,13 @@ class _Checker:
         if supplier_text:
             supplier_id = self.suppliers.get(supplier_text.lower())
             if supplier_id is None:
-                self._error(line, "supplier", _("unknown supplier {value!r}").format(value=supplier_text))
+                self._error(
+                    line,
+                    "supplier",
+                    _("unknown supplier {value!r} (import the suppliers first: orto import suppliers)").format(
+                        value=supplier_text
+                    ),
+                )
             values["supplier_id"] = supplier_id
 
         for fld, default in (("kitchen_item", False), ("active", True)):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from orto.db import Database
 from orto.i18n import N_
 from orto.localtime import today as local_today
-from orto.models import DateType, Location, Lot, Product, Recipe, RecipeInput, StockLevel
+from orto.models import DateType, Location, Lot, Product, Recipe, RecipeInput, StockLevel, Unit
 
 WASTE = N_("record as waste: past its use-by date")
 USE_IN_RECIPE = N_("use it in the lab: {recipe}")
@@ -39,13 +39,14 @@ class NearExpiry:
     days_left: int
     action: str  # an English message id; ``action_args`` fill it after translation
     action_args: dict[str, str]
+    unit: Unit = Unit.PIECE  # of ``quantity`` (grams for kg, millilitres for l)
 
 
 def near_expiry(db: Database, site_id: int, *, days: int, today: date | None = None) -> list[NearExpiry]:
     day = today or local_today()
     with db.read() as session:
         rows = session.execute(
-            select(Lot, Product.name, Location.name, StockLevel.quantity)
+            select(Lot, Product.name, Location.name, StockLevel.quantity, Product.unit)
             .join(StockLevel, StockLevel.lot_id == Lot.id)
             .join(Location, Location.id == StockLevel.location_id)
             .join(Product, Product.id == Lot.product_id)
@@ -65,7 +66,7 @@ def near_expiry(db: Database, site_id: int, *, days: int, today: date | None = N
         ).all():
             recipes.setdefault(product_id, name)
         out = []
-        for lot, product, location, quantity in rows:
+        for lot, product, location, quantity, unit in rows:
             assert lot.expiry is not None
             left = (lot.expiry - day).days
             args: dict[str, str] = {}
@@ -92,6 +93,7 @@ def near_expiry(db: Database, site_id: int, *, days: int, today: date | None = N
                     left,
                     action,
                     args,
+                    unit,
                 )
             )
         return out

@@ -52,15 +52,31 @@ def N_(message: str) -> str:
     return message
 
 
+# Days with the whole year in both languages (25/11/2026): what the till writes is what a
+# cashier types back (``--from 01/12/2026``), and a slip's date is never ambiguous.
+SHORT_DATE = "dd/MM/yyyy"
+
+
 def format_date(value, language: str | None = None, fmt: str = "short") -> str:
-    return _babel_format_date(value, format=fmt, locale=babel_locale(language or _current))
+    pattern = SHORT_DATE if fmt == "short" else fmt
+    return _babel_format_date(value, format=pattern, locale=babel_locale(language or _current))
+
+
+def format_time(value, language: str | None = None) -> str:
+    """Hours and minutes in Milan (``14:05``), the same in both languages."""
+    from zoneinfo import ZoneInfo
+
+    return _babel_format_datetime(
+        value, format="HH:mm", tzinfo=ZoneInfo("Europe/Rome"), locale=babel_locale(language or _current)
+    )
 
 
 def format_datetime(value, language: str | None = None, fmt: str = "short") -> str:
     from zoneinfo import ZoneInfo
 
+    pattern = f"{SHORT_DATE} HH:mm" if fmt == "short" else fmt
     return _babel_format_datetime(
-        value, format=fmt, tzinfo=ZoneInfo("Europe/Rome"), locale=babel_locale(language or _current)
+        value, format=pattern, tzinfo=ZoneInfo("Europe/Rome"), locale=babel_locale(language or _current)
     )
 
 

@@ -38,6 +38,7 @@ from orto.models import (
     DateType,
     Delivery,
     DeliveryLine,
+    FundMovement,
     GiftCard,
     Location,
     LocationKind,
@@ -195,9 +196,30 @@ def build_demo(db: Database, today: date) -> str:
         lots = _stock(session, rng, today, sites, products, suppliers)
         _run_hook(session, "inventory.lab_demo", "add_demo_recipes")
     _run_hook(db, "pos.history", "generate_history", days=HISTORY_DAYS, today=today)
+    _refill_funds(db, today)
     return _("{products} products, {farms} suppliers, {lots} lots, 3 sites").format(
         products=len(products), farms=len(suppliers), lots=lots
     )
+
+
+# The history spends the funds on its referrals down to a few euros; the first redemption a visitor
+# tries must work, so the demo's "morning collection" brings each fund back to this.
+FUND_AFTER_HISTORY_CENTS = 15_000
+
+
+def _refill_funds(db: Database, today: date) -> None:
+    """A donation to each fund holding less than ``FUND_AFTER_HISTORY_CENTS``: balance and movements agree."""
+    from datetime import datetime, time
+
+    from orto.localtime import ROME
+
+    at = datetime.combine(today, time(8, 0), ROME)
+    with db.write() as session:
+        for fund in session.scalars(select(SolidarityFund)):
+            short = FUND_AFTER_HISTORY_CENTS - fund.balance_cents
+            if short > 0:
+                fund.balance_cents += short
+                session.add(FundMovement(fund_id=fund.id, kind="donation", amount_cents=short, method="cash", at=at))
 
 
 def _run_hook(target: Any, module_name: str, function: str, **kwargs: Any) -> None:

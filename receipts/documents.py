@@ -99,10 +99,12 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
             elements.append(Text("  " + detail))
         elif line["quantity"] != 1:
             elements.append(Text(f"  {line['quantity']} x {_money(line['unit_price_cents'])}"))
+        # a sale's reductions are positive and printed taken off; a refund's are the sale's negated
+        # (the refund gives back the price paid, less what was taken off then)
         if line["markdown_cents"]:
-            elements.append(Columns("  " + _("near-expiry markdown"), "-" + _money(line["markdown_cents"])))
+            elements.append(Columns("  " + _("near-expiry markdown"), _money(-line["markdown_cents"])))
         if line["discount_cents"]:
-            elements.append(Columns("  " + _("discount"), "-" + _money(line["discount_cents"])))
+            elements.append(Columns("  " + _("discount"), _money(-line["discount_cents"])))
     elements.append(Rule())
     elements.append(Columns(_("TOTAL EUR"), _money(doc["total_cents"]), bold=True, double=True))
     elements.append(Rule())
@@ -191,6 +193,21 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
                     f"{_money(shift['counted_cash_cents'])} / {_money(shift['difference_cents'])}",
                 )
             )
+    operators = totals.get("operators", [])  # Z reports stored before 0010 have none
+    if operators:
+        elements += [Rule(), Text(_("By operator"), bold=True)]
+    for person in operators:
+        elements.append(
+            Columns(
+                _("{name}: sales ({count})").format(name=person["name"], count=person["sales_count"]),
+                _money(person["sales_cents"]),
+            )
+        )
+        if person["refunds_cents"]:
+            elements.append(Columns("  " + _("refunds"), _money(-person["refunds_cents"])))
+        elements.append(Columns("  " + _("cash taken (net)"), _money(person["cash_cents"])))
+        if person["cash_moved_cents"]:
+            elements.append(Columns("  " + _("cash in / out"), _money(person["cash_moved_cents"])))
     return Layout(tuple(elements), width)
 
 

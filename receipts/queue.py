@@ -250,7 +250,16 @@ class PrintQueue:
             )
         with self._lock:
             known = self._states.get(printer, PrinterState(printer))
-            return PrinterState(printer, known.state, int(pending or 0), known.last_error, known.updated_at)
+        if known.state == "unknown" and printer in self.settings.printers:
+            # nothing sent yet: ask the printer itself once, so the till does not say "unknown"
+            # until the first slip (a file printer is "ok" when its folder exists)
+            try:
+                self._set_state(printer, self.transport_factory(self.settings.printers[printer]).status(), None)
+            except Exception:  # a probe that fails says nothing new; the first job will
+                pass
+            with self._lock:
+                known = self._states.get(printer, known)
+        return PrinterState(printer, known.state, int(pending or 0), known.last_error, known.updated_at)
 
 
 def reprint(db: Database, job_id: int, *, actor: Operator, printer: str | None = None) -> int:

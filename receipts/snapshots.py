@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from orto.config import Settings
 from orto.km0 import Km0Rule, km0_lot_ids
-from orto.models import Counter, Lot, Sale, Site, User
+from orto.models import Counter, Lot, Sale, SaleOperator, Site, User
 from orto.money import vat_breakdown
 
 Snapshot = dict[str, Any]
@@ -34,7 +34,9 @@ def company(settings: Settings, site: Site | None) -> Snapshot:
 def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
     counter = session.get(Counter, sale.counter_id)
     assert counter is not None
-    operator = session.get(User, sale.user_id)
+    # who completed it (the person logged in at payment), else, for older rows, who started it
+    completed_by = session.get(SaleOperator, sale.id)
+    operator = session.get(User, completed_by.user_id if completed_by else sale.user_id)
     km0 = km0_lot_ids(session, Km0Rule.of(settings), counter.site_id, [ln.lot_id for ln in sale.lines if ln.lot_id])
     original = session.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
     lots = {

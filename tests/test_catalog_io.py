@@ -176,3 +176,34 @@ def test_the_label_columns_net_quantity_and_may_contain(db: Database, tmp_path: 
     assert {(e.line, e.column) for e in rejected.value.errors} == {(2, "contenuto_netto"), (2, "puo_contenere")}
     reasons = " ".join(e.reason for e in rejected.value.errors)
     assert "tre etti" in reasons and "nocciolo" in reasons
+
+
+def test_units_and_date_types_as_people_write_them_in_both_languages(db: Database, tmp_path: Path) -> None:
+    from orto.models import DateType
+
+    text = (
+        "code,name,vat,price,unit,date_type\n"
+        "E1,Latte,4,1.50,Litres,Use-by\n"
+        "E2,Farina,4,1.20,Kilo,best before\n"
+        "E3,Uova,10,3.00,pieces,BEST_BEFORE\n"
+        "I1,Yogurt,4,0.90,pz,da consumarsi entro\n"
+        "I2,Pasta,4,1.10,chilo,Preferibilmente-entro\n"
+    )
+    import_products(db, _write(tmp_path, text), actor=factories.manager(db))
+    found = {code: (p.unit, p.date_type) for code, p in _products(db).items()}
+    assert found == {
+        "E1": (Unit.LITRE, DateType.USE_BY),
+        "E2": (Unit.KG, DateType.BEST_BEFORE),
+        "E3": (Unit.PIECE, DateType.BEST_BEFORE),
+        "I1": (Unit.PIECE, DateType.USE_BY),
+        "I2": (Unit.KG, DateType.BEST_BEFORE),
+    }
+    with pytest.raises(ImportRejected) as rejected:
+        import_products(
+            db,
+            _write(tmp_path, "code,name,vat,price,unit,date_type\nX,X,4,1.00,sacks,someday\n", "bad.csv"),
+            actor=factories.manager(db),
+        )
+    reasons = " ".join(e.reason for e in rejected.value.errors)
+    assert "'sacks'" in reasons and "kilo" in reasons and "litres" in reasons  # says which are accepted
+    assert "'someday'" in reasons and "use by date" in reasons and "best before end" in reasons

@@ -91,7 +91,7 @@ Resto                                10,00
 Tessera di quartiere: T-0042
 *km0: da un'azienda agricola vicina
 Cassa emporio - operatore Marco
-25/11/26, 10:30            N. PAL-1-000042
+25/11/2026 10:30           N. PAL-1-000042
             || PAL-1-000042 ||
                  Grazie!
 """

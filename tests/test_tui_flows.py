@@ -182,6 +182,8 @@ async def test_refund_by_the_slips_barcode_with_approval(
         await settle(pilot)
         await scan(pilot, done.sale.number or "")  # the slip's barcode holds its number
         await scan(pilot, answer)
+        await pilot.press("enter")  # the refund as shown: back to the methods paid with
+        await settle(pilot)
         await scan(pilot, MANAGER_PIN)
     with db.read() as session:
         refund = session.scalar(select(Sale).where(Sale.kind == SaleKind.REFUND))
@@ -199,6 +201,8 @@ async def test_park_and_resume(db: Database, shop: Shop) -> None:
         await scan(pilot, "JAM")
         parked_id = _open_sale(db, shop).id
         await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")  # no name: parked all the same
         await settle(pilot)
         assert _open_sale(db, shop).id != parked_id
         await pilot.press("f12")

@@ -30,6 +30,7 @@ from orto.models.fiscal import FiscalClosure, FiscalDocument, LotteryCode
 from orto.models.food_info import ProductFoodInfo
 from orto.models.haccp import Appliance, ApplianceReading
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
+from orto.models.operators import SaleOperator
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
 from orto.models.selling import (
@@ -110,6 +111,7 @@ __all__ = [
     "Sale",
     "SaleKind",
     "SaleLine",
+    "SaleOperator",
     "SaleStatus",
     "SalesDayHour",
     "SalesDayLine",

@@ -17,6 +17,12 @@ def init() -> None:
 
     db = state.database(check_schema=False)
     changed, backup = upgrade(db)
+    from orto.sites import ensure_standard_sites
+
+    # the sites exist from the start, so that `orto import suppliers` can name their distances
+    # (km_PAL, km_CAP, km_MON) before the first run of the till; the wizard finds them in place
+    with db.write() as session:
+        ensure_standard_sites(session)
     if backup:
         typer.echo(_("Backup written to {path}").format(path=backup))
     if changed:

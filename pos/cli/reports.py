@@ -15,8 +15,12 @@ from pos.cli.app import app, state
 def report_command(
     name: Annotated[str, typer.Argument(help="stock, waste, sales, z, impact, haccp or trace")],
     site: Annotated[str | None, typer.Option("--site", help="Site code (PAL, CAP, MON); all sites if left out")] = None,
-    first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 30 days ago)")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today)")] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="First day, 25/11/2026 or 2026-11-25 (default: 30 days ago)")
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="Last day, 25/11/2026 or 2026-11-25 (default: today)")
+    ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="pdf, csv or xlsx (default: from --out, else pdf)")
     ] = None,

@@ -170,6 +170,7 @@ class CounterDay:
             "difference_cents": difference,
         }
         z.cash_in = cash_in
+        z.operator = self.shop.user_names.get(cashier, str(cashier))
         self.till.last_z_number += 1
         self.rows.add(
             ZReport,
@@ -352,6 +353,7 @@ class _ZTotals:
         self.donated = 0
         self.cash_in = 0
         self.shift: dict[str, Any] = {}
+        self.operator = ""  # the day's one cashier
 
     def add_sale(self, total: int, tessera: bool, lines: list[tuple[Item, int, int]], method: str) -> None:
         self.count += 1
@@ -392,5 +394,17 @@ class _ZTotals:
             "solidarity_donated_cents": self.donated,
             "cash_in_cents": self.cash_in,
             "cash_out_cents": 0,
+            "operators": [
+                {
+                    "name": self.operator,
+                    "sales_count": self.count,
+                    "sales_cents": self.cents,
+                    "refunds_cents": 0,
+                    "cash_cents": self.payments.get(PaymentMethod.CASH.value, 0),
+                    "cash_moved_cents": self.cash_in,
+                }
+            ]
+            if self.count or self.cash_in
+            else [],
             "shifts": [self.shift],
         }

@@ -104,6 +104,7 @@ class Shop:
     manager: int
     kitchen: int
     fund_balance: dict[int, int]  # fund id -> balance
+    user_names: dict[int, str] = field(default_factory=dict)  # for the Z's totals per operator
 
 
 def _tessera_price(item: Item, rules: list[PriceRule]) -> int:
@@ -231,4 +232,5 @@ def read_shop(session: Session) -> Shop:
         manager=manager,
         kitchen=kitchen,
         fund_balance={f.id: f.balance_cents for f in funds.values()},
+        user_names=dict(session.execute(select(User.id, User.name)).all()),
     )

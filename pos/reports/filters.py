@@ -45,12 +45,16 @@ class Scope:
 
 
 def parse_day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InvalidInput(
-            _("{what} {text!r} is not a date: write it as YYYY-MM-DD").format(what=what, text=text)
-        ) from exc
+    """A day as the till writes it (25/11/2026, or 25/11/26) or as ISO (2026-11-25)."""
+    text = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InvalidInput(
+        _("{what} {text!r} is not a date: write it as 25/11/2026 (or 2026-11-25)").format(what=what, text=text)
+    )
 
 
 def resolve_scope(

@@ -15,7 +15,7 @@ from pos.selling.auth import (
 )
 from pos.selling.checkout import complete_sale
 from pos.selling.lookup import PriceCheck, price_check
-from pos.selling.refunds import RefundLine, refund, refundable
+from pos.selling.refunds import RefundLine, RefundPlan, refund, refund_plan, refundable
 from pos.selling.sales import (
     add_item,
     add_product,
@@ -37,11 +37,13 @@ from pos.selling.sales import (
 )
 from pos.selling.shifts import (
     DENOMINATIONS_CENTS,
+    DayState,
     ShiftView,
     cash_movement,
     close_shift,
     count_cash,
     current_shift,
+    day_state,
     open_shift,
     print_x_report,
     x_report,
@@ -76,6 +78,7 @@ from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, S
 __all__ = [
     "DENOMINATIONS_CENTS",
     "ApprovalRequired",
+    "DayState",
     "LineView",
     "LoginFailed",
     "Operator",
@@ -84,6 +87,7 @@ __all__ = [
     "Person",
     "PriceCheck",
     "RefundLine",
+    "RefundPlan",
     "SaleResult",
     "SaleView",
     "ShiftView",
@@ -101,6 +105,7 @@ __all__ = [
     "create_first_manager",
     "current_sale",
     "current_shift",
+    "day_state",
     "discount_line",
     "discount_sale",
     "donate_to_fund",
@@ -124,6 +129,7 @@ __all__ = [
     "price_check",
     "print_x_report",
     "refund",
+    "refund_plan",
     "refundable",
     "remove_line",
     "reset_pin",

@@ -43,6 +43,7 @@ from orto.models import (
     Product,
     Sale,
     SaleLine,
+    SaleOperator,
     SaleStatus,
     Shift,
     ShiftStatus,
@@ -192,6 +193,7 @@ def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: Paymen
 _SALES = table_of(Sale)
 _ORIGINAL = _SALES.alias("original_sale")
 _LINES = table_of(SaleLine)
+_OPERATORS = table_of(SaleOperator)
 _PAYMENTS = table_of(Payment)
 _COUNTERS = table_of(Counter)
 _SITES = table_of(Site)
@@ -229,7 +231,8 @@ _HEAD = (
     .select_from(
         _SALES.join(_COUNTERS, _COUNTERS.c.id == _SALES.c.counter_id)
         .join(_SITES, _SITES.c.id == _COUNTERS.c.site_id)
-        .outerjoin(_USERS, _USERS.c.id == _SALES.c.user_id)
+        # the slip names who takes the payment, not who started the sale (a lock between them)
+        .outerjoin(_USERS, _USERS.c.id == bindparam("operator_id"))
         .outerjoin(_PRICE_LISTS, _PRICE_LISTS.c.id == _SALES.c.price_list_id)
         .outerjoin(_ORIGINAL, _ORIGINAL.c.id == _SALES.c.original_sale_id)
     )
@@ -333,7 +336,7 @@ def complete_sale(
     day = today or business_date()
     with db.write() as session:
         authorise(session, actor, Action.SELL)
-        head = session.execute(_HEAD, {"sale_id": sale_id}).one_or_none()
+        head = session.execute(_HEAD, {"sale_id": sale_id, "operator_id": actor.id}).one_or_none()
         if head is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
         if head.status is SaleStatus.COMPLETED:
@@ -402,6 +405,7 @@ def complete_sale(
                 "b_discount": sum(f.discount_cents for f in done_figures),
             },
         )
+        session.execute(insert(_OPERATORS), {"sale_id": sale_id, "user_id": actor.id})
         changed = [
             {"b_line": ln.id, "b_markdown": f.markdown_cents, "b_discount": f.discount_cents, "b_total": f.total_cents}
             for ln, f in zip(lines, done_figures, strict=True)

@@ -44,6 +44,7 @@ from orto.models import (
     Sale,
     SaleKind,
     SaleLine,
+    SaleOperator,
     SaleStatus,
     SolidarityFund,
     StockMovement,
@@ -53,7 +54,7 @@ from orto.models import (
 from orto.money import div_round_half_up
 from orto.policy import Action, Operator
 from pos.selling.audit import audit
-from pos.selling.sales import business_date, next_number, open_shift_of, view
+from pos.selling.sales import business_date, next_number, open_shift_of, sale_by_reference, view
 from pos.selling.views import SaleResult
 
 
@@ -72,6 +73,107 @@ def refunded_so_far(session: Session, line_id: int) -> tuple[int, int]:
         .where(SaleLine.original_line_id == line_id, Sale.status == SaleStatus.COMPLETED)
     ).one()
     return int(quantity), -int(cents)
+
+
+@dataclass(frozen=True)
+class _Part:
+    line: SaleLine
+    item: RefundLine
+    cents: int  # positive: the money back for this part of the line
+    discount_cents: int  # the share of the line's discount and markdown, so the slip shows them
+    markdown_cents: int
+
+
+def _share(session: Session, line: SaleLine, item: RefundLine) -> _Part:
+    done_qty, done_cents = refunded_so_far(session, line.id)
+    if item.quantity < 0 or item.quantity > line.quantity - done_qty:
+        raise NotAllowed(
+            _("{product}: only {left} left to refund").format(product=line.description, left=line.quantity - done_qty)
+        )
+    if done_qty + item.quantity == line.quantity:  # the last units return exactly what is left
+        done_discount, done_markdown = session.execute(
+            select(
+                func.coalesce(func.sum(SaleLine.discount_cents), 0), func.coalesce(func.sum(SaleLine.markdown_cents), 0)
+            )
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .where(SaleLine.original_line_id == line.id, Sale.status == SaleStatus.COMPLETED)
+        ).one()
+        return _Part(
+            line,
+            item,
+            line.total_cents - done_cents,
+            line.discount_cents + int(done_discount),
+            line.markdown_cents + int(done_markdown),
+        )
+
+    def part(cents: int) -> int:
+        return div_round_half_up(cents * item.quantity, line.quantity)
+
+    return _Part(line, item, part(line.total_cents), part(line.discount_cents), part(line.markdown_cents))
+
+
+def _parts(session: Session, original: Sale, lines: Sequence[RefundLine] | None) -> list[_Part]:
+    by_id = {ln.id: ln for ln in original.lines}
+    wanted = (
+        list(lines)
+        if lines is not None
+        else [RefundLine(ln.id, ln.quantity - refunded_so_far(session, ln.id)[0]) for ln in original.lines]
+    )
+    wanted = [w for w in wanted if w.quantity]
+    if not wanted:
+        raise NotAllowed(_("everything on this sale has already been refunded"))
+    parts = []
+    for item in wanted:
+        line = by_id.get(item.line_id)
+        if line is None:
+            raise NotFound(_("line {id} is not on sale {number}").format(id=item.line_id, number=original.number))
+        parts.append(_share(session, line, item))
+    return parts
+
+
+def _refundable_sale(session: Session, reference: str, *, for_update: bool = False) -> Sale:
+    original = sale_by_reference(session, reference, for_update=for_update)
+    if original.kind is not SaleKind.SALE or original.status is not SaleStatus.COMPLETED:
+        raise NotAllowed(_("only a completed sale can be refunded"))
+    return original
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """What a refund will give back, before it is made: what the till shows the cashier."""
+
+    number: str  # the sale's slip number
+    total_cents: int  # positive
+    lines: tuple[tuple[str, int, bool, int], ...]  # description, quantity, weighed, cents back
+    back: tuple[tuple[PaymentMethod, int], ...]  # per method, positive cents, in the order given back
+
+    @property
+    def cash_cents(self) -> int:
+        """The cash to hand over from the drawer."""
+        return sum(cents for method, cents in self.back if method is PaymentMethod.CASH)
+
+
+def refund_plan(
+    db: Database,
+    reference: str,
+    *,
+    lines: Sequence[RefundLine] | None = None,
+    to_method: PaymentMethod | None = None,
+) -> RefundPlan:
+    """The refund ``refund`` would make with the same arguments, computed the same way, nothing written."""
+    with db.read() as session:
+        original = _refundable_sale(session, reference)
+        parts = _parts(session, original, lines)
+        total = sum(p.cents for p in parts)
+        back: dict[PaymentMethod, int] = {}
+        for payment in _money_back(original, session, total, to_method):
+            back[payment.method] = back.get(payment.method, 0) - payment.amount_cents
+        return RefundPlan(
+            original.number or str(original.id),
+            total,
+            tuple((p.line.description, p.item.quantity, p.line.weighed, p.cents) for p in parts),
+            tuple((m, c) for m, c in back.items() if c),
+        )
 
 
 def _money_back(original: Sale, session: Session, amount: int, to_method: PaymentMethod | None) -> list[Payment]:
@@ -210,13 +312,7 @@ def refund(
         limits.stock_quantity(item.quantity, _("quantity"), minimum=-limits.MAX_INT)
     today = business_date()
     with db.write() as session:
-        original = session.scalar(
-            select(Sale).where((Sale.number == reference.strip()) | (Sale.uuid == reference.strip())).with_for_update()
-        )
-        if original is None:
-            raise NotFound(_("no sale with number {number}").format(number=reference))
-        if original.kind is not SaleKind.SALE or original.status is not SaleStatus.COMPLETED:
-            raise NotAllowed(_("only a completed sale can be refunded"))
+        original = _refundable_sale(session, reference, for_update=True)
         approver = authorise(session, actor, Action.REFUND, approver_pin)
         counter = session.get(Counter, counter_id)
         if counter is None:
@@ -224,15 +320,7 @@ def refund(
         shift = open_shift_of(session, counter_id)
         if shift is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
-        by_id = {ln.id: ln for ln in original.lines}
-        wanted = (
-            list(lines)
-            if lines is not None
-            else [RefundLine(ln.id, ln.quantity - refunded_so_far(session, ln.id)[0]) for ln in original.lines]
-        )
-        wanted = [w for w in wanted if w.quantity]
-        if not wanted:
-            raise NotAllowed(_("everything on this sale has already been refunded"))
+        parts = _parts(session, original, lines)
 
         refund_sale = Sale(
             uuid=str(uuid_module.uuid4()),
@@ -249,21 +337,9 @@ def refund(
         )
         session.add(refund_sale)
         session.flush()
-        for position, item in enumerate(wanted, start=1):
-            line = by_id.get(item.line_id)
-            if line is None:
-                raise NotFound(_("line {id} is not on sale {number}").format(id=item.line_id, number=original.number))
-            done_qty, done_cents = refunded_so_far(session, line.id)
-            if item.quantity < 0 or item.quantity > line.quantity - done_qty:
-                raise NotAllowed(
-                    _("{product}: only {left} left to refund").format(
-                        product=line.description, left=line.quantity - done_qty
-                    )
-                )
-            if done_qty + item.quantity == line.quantity:
-                cents = line.total_cents - done_cents
-            else:
-                cents = div_round_half_up(line.total_cents * item.quantity, line.quantity)
+        session.add(SaleOperator(sale_id=refund_sale.id, user_id=actor.id))
+        for position, part in enumerate(parts, start=1):
+            line, item = part.line, part.item
             refund_line = SaleLine(
                 sale_id=refund_sale.id,
                 position=position,
@@ -274,7 +350,9 @@ def refund(
                 list_price_cents=line.list_price_cents,
                 unit_price_cents=line.unit_price_cents,
                 vat_rate_bp=line.vat_rate_bp,
-                total_cents=-cents,
+                total_cents=-part.cents,
+                discount_cents=-part.discount_cents,
+                markdown_cents=-part.markdown_cents,
                 original_line_id=line.id,
                 lot_id=line.lot_id,
                 restock=item.restock,
@@ -348,9 +426,7 @@ def refund(
 def refundable(db: Database, reference: str) -> list[tuple[int, str, int]]:
     """(line id, description, quantity still refundable) of a sale, for the till's refund screen."""
     with db.read() as session:
-        sale = session.scalar(select(Sale).where((Sale.number == reference.strip()) | (Sale.uuid == reference.strip())))
-        if sale is None:
-            raise NotFound(_("no sale with number {number}").format(number=reference))
+        sale = sale_by_reference(session, reference)
         if sale.kind is not SaleKind.SALE:
             raise InvalidInput(_("{number} is itself a refund").format(number=reference))
         return [(ln.id, ln.description, ln.quantity - refunded_so_far(session, ln.id)[0]) for ln in sale.lines]

@@ -153,6 +153,7 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
         payments=payments,
         original_sale_id=sale.original_sale_id,
         warnings=warnings,
+        note=sale.note,
     )
 
 
@@ -161,14 +162,24 @@ def get_sale(db: Database, sale_id: int) -> SaleView:
         return view(session, _sale(session, sale_id, lock=False))
 
 
+def sale_by_reference(session: Session, reference: str, *, for_update: bool = False) -> Sale:
+    """The sale a cashier names: its slip number (``PAL-1-000042``, in the slip's barcode), its UUID,
+    or the number the till's status line shows while it is rung up (digits alone)."""
+    text = reference.strip()
+    match = (Sale.number == text) | (Sale.uuid == text)
+    if text.isdigit() and len(text) < 18:
+        match = match | (Sale.id == int(text))
+    query = select(Sale).where(match)
+    sale = session.scalar(query.with_for_update() if for_update else query)
+    if sale is None:
+        raise NotFound(_("no sale with number {number}").format(number=text))
+    return sale
+
+
 def find_sale(db: Database, reference: str) -> SaleView:
-    """A completed sale by its number (as printed and encoded in the slip's barcode) or UUID."""
-    reference = reference.strip()
+    """A sale by its number (as printed and encoded in the slip's barcode), UUID or the till's number."""
     with db.read() as session:
-        sale = session.scalar(select(Sale).where((Sale.number == reference) | (Sale.uuid == reference)))
-        if sale is None:
-            raise NotFound(_("no sale with number {number}").format(number=reference))
-        return view(session, sale)
+        return view(session, sale_by_reference(session, reference))
 
 
 # ---------------------------------------------------------------- totals

@@ -35,9 +35,11 @@ from orto.models import (
     Sale,
     SaleKind,
     SaleLine,
+    SaleOperator,
     SaleStatus,
     Shift,
     ShiftStatus,
+    User,
     ZReport,
     utcnow,
 )
@@ -104,6 +106,31 @@ def current_shift(db: Database, counter_id: int) -> ShiftView | None:
         return _shift_view(shift) if shift else None
 
 
+@dataclass(frozen=True)
+class DayState:
+    """Where a counter's business day stands: what the till shows at a login with no shift open."""
+
+    business_date: date
+    shift: ShiftView | None
+    z_number: int | None  # the day's Z, once taken: the day is closed
+
+    @property
+    def closed(self) -> bool:
+        return self.z_number is not None
+
+
+def _z_of(session: Session, counter_id: int, day: date) -> ZReport | None:
+    return session.scalar(select(ZReport).where(ZReport.counter_id == counter_id, ZReport.business_date == day))
+
+
+def day_state(db: Database, counter_id: int) -> DayState:
+    day = business_date()
+    with db.read() as session:
+        shift = open_shift_of(session, counter_id)
+        z = _z_of(session, counter_id, day)
+        return DayState(day, _shift_view(shift) if shift else None, z.number if z else None)
+
+
 def open_shift(db: Database, counter_id: int, actor: Operator, float_count: dict[int, int]) -> ShiftView:
     check_count(float_count)
     with db.write() as session:
@@ -112,6 +139,14 @@ def open_shift(db: Database, counter_id: int, actor: Operator, float_count: dict
             raise NotFound(_("no counter {id}").format(id=counter_id))
         if open_shift_of(session, counter_id) is not None:
             raise NotAllowed(_("a shift is already open at this counter"))
+        closed = _z_of(session, counter_id, business_date())
+        if closed is not None:
+            # a sale after the Z would belong to a day whose figures are final: it would be in no Z
+            raise NotAllowed(
+                _("the day is closed at this counter (Z no. {number}): a new shift opens tomorrow").format(
+                    number=closed.number
+                )
+            )
         total = count_cash(float_count)
         shift = Shift(
             counter_id=counter_id,
@@ -249,12 +284,17 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
     for _sid, _rate, total, _d, _m, category in lines:
         by_category[category or _("(no category)")] += total
     payments: dict[str, int] = defaultdict(int)
-    for method, amount in (
-        session.execute(select(Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))).all()
+    cash_of: dict[int, int] = defaultdict(int)  # per sale
+    for sale_id, method, amount in (
+        session.execute(
+            select(Payment.sale_id, Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))
+        ).all()
         if sale_ids
         else []
     ):
         payments[method.value] += amount
+        if method is PaymentMethod.CASH:
+            cash_of[sale_id] += amount
     refunds = [s for s in sales if s.kind is SaleKind.REFUND]
     shifts = list(
         session.scalars(
@@ -295,6 +335,7 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
         )
     )
     return {
+        "operators": _per_operator(session, sales, cash_of, moves),
         "business_date": day.isoformat(),
         "sales_count": sum(1 for s in sales if s.kind is SaleKind.SALE),
         "sales_cents": sum(s.total_cents for s in sales if s.kind is SaleKind.SALE),
@@ -338,6 +379,42 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
     }
 
 
+def _per_operator(
+    session: Session, sales: list[Sale], cash_of: dict[int, int], moves: list[CashMovement]
+) -> list[dict[str, Any]]:
+    """Sales, refunds and cash by the person who completed them (or moved the cash): one drawer per
+    shift, so these say who did what, and the drawer's count stays the shift's."""
+    completed_by = dict(
+        session.execute(
+            select(SaleOperator.sale_id, SaleOperator.user_id).where(SaleOperator.sale_id.in_([s.id for s in sales]))
+        ).all()
+        if sales
+        else []
+    )
+    rows: dict[int, dict[str, int]] = {}
+
+    def row(user_id: int) -> dict[str, int]:
+        return rows.setdefault(
+            user_id, {"sales_count": 0, "sales_cents": 0, "refunds_cents": 0, "cash_cents": 0, "cash_moved_cents": 0}
+        )
+
+    for sale in sales:
+        figures = row(completed_by.get(sale.id, sale.user_id))
+        if sale.kind is SaleKind.SALE:
+            figures["sales_count"] += 1
+            figures["sales_cents"] += sale.total_cents
+        else:
+            figures["refunds_cents"] -= sale.total_cents
+        figures["cash_cents"] += cash_of.get(sale.id, 0)
+    for move in moves:
+        row(move.user_id)["cash_moved_cents"] += move.amount_cents
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(list(rows)))).all()) if rows else {}
+    return [
+        {"name": names.get(uid, str(uid)), **figures}
+        for uid, figures in sorted(rows.items(), key=lambda r: names.get(r[0], ""))
+    ]
+
+
 def x_report(db: Database, counter_id: int, day: date | None = None) -> dict[str, Any]:
     with db.read() as session:
         return day_totals(session, counter_id, day or business_date())
@@ -359,9 +436,7 @@ def z_report(
         counter = session.get(Counter, counter_id, with_for_update=True)
         if counter is None:
             raise NotFound(_("no counter {id}").format(id=counter_id))
-        existing = session.scalar(
-            select(ZReport).where(ZReport.counter_id == counter_id, ZReport.business_date == the_day)
-        )
+        existing = _z_of(session, counter_id, the_day)
         if existing is not None:
             return existing
         approver = authorise(session, actor, Action.Z_REPORT, approver_pin)

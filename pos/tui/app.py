@@ -165,6 +165,22 @@ class OrtoTill(App[None]):
                 fiscal.start()
                 self.fiscal_queue = fiscal
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q with a cart open asks first (the cart is kept either way: the next start restores it)."""
+        sale = getattr(self.screen, "sale", None)
+        count = len(getattr(sale, "lines", ()) or ())
+        if not count:
+            self.exit()
+            return
+        from pos.tui.screens.dialogs import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = _("A sale is open with {count} lines (kept: the next start shows it). Quit? y = yes, Enter = no")
+        self.push_screen(Confirm(question.format(count=count)), answered)
+
     def on_unmount(self) -> None:
         if self.queue is not None:
             self.queue.stop(timeout=1.0)

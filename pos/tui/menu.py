@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from orto.models import CounterKind, Role
+from orto.policy import Action, may, may_with_approval
 
 if TYPE_CHECKING:
     from pos.tui.screens.sale import SaleScreen
@@ -30,6 +31,9 @@ class MenuEntry:
     action: Callable[[SaleScreen], Any]
     roles: frozenset[Role] = ALL_ROLES
     counters: frozenset[CounterKind] | None = None  # None: every kind of counter
+    # What the entry does, in the policy's words: shown only to a role the policy lets do it
+    # (on its own, or, for those who work a counter, with a manager's PIN asked on the spot).
+    needs: Action | None = None
 
 
 ENTRIES: list[MenuEntry] = []
@@ -47,5 +51,16 @@ def load_entries() -> list[MenuEntry]:
     return ENTRIES
 
 
+def offered(role: Role, action: Action | None) -> bool:
+    """Whether a menu offers ``action`` to ``role``: the policy's answer, approvals for counter roles only."""
+    if action is None or may(role, action):
+        return True
+    return may_with_approval(role, action) and may(role, Action.SHIFT)
+
+
 def entries_for(role: Role, counter: CounterKind) -> list[MenuEntry]:
-    return [e for e in load_entries() if role in e.roles and (e.counters is None or counter in e.counters)]
+    return [
+        e
+        for e in load_entries()
+        if role in e.roles and offered(role, e.needs) and (e.counters is None or counter in e.counters)
+    ]

@@ -86,3 +86,24 @@ class TextPreview(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question whose safe answer is the default: Enter and Esc say no, only `s`/`y` yes."""
+
+    BINDINGS = [
+        Binding("s,y", "answer(True)", _("Yes")),
+        Binding("escape,enter,n", "answer(False)", _("No")),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="prompt-text", markup=False)
+        yield KeyBar()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

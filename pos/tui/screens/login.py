@@ -44,7 +44,12 @@ class LoginScreen(TillScreen):
 
     def on_mount(self) -> None:
         if self.ctx.demo_pins:
-            lines = [_("Demo users and PINs:")] + [f"  {n} ({_(r)}): {p}" for n, r, p in self.ctx.demo_pins]
+            # a table: names, roles and PINs in columns, as the demo prints them
+            names = max(len(n) for n, _r, _p in self.ctx.demo_pins)
+            roles = max(len(_(r)) for _n, r, _p in self.ctx.demo_pins)
+            lines = [_("Demo users and PINs:")] + [
+                f"  {n:<{names}}  {_(r):<{roles}}  PIN {p}" for n, r, p in self.ctx.demo_pins
+            ]
             self.query_one("#demo-pins", Static).update("\n".join(lines))
         if self.till.users is not None:  # read before the database opened: shown at once, this once
             users, self.till.users = self.till.users, None  # after a lock the list is read afresh
@@ -100,8 +105,8 @@ class LoginScreen(TillScreen):
         self.call(self._current_shift, done=self._shift_checked)
 
     def _shift_checked(self, shift: ShiftView | None) -> None:
+        from pos.tui.screens.day import DayScreen
         from pos.tui.screens.sale import SaleScreen
-        from pos.tui.screens.shift import ShiftScreen
 
         operator = self.ctx.operator
         if shift is None and operator is not None and operator.role is Role.KITCHEN:
@@ -109,7 +114,7 @@ class LoginScreen(TillScreen):
             from pos.tui.screens.kitchen_common import KitchenHome
 
             self.app.switch_screen(KitchenHome())
-        elif shift is None:
-            self.app.switch_screen(ShiftScreen(closing=False))
+        elif shift is None:  # nothing forced: the day's state, and a new shift if asked for
+            self.app.switch_screen(DayScreen())
         else:
             self.app.switch_screen(SaleScreen())

@@ -13,17 +13,20 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from inventory.search import Hit
+from orto.db import Database
 from orto.errors import InvalidInput
-from orto.i18n import N_, format_date
+from orto.i18n import N_, format_date, format_time
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
-from orto.models import CounterKind
+from orto.models import CounterKind, PaymentMethod
 from orto.money import format_amount, format_kg, parse_money
+from orto.policy import Action
 from pos import selling
 from pos.selling import RefundLine
 from pos.tui.keys import KeyBar
 from pos.tui.menu import MANAGERS, MenuEntry, register
 from pos.tui.screens.dialogs import TextPreview, TextPrompt
+from pos.tui.screens.refund import AS_PAID, RefundScreen
 from pos.tui.screens.sale import SaleScreen
 from receipts.documents import shift_report
 from receipts.layout import render_text
@@ -60,13 +63,23 @@ def _user(screen: SaleScreen) -> selling.Operator:
     return screen.ctx.operator
 
 
+def _parked_with_names(db: Database, counter_id: int) -> tuple[list[selling.SaleView], dict[int, str]]:
+    return selling.parked_sales(db, counter_id), {u.id: u.name for u in selling.list_users(db)}
+
+
 def parked(screen: SaleScreen) -> None:
-    def show(sales: list[selling.SaleView]) -> None:
+    def show(found: tuple[list[selling.SaleView], dict[int, str]]) -> None:
+        sales, names = found
         if not sales:
             screen.notify(_("No parked sales."))
             return
+        # whose basket (the name given at F6), since when, who rang it: told apart at a glance
         options = [
-            (s.id, f"{s.note or '-'}  {len(s.lines)} " + _("items") + f"  {format_amount(s.total_cents)}")
+            (
+                s.id,
+                f"{(s.note or '-')[:22]:<22} {format_time(s.started_at)}  {names.get(s.user_id, '-')[:12]:<12}"
+                f" {len(s.lines):>3} " + _("items") + f" {format_amount(s.total_cents):>9}",
+            )
             for s in sales
         ]
 
@@ -76,7 +89,7 @@ def parked(screen: SaleScreen) -> None:
 
         screen.app.push_screen(Choice(_("Parked sales"), options), resume)
 
-    screen.call(selling.parked_sales, screen.ctx.db, screen.ctx.counter.id, done=show)
+    screen.call(_parked_with_names, screen.ctx.db, screen.ctx.counter.id, done=show)
 
 
 def refund(screen: SaleScreen) -> None:
@@ -95,20 +108,33 @@ def refund(screen: SaleScreen) -> None:
                 except InvalidInput as exc:
                     screen.notify(str(exc), severity="error")
                     return
-                screen.call(
-                    selling.refund,
-                    screen.ctx.db,
-                    screen.ctx.settings,
-                    number,
-                    screen.ctx.counter.id,
-                    _user(screen),
-                    lines=chosen,
-                    done=lambda r: screen.notify(
-                        _("Refund {number}: {total}").format(
-                            number=r.sale.number, total=format_amount(r.sale.total_cents)
-                        )
-                    ),
-                )
+
+                def plans() -> tuple[selling.RefundPlan, selling.RefundPlan]:
+                    db = screen.ctx.db
+                    return (
+                        selling.refund_plan(db, number, lines=chosen),
+                        selling.refund_plan(db, number, lines=chosen, to_method=PaymentMethod.CASH),
+                    )
+
+                def shown(both: tuple[selling.RefundPlan, selling.RefundPlan]) -> None:
+                    screen.app.push_screen(RefundScreen(*both), make)
+
+                def make(choice: str | None) -> None:
+                    if choice is None:
+                        return
+                    screen.call(
+                        selling.refund,
+                        screen.ctx.db,
+                        screen.ctx.settings,
+                        number,
+                        screen.ctx.counter.id,
+                        _user(screen),
+                        lines=chosen,
+                        to_method=None if choice == AS_PAID else PaymentMethod(choice),
+                        done=screen.show_refund,
+                    )
+
+                screen.call(plans, done=shown)
 
             screen.app.push_screen(
                 TextPrompt(
@@ -316,36 +342,11 @@ def x_report(screen: SaleScreen) -> None:
     )
 
 
-def z_report(screen: SaleScreen) -> None:
-    def show(report: object) -> None:
-        doc = {
-            "kind": "z_report",
-            "counter": screen.ctx.counter.name,
-            "number": getattr(report, "number", 0),
-            "totals": getattr(report, "totals", {}),
-        }
-        screen.app.push_screen(TextPreview(_("Z report"), render_text(shift_report(doc))))
+def close_day(screen: SaleScreen) -> None:
+    """The day's close in one flow: the last shift's count and difference, then the Z."""
+    from pos.tui.screens.shift import ShiftScreen
 
-    if screen.ctx.fiscal_printer:  # the RT's Z first, then Orto's; both side by side
-        from pos.selling.fiscal import close_day, comparison_lines
-
-        def show_both(done: tuple[object, object]) -> None:
-            comparison, report = done
-            doc = {
-                "kind": "z_report",
-                "counter": screen.ctx.counter.name,
-                "number": getattr(report, "number", 0),
-                "totals": getattr(report, "totals", {}),
-            }
-            text = "\n".join(comparison_lines(comparison)) + "\n\n" + render_text(shift_report(doc))  # type: ignore[arg-type]
-            screen.app.push_screen(TextPreview(_("Z report"), text))
-
-        assert screen.ctx.operator is not None
-        screen.call(
-            close_day, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, screen.ctx.operator, done=show_both
-        )
-        return
-    screen.call(selling.z_report, screen.ctx.db, screen.ctx.settings, screen.ctx.counter.id, _user(screen), done=show)
+    screen.app.switch_screen(ShiftScreen(closing=True, take_z=True))
 
 
 def close_shift(screen: SaleScreen) -> None:
@@ -360,11 +361,20 @@ def near_expiry_list(screen: SaleScreen) -> None:
     days = screen.ctx.settings.near_expiry_days
 
     def show(found: list[NearExpiry]) -> None:
-        lines = [
-            f"{n.expiry:%d/%m} {n.product[:26]:<26} {n.lot_code:<16} {n.quantity:>6}  "
-            + _(n.action).format(**n.action_args)
-            for n in found
-        ]
+        from orto.money import format_quantity
+
+        # The title's window only: lots already past their date are counted at the end (their
+        # place is *Record waste* or a donation, not this list); two lines a lot so that at
+        # 80 columns neither the quantity nor the advice wraps.
+        soon = [n for n in found if n.days_left >= 0]
+        lines = []
+        for n in soon:
+            quantity = format_quantity(n.quantity, n.unit.value)
+            lines.append(f"{format_date(n.expiry)} {n.product[:24]:<24} {n.lot_code[:14]:<14} {quantity:>12}")
+            lines.append(("           → " + _(n.action).format(**n.action_args))[:68])
+        past = len(found) - len(soon)
+        if past:
+            lines += ["", _("{count} more lots are past their date: see Record waste.").format(count=past)]
         title = _("Lots within {days} days of their date").format(days=days)
         screen.app.push_screen(TextPreview(title, "\n".join(lines) or _("Nothing near its date.")))
 
@@ -404,19 +414,21 @@ def tabs(screen: SaleScreen) -> None:
     screen.app.push_screen(TabsScreen(screen))
 
 
-register(MenuEntry("parked", N_("Parked sales"), parked))
-register(MenuEntry("refund", N_("Refund"), refund))
-register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last))
-register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any))
+A = Action
+register(MenuEntry("parked", N_("Parked sales"), parked, needs=A.SELL))
+register(MenuEntry("refund", N_("Refund"), refund, needs=A.REFUND))
+register(MenuEntry("reprint", N_("Reprint the last slip"), reprint_last, needs=A.PRINTERS))
+register(MenuEntry("reprint_any", N_("Reprint a slip by job number"), reprint_any, needs=A.PRINTERS))
 register(MenuEntry("price", N_("Price check and stock"), price_check))
 register(MenuEntry("stock", N_("Stock lookup (lots, dates, every site)"), stock_lookup))
 register(MenuEntry("near_expiry", N_("Near-expiry list"), near_expiry_list))
-register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR})))
-register(MenuEntry("donation", N_("Spesa sospesa donation"), donation))
-register(MenuEntry("lottery", N_("Lotteria degli scontrini code"), lottery_code))
-register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1)))
-register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1)))
-register(MenuEntry("x", N_("X report (day so far)"), x_report))
-register(MenuEntry("close_shift", N_("Close the shift"), close_shift))
-register(MenuEntry("z", N_("Z report (close the day)"), z_report, roles=MANAGERS))
+register(MenuEntry("tabs", N_("Tables and tabs"), tabs, counters=frozenset({CounterKind.BAR}), needs=A.TAB))
+# money into the drawer is the business of whoever works the drawer (who may open a shift)
+register(MenuEntry("donation", N_("Spesa sospesa donation"), donation, needs=A.SHIFT))
+register(MenuEntry("lottery", N_("Lotteria degli scontrini code"), lottery_code, needs=A.SELL))
+register(MenuEntry("cash_in", N_("Cash in"), lambda s: _cash(s, 1), needs=A.SHIFT))
+register(MenuEntry("cash_out", N_("Cash out"), lambda s: _cash(s, -1), needs=A.CASH_OUT))
+register(MenuEntry("x", N_("X report (day so far)"), x_report, needs=A.SHIFT))
+register(MenuEntry("close_shift", N_("Close the shift"), close_shift, needs=A.SHIFT))
+register(MenuEntry("z", N_("Close the day: shift and Z report"), close_day, roles=MANAGERS, needs=A.Z_REPORT))
 register(MenuEntry("lock", N_("Lock the till"), lambda s: s.action_lock()))

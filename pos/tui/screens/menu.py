@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
 from pos.tui.keys import KeyBar
 from pos.tui.menu import MenuEntry, entries_for
+from pos.tui.numbered import NumberedList
 
 if TYPE_CHECKING:
     from pos.tui.screens.sale import SaleScreen
@@ -32,13 +33,14 @@ class MenuScreen(ModalScreen[MenuEntry | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(_("Menu"), classes="dialog-title")
-            yield OptionList(
+            yield NumberedList(
                 *[Option(f"{i:>2}  {_(e.label)}", id=e.key) for i, e in enumerate(self.entries, 1)], id="menu"
             )
+            yield Static("", id="menu-more", classes="more", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#menu", OptionList).focus()
+        self.query_one("#menu", NumberedList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         # the entry runs once the menu is gone (see SaleScreen.action_menu), so its own prompts

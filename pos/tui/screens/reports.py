@@ -8,7 +8,7 @@ runs off the UI thread, like every database call of the till.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from orto.errors import InvalidInput, OrtoError
+from orto.errors import OrtoError
 from orto.i18n import N_, current_language
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
+from orto.policy import Action
 from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
 from pos.tui.app import TillScreen
@@ -40,20 +41,18 @@ def documents_dir() -> Path:
 
 
 def _day(text: str, what: str) -> date:
-    text = text.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise InvalidInput(_("{what} {text!r} is not a date: write it as 25/11/2026").format(what=what, text=text))
+    from pos.reports.filters import parse_day
+
+    return parse_day(text, what)
 
 
 class ReportsScreen(TillScreen):
     DEFAULT_CSS = """
     ReportsScreen #r-form { height: auto; }
-    ReportsScreen #r-name { width: 36; height: 9; }
+    ReportsScreen #r-name { width: 30; height: 9; }
     ReportsScreen .r-field { width: 1fr; height: auto; }
+    ReportsScreen .r-field Label { width: 100%; }
+    ReportsScreen .r-field Input { padding: 0; }
     ReportsScreen #r-preview-box { height: 1fr; border: round $primary; }
     """
     BINDINGS = [
@@ -167,5 +166,11 @@ def open_reports(screen: SaleScreen) -> None:
 
 
 register(
-    MenuEntry("reports", N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"), open_reports, roles=MANAGERS)
+    MenuEntry(
+        "reports",
+        N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"),
+        open_reports,
+        roles=MANAGERS,
+        needs=Action.REPORTS,
+    )
 )

@@ -18,7 +18,7 @@ from inventory.search import Hit
 from orto.errors import InvalidInput, NotFound, OrtoError
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
-from orto.models import CounterKind
+from orto.models import CounterKind, PaymentMethod
 from orto.money import format_amount, format_kg, format_percent_bp, parse_money, parse_percent_bp
 from pos import selling
 from pos.selling import SaleView
@@ -39,7 +39,7 @@ class SaleScreen(TillScreen):
         Binding("f5", "discount", _("Discount")),
         Binding("f6", "park", _("Park")),
         Binding("f8", "remove", _("Remove")),
-        Binding("f9", "card", _("Card")),
+        Binding("f9", "card", _("Nbhd")),  # the neighbourhood card: "Card" is the payment's
         Binding("f10", "pay", _("Pay")),
         Binding("f12", "menu", _("Menu")),
         Binding("ctrl+l", "lock", _("Lock")),
@@ -122,10 +122,10 @@ class SaleScreen(TillScreen):
         return self.ctx.operator
 
     def _no_sale(self, exc: OrtoError) -> None:
-        from pos.tui.screens.shift import ShiftScreen
+        from pos.tui.screens.day import DayScreen
 
         self.notify(str(exc), severity="warning")
-        self.app.switch_screen(ShiftScreen(closing=False))
+        self.app.switch_screen(DayScreen())
 
     # ------------------------------------------------------------------ showing the sale
 
@@ -548,7 +548,26 @@ class SaleScreen(TillScreen):
     def action_park(self) -> None:
         if self.sale is None or not self.sale.lines:
             return
-        self.call(selling.park_sale, self.ctx.db, self.sale.id, self._user, done=lambda _s: self._next_sale())
+        from pos.tui.screens.dialogs import TextPrompt
+
+        sale_id = self.sale.id
+
+        def park(name: str | None) -> None:
+            if name is None:  # Esc: not parked after all
+                return
+            self.call(
+                selling.park_sale,
+                self.ctx.db,
+                sale_id,
+                self._user,
+                name.strip() or None,
+                done=lambda _s: self._next_sale(),
+            )
+
+        # a name says whose basket it is when several wait (Enter alone parks it without one)
+        self.app.push_screen(
+            TextPrompt(_("Park the sale: the customer's name (optional)"), empty_is_an_answer=True), park
+        )
 
     def _next_sale(self) -> None:
         self.call(
@@ -579,6 +598,17 @@ class SaleScreen(TillScreen):
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=8)
         self._next_sale()
+
+    def show_refund(self, result: selling.SaleResult) -> None:
+        """A refund made: the cash to hand over large where the change shows, and what went where."""
+        if self.till.queue is not None:
+            self.till.queue.kick()
+        cash = -sum(p.amount_cents for p in result.sale.payments if p.method is PaymentMethod.CASH)
+        self.change_shown = True
+        self.query_one("#total-label", Label).update(_("TO HAND BACK"))
+        self.query_one("#total", Digits).update(format_amount(cash))
+        back = ", ".join(f"{_(p.method.value)} {format_amount(-p.amount_cents)}" for p in result.sale.payments)
+        self._update("#hint", _("Refund {number}: {back}").format(number=result.sale.number, back=back))
 
     def action_menu(self) -> None:
         from pos.tui.menu import MenuEntry

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Header, Input, Label, Static
 
+from orto.errors import OrtoError
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
@@ -19,14 +20,20 @@ _DENOMINATIONS = selling.DENOMINATIONS_CENTS
 class ShiftScreen(TillScreen):
     BINDINGS = [Binding("f10", "confirm", _("Confirm")), Binding("escape", "back", _("Back"))]
 
-    def __init__(self, *, closing: bool) -> None:
+    def __init__(self, *, closing: bool, take_z: bool = False) -> None:
         super().__init__()
         self.closing = closing
+        self.take_z = take_z  # the day's close: the last shift, then the Z (and there the RT's closure)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="shift"):
-            title = _("Close the shift: count the drawer") if self.closing else _("Open the shift: count the float")
+            if self.take_z:
+                title = _("Close the day: count the drawer, then the Z")
+            elif self.closing:
+                title = _("Close the shift: count the drawer")
+            else:
+                title = _("Open the shift: count the float")
             yield Label(title, classes="dialog-title")
             with Grid(id="denominations"):
                 for cents in _DENOMINATIONS:
@@ -96,11 +103,32 @@ class ShiftScreen(TillScreen):
             ),
             timeout=15,
         )
+        if self.take_z:
+            assert self.ctx.operator is not None
+            # The Z's own service closes the day (and, at a counter with the RT, its fiscal closure
+            # runs inside it). Should it fail, the shift stays closed and the day screen offers it again.
+            from pos.tui.screens.day import take_z
+
+            take_z(self, done=self._z_taken, failed=self._z_failed)
+            return
         self.ctx.operator = None
         self.app.switch_screen(LoginScreen())
 
-    def action_back(self) -> None:
-        if self.closing:
-            from pos.tui.screens.sale import SaleScreen
+    def _z_taken(self, report: object) -> None:
+        from pos.tui.screens.day import DayScreen, show_z
 
-            self.app.switch_screen(SaleScreen())
+        self.app.switch_screen(DayScreen())
+        show_z(self, report)
+
+    def _z_failed(self, exc: OrtoError) -> None:
+        from pos.tui.screens.day import DayScreen
+
+        self.notify(str(exc), severity="error", timeout=10)
+        self.app.switch_screen(DayScreen())
+
+    def action_back(self) -> None:
+        from pos.tui.screens.day import DayScreen
+        from pos.tui.screens.sale import SaleScreen
+
+        # closing: back to the sale; opening: nothing is forced, back to the day's state
+        self.app.switch_screen(SaleScreen() if self.closing else DayScreen())

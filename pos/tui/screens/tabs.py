@@ -11,15 +11,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inventory.search import Hit, fold
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
 from pos.tui.context import TillContext
 from pos.tui.keys import KeyBar
 from pos.tui.screens.dialogs import TextPrompt
+from pos.tui.screens.manager_actions import Choice
 
 if TYPE_CHECKING:
     from pos.tui.screens.sale import SaleScreen
+
+
+def round_pick(text: str, hits: list[Hit]) -> Hit | None:
+    """The product a round's text means when only one can be meant: its code, its whole name, or
+    the only one found; None when several could be (the till then asks)."""
+    folded = fold(text)
+    for hit in hits:
+        if hit.code.casefold() == text.strip().casefold() or fold(hit.name) == folded:
+            return hit
+    return hits[0] if len(hits) == 1 else None
 
 
 class TabsScreen(ModalScreen[None]):
@@ -109,19 +121,35 @@ class TabsScreen(ModalScreen[None]):
         def go(text: str | None) -> None:
             if not text:
                 return
-            from pos.tui.screens.manager_actions import _search
-
-            items = []
+            wanted = []
             for word in text.split(","):
                 count, _star, what = word.strip().partition("*") if "*" in word else ("1", "", word.strip())
-                hits = _search(self.sale_screen, what)
+                hits = self.ctx.index.search(what) if self.ctx.index else []
                 if not hits or not count.strip().isdigit():
                     self.notify(_("{what!r}: no such product").format(what=what), severity="error")
                     return
-                items.append((hits[0].product_id, int(count), None))
-            self.sale_screen.call(
-                selling.add_round, self.ctx.db, tab.id, self._user, items, done=lambda _t: self.refresh_tabs()
-            )
+                wanted.append((what, int(count), hits))
+            resolve(wanted, [])
+
+        def resolve(wanted: list[tuple[str, int, list[Hit]]], items: list[tuple[int, int, str | None]]) -> None:
+            """One item at a time: an ambiguous text ('cornetto' for two cornetti) is asked, never guessed."""
+            if not wanted:
+                self.sale_screen.call(
+                    selling.add_round, self.ctx.db, tab.id, self._user, items, done=lambda _t: self.refresh_tabs()
+                )
+                return
+            (what, count, hits), rest = wanted[0], wanted[1:]
+            chosen = round_pick(what, hits)
+            if chosen is not None:
+                resolve(rest, [*items, (chosen.product_id, count, None)])
+                return
+
+            def picked(product_id: int | None) -> None:
+                if product_id:  # Esc: the round is not added (nothing half-done)
+                    resolve(rest, [*items, (product_id, count, None)])
+
+            options = [(h.product_id, f"{h.name}  {format_amount(h.price_cents)}") for h in hits]
+            self.app.push_screen(Choice(_("Which one is {what!r}?").format(what=what), options), picked)
 
         self.app.push_screen(TextPrompt(_("Round: items separated by commas, e.g. 2*cappuccino, cornetto")), go)
 
