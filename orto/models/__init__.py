@@ -23,6 +23,17 @@ from orto.enums import (
 )
 from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
+from orto.models.catering import (
+    AccountEntry,
+    CateringLine,
+    CateringOrder,
+    CateringPayment,
+    CustomerCard,
+    DeliveryNote,
+    DeliveryNoteItem,
+    Invoice,
+    LotReservation,
+)
 from orto.models.lab import Batch, BatchInput, CriticalReading, Recipe, RecipeInput, RecipeStep
 from orto.models.org import AuditEntry, Counter, Customer, Location, Site, User
 from orto.models.printing import PrintJob
@@ -54,6 +65,7 @@ from orto.models.supply import (
 from orto.models.waste import Donation, StockCount, StockCountLine, TemperatureLog, WasteRecord
 
 __all__ = [
+    "AccountEntry",
     "AuditEntry",
     "Barcode",
     "BarcodeKind",
@@ -63,22 +75,30 @@ __all__ = [
     "BatchStatus",
     "CashMovement",
     "Category",
+    "CateringLine",
+    "CateringOrder",
+    "CateringPayment",
     "CountStatus",
     "Counter",
     "CounterKind",
     "CriticalReading",
     "Customer",
+    "CustomerCard",
     "DateType",
     "Delivery",
     "DeliveryLine",
+    "DeliveryNote",
+    "DeliveryNoteItem",
     "Donation",
     "FundMovement",
     "GiftCard",
     "GiftCardMovement",
+    "Invoice",
     "Location",
     "LocationKind",
     "Lot",
     "LotOrigin",
+    "LotReservation",
     "MarkdownRule",
     "MovementKind",
     "Payment",
