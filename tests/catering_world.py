@@ -38,6 +38,7 @@ def catering_settings() -> Settings:
 
 @dataclass
 class Kitchen:
+    db: Database
     shop: Shop
     settings: Settings
     manager: Operator
@@ -173,6 +174,7 @@ def build_kitchen(db: Database) -> Kitchen:
         ),
     )
     return Kitchen(
+        db,
         shop,
         catering_settings(),
         manager,

@@ -120,3 +120,44 @@ def test_the_social_tariff_names_a_valid_card(db: Database) -> None:
         selling.set_price_list(db, view.id, shop.cashier, "tessera", card="TQ-9999", settings=refuse)
     warn = selling.set_price_list(db, view.id, shop.cashier, "tessera", card="TQ-9999")
     assert any("TQ-9999" in w for w in warn.warnings)
+
+
+def test_import_is_all_or_nothing_with_line_and_column(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from catering.customers_io import export_customers, import_customers
+    from inventory.catalog_io import ImportRejected
+
+    shop = build_shop(db)
+    actor = issue(shop.manager, "Giulia", Role.MANAGER)
+    bad = tmp_path / "clienti.csv"
+    bad.write_text(
+        "codice;nome;tipo;partita_iva;codice_sdi;provincia\n"
+        f"C1;Ortica;associazione;{BUSINESS_VAT};M5UXCR1;MI\n"
+        "C2;Bar Sport;azienda;01234560150;;MI\n"
+        "C3;Comune;ente pubblico;;ABCDEFG;MI\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_customers(db, actor, bad)
+    problems = [str(e) for e in caught.value.errors]
+    assert problems == [
+        "line 3, column partita_iva: 01234560150: wrong check digit, 7 expected",
+        "line 4, column codice_sdi: ABCDEFG: 6 letters or digits expected",
+    ]
+    assert customers(db) == 0
+    good = tmp_path / "ok.csv"
+    good.write_text(
+        "codice;nome;tipo;partita_iva;codice_sdi;provincia;giorni_pagamento\n"
+        f"C1;Ortica;associazione;{BUSINESS_VAT};M5UXCR1;MI;60\n"
+        f"C2;Mario Rossi;privato;;;MI;\n",
+        encoding="utf-8",
+    )
+    result = import_customers(db, actor, good)
+    assert (result.created, result.updated) == (2, 0)
+    assert import_customers(db, actor, good).unchanged == 2
+    out = tmp_path / "out.xlsx"
+    assert export_customers(db, out) == 2
+    again = import_customers(db, actor, out)
+    assert again.unchanged == 2
+    with db.read() as session:
+        ortica = session.scalar(select(Customer).where(Customer.code == "C1"))
+        assert ortica is not None and (ortica.kind, ortica.payment_days) == ("association", 60)
