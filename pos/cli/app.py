@@ -153,6 +153,7 @@ def main_group(args: list[str] | None = None) -> int:
 # ``state`` from here, which exist by now).
 from pos.cli import base_commands as _base  # noqa: E402, F401
 from pos.cli import catalog as _catalog  # noqa: E402, F401
+from pos.cli import catering as _catering  # noqa: E402, F401
 from pos.cli import kitchen as _kitchen  # noqa: E402, F401
 from pos.cli import printing as _printing  # noqa: E402, F401
 from pos.cli import reports as _reports  # noqa: E402, F401
