@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from orto.errors import InvalidInput, NotFound
-from orto.policy import Operator
 from orto.i18n import gettext as _
+from orto.policy import Operator
 from pos.cli.app import EXIT_INPUT, app, state
 
 catering_app = typer.Typer(
