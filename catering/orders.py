@@ -18,6 +18,7 @@ from orto.access import authorise
 from orto.audit import audit
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
+from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.localtime import local_day
 from orto.models import CateringLine, CateringOrder, Customer, Product, Recipe, Site
@@ -27,6 +28,25 @@ from orto.policy import Action, Operator
 
 CATERING_VAT_BP = 1000
 STATES = ("quote", "confirmed", "prepared", "delivered", "invoiced", "paid", "cancelled")
+# the words shown for states, payment methods and invoice states, translated where they are shown
+WORDS = (
+    N_("quote"),
+    N_("confirmed"),
+    N_("prepared"),
+    N_("delivered"),
+    N_("invoiced"),
+    N_("paid"),
+    N_("cancelled"),
+    N_("counter"),
+    N_("bank_transfer"),
+    N_("to_send"),
+    N_("sent"),
+    N_("accepted"),
+    N_("rejected"),
+    N_("Invoice"),
+    N_("Deposit invoice"),
+    N_("Credit note"),
+)
 _NEXT = {"confirmed": "quote", "prepared": "confirmed", "delivered": "prepared"}
 _CANCELLABLE = frozenset({"quote", "confirmed", "prepared"})
 
@@ -258,6 +278,22 @@ def orders_between(db: Database, first: datetime, last: datetime, *, include_can
         rows = session.execute(stmt).all()
         paid = paid_by_order(session, [o.id for o, _n in rows])
         return [
-            OrderRow(o.id, o.number, o.status, o.event_at, name, o.guests, o.total_cents, paid.get(o.id, 0))
+            OrderRow(
+                o.id,
+                o.number,
+                shown_state(o, paid.get(o.id, 0)),
+                o.event_at,
+                name,
+                o.guests,
+                o.total_cents,
+                paid.get(o.id, 0),
+            )
             for o, name in rows
         ]
+
+
+def shown_state(order: CateringOrder, paid_cents: int) -> str:
+    """``paid`` is read from the money, not stored: a delivered or invoiced order fully paid."""
+    if order.status in ("delivered", "invoiced") and order.total_cents and paid_cents >= order.total_cents:
+        return "paid"
+    return order.status

@@ -3,6 +3,8 @@ the till (in the shift, at 10 %); credit notes; SdI notifications; the plan's re
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from pathlib import Path
 
 import pytest
@@ -113,6 +115,14 @@ def test_a_private_deposit_is_a_till_sale_at_ten_percent(k: Kitchen, db: Databas
         assert sale is not None and sale.number is not None
         [line] = session.scalars(select(SaleLine).where(SaleLine.sale_id == sale.id)).all()
         assert (line.vat_rate_bp, line.total_cents, line.description) == (1000, 6000, "Deposit CAT-2026-0001")
+    delivery.deliver(db, k.cashier, order)
+    balance = money.take_payment(db, k.cashier, order, 14000, kind="balance", counter_id=k.counter)
+    assert balance.sale_id is not None
+    first, last = datetime.now(UTC), datetime.now(UTC) + timedelta(days=30)
+    assert [r.status for r in orders.orders_between(db, first, last)] == ["delivered"]
+    selling.complete_sale(db, k.settings, balance.sale_id, k.shop.cashier, [PaymentInput(PaymentMethod.CARD, 14000)])
+    [row] = orders.orders_between(db, first, last)
+    assert (row.status, row.paid_cents) == ("paid", 20000)
 
 
 def test_credit_note_and_sdi_receipts(k: Kitchen, db: Database, tmp_path: Path) -> None:
