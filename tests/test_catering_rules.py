@@ -4,7 +4,6 @@ the till (in the shift, at 10 %); credit notes; SdI notifications; the plan's re
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
 from pathlib import Path
 
 import pytest
