@@ -196,3 +196,17 @@ def test_reserved_lots_are_not_promised_to_another_order(k: Kitchen, db: Databas
         assert (
             session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "lot_reserved")) == 1
         )
+
+
+def test_an_associations_bar_tab_on_account_oldest_settled_first(k: Kitchen, db: Database) -> None:
+    first = money.charge_account(db, k.cashier, k.business, 4500, "Bar tab, assemblea soci", today=k.today)
+    money.charge_account(db, k.cashier, k.business, 3000, "Bar tab, festa", today=k.today + timedelta(days=20))
+    assert first > 0
+    money.settle_account(db, k.cashier, k.business, 5000, method="bank_transfer", reference="TRN 123")
+    late = money.statement(db, k.business, today=k.today + timedelta(days=40))
+    # 30 days' terms: the first tab (45,00) is paid, 5,00 of the second was; it is due on day 50
+    assert (late.balance_cents, late.overdue_cents) == (2500, 0)
+    later = money.statement(db, k.business, today=k.today + timedelta(days=51))
+    assert later.overdue_cents == 2500
+    with pytest.raises(InvalidInput, match="above the account's balance"):
+        money.settle_account(db, k.cashier, k.business, 2501, method="bank_transfer")
