@@ -26,10 +26,13 @@ from orto.localtime import local_day
 from orto.models import (
     Batch,
     BatchInput,
+    CateringOrder,
     Counter,
     Customer,
     Delivery,
     DeliveryLine,
+    DeliveryNote,
+    DeliveryNoteItem,
     Location,
     Lot,
     LotOrigin,
@@ -94,6 +97,18 @@ class SaleRow:
 
 
 @dataclass(frozen=True)
+class CateringRow:
+    """A catering delivery (DDT) that took some of the lot to a customer."""
+
+    day: date
+    note: str  # DDT 2026/0001
+    order: str
+    customer: str
+    vat_number: str | None
+    quantity: int
+
+
+@dataclass(frozen=True)
 class WasteRow:
     day: date
     site: str
@@ -106,6 +121,7 @@ class ForwardNode:
     lot: LotInfo
     transfers: list[TransferRow] = field(default_factory=list)
     sales: list[SaleRow] = field(default_factory=list)
+    catering: list[CateringRow] = field(default_factory=list)
     waste: list[WasteRow] = field(default_factory=list)
     on_hand: list[tuple[str, str, int]] = field(default_factory=list)  # site, location, quantity
     batches: list[tuple[str, date, int, ForwardNode]] = field(default_factory=list)  # code, day, used, output
@@ -180,6 +196,7 @@ def _forward(session: Session, info: LotInfo, seen: set[int]) -> ForwardNode:
     seen.add(info.id)
     node.transfers = _transfers(session, info.id)
     node.sales = _sales(session, info.id)
+    node.catering = _catering(session, info.id)
     node.waste = [
         WasteRow(local_day(at), site, reason.value, int(quantity))
         for at, site, reason, quantity in session.execute(
@@ -272,6 +289,29 @@ def _sales(session: Session, lot_id: int) -> list[SaleRow]:
     ]
 
 
+def _catering(session: Session, lot_id: int) -> list[CateringRow]:
+    rows = session.execute(
+        select(
+            DeliveryNote.at,
+            DeliveryNote.year,
+            DeliveryNote.number,
+            CateringOrder.number,
+            Customer.name,
+            Customer.vat_number,
+            DeliveryNoteItem.quantity,
+        )
+        .join(DeliveryNote, DeliveryNote.id == DeliveryNoteItem.note_id)
+        .join(CateringOrder, CateringOrder.id == DeliveryNote.order_id)
+        .join(Customer, Customer.id == CateringOrder.customer_id)
+        .where(DeliveryNoteItem.lot_id == lot_id)
+        .order_by(DeliveryNote.at, DeliveryNote.id)
+    ).all()
+    return [
+        CateringRow(local_day(at), f"{year}/{number:04d}", order, name, vat, int(quantity))
+        for at, year, number, order, name, vat, quantity in rows
+    ]
+
+
 def trace_lines(trace: LotTrace) -> list[str]:
     """The trace as text, for the terminal and the till's screen."""
     lines = [_("Lot {code}: {product}").format(code=trace.lot.code, product=trace.lot.product)]
@@ -356,6 +396,19 @@ def _forward_lines(node: ForwardNode, lines: list[str], depth: int) -> None:
                 counter=s.counter,
             )
             + who
+        )
+    for c in node.catering:
+        lines.append(
+            pad
+            + "  "
+            + _("{day} catering: {quantity} to {customer} ({vat}), order {order}, DDT {note}").format(
+                day=format_date(c.day),
+                quantity=format_quantity(c.quantity, node.lot.unit),
+                customer=c.customer,
+                vat=c.vat_number or "-",
+                order=c.order,
+                note=c.note,
+            )
         )
     for w in node.waste:
         lines.append(

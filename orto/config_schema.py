@@ -72,14 +72,31 @@ SECTIONS: dict[str, dict[str, Key]] = {
     # the times are checked as times by inventory.cold_chain.reading_times
     "haccp": {"reading_times": Key((list,))},
     "stock": {"near_expiry_days": whole(0, 365)},
-    "selling": {"discount_approval_threshold_percent": whole(0, 100)},
+    "selling": {
+        "discount_approval_threshold_percent": whole(0, 100),
+        "social_card_unknown": Key((str,), choices=("warn", "refuse")),
+    },
     "supply": {"max_chilled_temperature_dc": whole(-500, 1_000), "max_frozen_temperature_dc": whole(-500, 1_000)},
     "lab": {"rescue_days": whole(0, 365), "label_printer": TEXT},
     # the A4 sheet's grid is checked as a whole by receipts.label_sheet.SheetGrid (docs/labels.md)
     "labels": {"sheet": Key((dict,))},
     "company": {
         name: TEXT
-        for name in ("name", "address", "vat_number", "fiscal_code", "site_name", "site_address", "phone", "email")
+        for name in (
+            "name",
+            "address",
+            "vat_number",
+            "fiscal_code",
+            "site_name",
+            "site_address",
+            "lab_address",
+            "phone",
+            "email",
+            # the seller's address as a FatturaPA needs it (docs/catering.md)
+            "postcode",
+            "town",
+            "province",
+        )
     },
 }
 # tables of tables: [printers.NAME] and [counters.CODE]

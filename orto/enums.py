@@ -72,6 +72,7 @@ class MovementKind(StrEnum):
     WASTE = "waste"
     COUNT_ADJUSTMENT = "count_adjustment"
     SUPPLIER_RETURN = "supplier_return"
+    CATERING = "catering"  # delivered to a catering order (a DDT)
 
 
 class SaleKind(StrEnum):

@@ -20,7 +20,7 @@ from orto.locales import babel_locale
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "orto"
-PACKAGES = ("orto", "pos", "inventory", "suppliers", "receipts")
+PACKAGES = ("orto", "pos", "catering", "inventory", "suppliers", "receipts")
 
 _current = "it"
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()

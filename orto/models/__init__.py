@@ -26,6 +26,17 @@ from orto.enums import (
 )
 from orto.models.base import Base, utcnow
 from orto.models.catalog import Barcode, Category, MarkdownRule, PriceList, PriceRule, Product
+from orto.models.catering import (
+    AccountEntry,
+    CateringLine,
+    CateringOrder,
+    CateringPayment,
+    CustomerCard,
+    DeliveryNote,
+    DeliveryNoteItem,
+    Invoice,
+    LotReservation,
+)
 from orto.models.fiscal import FiscalClosure, FiscalDocument, LotteryCode
 from orto.models.food_info import ProductFoodInfo
 from orto.models.haccp import Appliance, ApplianceReading
@@ -61,6 +72,7 @@ from orto.models.supply import (
 from orto.models.waste import Donation, StockCount, StockCountLine, TemperatureLog, WasteRecord
 
 __all__ = [
+    "AccountEntry",
     "Appliance",
     "ApplianceKind",
     "ApplianceReading",
@@ -73,24 +85,32 @@ __all__ = [
     "BatchStatus",
     "CashMovement",
     "Category",
+    "CateringLine",
+    "CateringOrder",
+    "CateringPayment",
     "CountStatus",
     "Counter",
     "CounterKind",
     "CriticalReading",
     "Customer",
+    "CustomerCard",
     "DateType",
     "Delivery",
     "DeliveryLine",
+    "DeliveryNote",
+    "DeliveryNoteItem",
     "Donation",
     "FiscalClosure",
     "FiscalDocument",
     "FundMovement",
     "GiftCard",
     "GiftCardMovement",
+    "Invoice",
     "Location",
     "LocationKind",
     "Lot",
     "LotOrigin",
+    "LotReservation",
     "LotteryCode",
     "MarkdownRule",
     "MovementKind",

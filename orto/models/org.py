@@ -1,4 +1,4 @@
-"""Sites, their stock locations and counters; users and the audit log; business customers."""
+"""Sites, their stock locations and counters; users and the audit log; customers."""
 
 from __future__ import annotations
 
@@ -97,12 +97,27 @@ class AuditEntry(Base):
 
 
 class Customer(Base):
-    """A business customer (catering, a shop we supply): the "one step forward" of traceability."""
+    """A customer: a business, association or public body we supply or invoice (the "one step forward"
+    of traceability), or a private person of catering or the social card. Rules in catering.customers."""
 
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    vat_number: Mapped[str | None] = mapped_column(String(20), default=None)
-    address: Mapped[str] = mapped_column(String(200), default="")
+    vat_number: Mapped[str | None] = mapped_column(String(20), default=None)  # partita IVA, 11 digits
+    address: Mapped[str] = mapped_column(String(200), default="")  # street and number
     contact: Mapped[str] = mapped_column(Text, default="")
+    # catering (migration 0009): who they are for an invoice and how to reach them
+    kind: Mapped[str] = mapped_column(String(16), default="business")
+    code: Mapped[str | None] = mapped_column(String(24), unique=True, index=True, default=None)
+    fiscal_code: Mapped[str | None] = mapped_column(String(16), default=None)
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    town: Mapped[str] = mapped_column(String(80), default="")
+    province: Mapped[str] = mapped_column(String(2), default="")
+    country: Mapped[str] = mapped_column(String(2), default="IT")
+    sdi_code: Mapped[str | None] = mapped_column(String(7), default=None)
+    pec: Mapped[str | None] = mapped_column(String(120), default=None)
+    email: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    payment_days: Mapped[int] = mapped_column(Integer, default=30)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

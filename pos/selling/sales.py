@@ -28,6 +28,7 @@ from orto.models import (
     Barcode,
     Counter,
     CounterKind,
+    CustomerCard,
     DateType,
     Lot,
     MarkdownRule,
@@ -1014,10 +1015,46 @@ def override_price(
         return view(session, sale)
 
 
+CARD_POLICIES = ("warn", "refuse")
+
+
+def card_policy(settings: Settings | None) -> str:
+    """``[selling] social_card_unknown``: refuse a card no customer holds, or warn and go on (default)."""
+    value = str((settings.section("selling") if settings else {}).get("social_card_unknown", "warn"))
+    if value not in CARD_POLICIES:
+        raise InvalidInput(
+            _("[selling] social_card_unknown = {value!r}: 'refuse' or 'warn' expected").format(value=value)
+        )
+    return value
+
+
+def check_card(session: Session, number: str, today: date, policy: str) -> tuple[int | None, str | None]:
+    """The customer holding a valid card ``number`` and a warning, or a refusal (see ``card_policy``)."""
+    card = session.scalar(select(CustomerCard).where(CustomerCard.number == number.upper()))
+    if card is None or not card.active:
+        if policy == "refuse":
+            raise NotFound(_("card {number} is not held by any customer").format(number=number))
+        return None, _("card {number} is not held by any customer: check it").format(number=number)
+    if card.valid_until < today:
+        raise NotAllowed(_("card {number} expired on {day}").format(number=number, day=card.valid_until.isoformat()))
+    return card.customer_id, None
+
+
 def set_price_list(
-    db: Database, sale_id: int, actor: Operator, code: str | None, *, card: str | None = None
+    db: Database,
+    sale_id: int,
+    actor: Operator,
+    code: str | None,
+    *,
+    card: str | None = None,
+    settings: Settings | None = None,
 ) -> SaleView:
-    """Sell at a price list: ``tessera`` needs the neighbourhood card number; None for the base list."""
+    """Sell at a price list: ``tessera`` needs the neighbourhood card number; None for the base list.
+
+    A card is looked up among the customers' cards: an expired one is refused, an unknown one
+    refused or let through with a warning as ``[selling] social_card_unknown`` says.
+    """
+    warnings: tuple[str, ...] = ()
     limits.optional_text(card, _("card number"), limits.column_length(Sale.customer_card))
     with db.write() as session:
         authorise(session, actor, Action.SELL)
@@ -1030,7 +1067,13 @@ def set_price_list(
                 raise NotFound(_("no price list {code}").format(code=code))
             if price_list.requires_card and not (card and card.strip()):
                 raise InvalidInput(_("{name} needs the card number").format(name=price_list.name))
-            sale.price_list_id, sale.customer_card = price_list.id, (card or "").strip() or None
+            number = (card or "").strip() or None
+            if price_list.requires_card and number:
+                holder, warning = check_card(session, number, business_date(), card_policy(settings))
+                warnings = (warning,) if warning else ()
+                if holder is not None:
+                    sale.customer_id = holder
+            sale.price_list_id, sale.customer_card = price_list.id, number
         for line in sale.lines:
             if not line.price_overridden:
                 product = session.get(Product, line.product_id)
@@ -1046,7 +1089,7 @@ def set_price_list(
             entity_id=sale.id,
             details={"code": code, "card": sale.customer_card},
         )
-        return view(session, sale)
+        return view(session, sale, warnings)
 
 
 def park_sale(db: Database, sale_id: int, actor: Operator, note: str | None = None) -> SaleView:

@@ -540,7 +540,14 @@ class SaleScreen(TillScreen):
                 self.call(selling.set_price_list, self.ctx.db, sale_id, self._user, None, done=self._show)
             elif card:
                 self.call(
-                    selling.set_price_list, self.ctx.db, sale_id, self._user, "tessera", card=card, done=self._show
+                    selling.set_price_list,
+                    self.ctx.db,
+                    sale_id,
+                    self._user,
+                    "tessera",
+                    card=card,
+                    settings=self.ctx.settings,
+                    done=self._show,
                 )
 
         self._prompt(_("Neighbourhood card number (- to remove)"), "T-0000", apply)
