@@ -19,6 +19,7 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from orto import limits
 from orto.access import authorise
 from orto.audit import audit
 from orto.config import Settings
@@ -139,6 +140,9 @@ def record_appliance_reading(
     at: datetime | None = None,
 ) -> ReadingResult:
     """Record a temperature (tenths of °C); out of limit it needs the corrective action taken."""
+    limits.integer(value_dc, _("temperature"))
+    limits.text(appliance_code, _("appliance"), limits.column_length(Appliance.code))
+    limits.optional_text(corrective_action, _("corrective action"), lines=True)
     action = (corrective_action or "").strip() or None
     with db.write() as session:
         authorise(session, actor, Action.HACCP)
@@ -187,6 +191,63 @@ def record_appliance_reading(
             details={"value_dc": value_dc, "within_limit": ok, "action": action},
         )
         return ReadingResult(reading.id, ok)
+
+
+# a plausible limit for any cold appliance, in tenths of °C (also the readings' range)
+LIMIT_RANGE_DC = (-400, 400)
+
+
+def save_appliance(
+    db: Database,
+    code: str,
+    *,
+    actor: Operator,
+    site_code: str,
+    name: str,
+    kind: ApplianceKind,
+    min_dc: int | None,
+    max_dc: int | None,
+    active: bool = True,
+) -> int:
+    """Add an appliance, or change one by its code (limits, name, site; ``active=False`` takes it
+    out of the readings and reminders: appliances are never deleted, their register stays)."""
+    code = limits.text(code, _("appliance"), limits.column_length(Appliance.code)).strip().upper()
+    name = limits.text(name, _("name"), limits.column_length(Appliance.name)).strip()
+    if not code or not name:
+        raise InvalidInput(_("an appliance needs a code and a name"))
+    low, high = LIMIT_RANGE_DC
+    for label, value in ((_("lower limit"), min_dc), (_("upper limit"), max_dc)):
+        if value is not None:
+            limits.whole(value, label, minimum=low, maximum=high, unit=_("tenths of °C"))
+    if min_dc is None and max_dc is None:
+        raise InvalidInput(_("{code}: give at least one limit (--min or --max)").format(code=code))
+    if min_dc is not None and max_dc is not None and min_dc > max_dc:
+        raise InvalidInput(_("{code}: the lower limit is above the upper one").format(code=code))
+    with db.write() as session:
+        authorise(session, actor, Action.APPLIANCES)
+        site = session.scalar(select(Site).where(Site.code == site_code.strip().upper()))
+        if site is None:
+            raise NotFound(_("no site {code}").format(code=site_code))
+        appliance = session.scalar(select(Appliance).where(Appliance.code == code))
+        before = None
+        if appliance is None:
+            appliance = Appliance(code=code, name=name, kind=kind, site_id=site.id)
+            session.add(appliance)
+        else:
+            before = {"min_dc": appliance.min_dc, "max_dc": appliance.max_dc, "active": appliance.active}
+        appliance.name, appliance.kind, appliance.site_id = name, kind, site.id
+        appliance.min_dc, appliance.max_dc, appliance.active = min_dc, max_dc, active
+        session.flush()
+        audit(
+            session,
+            "appliance_saved",
+            actor.id,
+            site_id=site.id,
+            entity="appliance",
+            entity_id=appliance.id,
+            details={"before": before, "min_dc": min_dc, "max_dc": max_dc, "active": active},
+        )
+        return appliance.id
 
 
 # The demo's (and a new site's usual) appliances: code suffix, name, kind, limits in tenths of °C.

@@ -38,6 +38,7 @@ class Action(StrEnum):
     SUPPLIERS = "suppliers"
     CATALOG = "catalog"
     HACCP = "haccp"
+    APPLIANCES = "appliances"
     REPORTS = "reports"
     USERS = "users"
     FISCAL = "fiscal"
@@ -72,6 +73,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SUPPLIERS: _KITCHEN,
     Action.CATALOG: _MANAGER,
     Action.HACCP: _KITCHEN,
+    Action.APPLIANCES: _MANAGER,  # which fridges a site has and their limits: the HACCP plan's
     Action.REPORTS: _MANAGER,
     Action.USERS: _MANAGER,
     Action.FISCAL: _MANAGER,

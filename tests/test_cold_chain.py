@@ -24,7 +24,7 @@ from orto.localtime import ROME
 from orto.models import Appliance, ApplianceKind, ApplianceReading, Site
 from pos.cli.app import main_group
 from pos.reports import make_report, write_report
-from tests.shop import MANAGER_PIN, Shop, build_shop
+from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
 
 
 def _cold_room(db: Database) -> Shop:
@@ -134,3 +134,51 @@ def test_the_reminder_follows_the_reading_times(db: Database) -> None:
         assert {a.code for a in due_appliances(session, settings, "PAL", afternoon)} == {"PAL-CELLA", "PAL-CONG"}
     assert reading_due_after(None, nine.astimezone(UTC), (time(8),))
     assert not reading_due_after(nine, nine, (time(8),))
+
+
+def test_a_manager_adds_an_appliance_and_changes_its_limits_never_deleting_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from inventory.cold_chain import save_appliance
+
+    shop = _cold_room(db)
+    with pytest.raises(NotAllowed):  # which appliances a site has is the manager's HACCP plan
+        save_appliance(
+            db, "CAP-FRIGO2", actor=shop.cashier, site_code="CAP", name="Frigo bibite",
+            kind=ApplianceKind.FRIDGE, min_dc=0, max_dc=40,
+        )  # fmt: skip
+    with pytest.raises(InvalidInput, match="lower limit is above"):
+        save_appliance(
+            db, "CAP-FRIGO2", actor=shop.manager, site_code="CAP", name="Frigo bibite",
+            kind=ApplianceKind.FRIDGE, min_dc=50, max_dc=40,
+        )  # fmt: skip
+    with pytest.raises(InvalidInput, match="upper limit"):
+        save_appliance(
+            db, "CAP-FRIGO2", actor=shop.manager, site_code="CAP", name="Frigo bibite",
+            kind=ApplianceKind.FRIDGE, min_dc=0, max_dc=4.5,
+        )  # fmt: skip
+    with db.read() as session:
+        assert session.scalar(select(Appliance).where(Appliance.code == "CAP-FRIGO2")) is None
+    # from the command line, as the manager: added, read at 9 °C only with its action
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    monkeypatch.setenv("ORTO_PIN", MANAGER_PIN)
+    args = ["--db", db.url, "--lang", "en", "haccp", "appliance", "cap-frigo2", "--site", "CAP"]
+    assert main_group([*args, "--name", "Frigo bibite", "--kind", "fridge", "--min", "0", "--max", "4"]) == 0
+    assert "CAP-FRIGO2" in capsys.readouterr().out
+    with pytest.raises(InvalidInput, match="corrective action"):
+        record_appliance_reading(db, "CAP-FRIGO2", 90, actor=shop.manager)
+    # its limits raised to 8 °C: 7 °C is now within them; taken out of use, it is kept with its register
+    assert main_group([*args, "--name", "Frigo bibite", "--kind", "fridge", "--max", "8"]) == 0
+    assert record_appliance_reading(db, "CAP-FRIGO2", 70, actor=shop.manager).within_limit
+    assert main_group([*args, "--name", "Frigo bibite", "--kind", "fridge", "--max", "8", "--inactive"]) == 0
+    with db.read() as session:
+        fridge = session.scalars(select(Appliance).where(Appliance.code == "CAP-FRIGO2")).one()
+        assert (fridge.min_dc, fridge.max_dc, fridge.active) == (None, 80, False)
+        readings = session.scalars(select(ApplianceReading).where(ApplianceReading.appliance_id == fridge.id))
+        assert len(readings.all()) == 1
+    capsys.readouterr()
+    monkeypatch.setenv("ORTO_USER", "Marco")
+    monkeypatch.setenv("ORTO_PIN", CASHIER_PIN)
+    assert main_group([*args, "--name", "X", "--kind", "fridge", "--max", "4"]) == 1  # a cashier: refused
+    assert main_group([*args, "--name", "X", "--kind", "oven", "--max", "4"]) == 1
+    assert "oven" in capsys.readouterr().err

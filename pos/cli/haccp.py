@@ -33,6 +33,46 @@ def appliances_command(
         typer.echo(f"{a.code:<10} {a.site_code:<4} {a.name:<24} {limits_text(a.min_dc, a.max_dc):<16} {last}")
 
 
+@haccp_app.command("appliance")
+def appliance_command(
+    code: Annotated[str, typer.Argument(help="The appliance's code, e.g. CAP-CELLA2")],
+    site: Annotated[str, typer.Option("--site", help="Its site (PAL, CAP, MON)")],
+    name: Annotated[str, typer.Option("--name", help="What the kitchen calls it")],
+    kind: Annotated[str, typer.Option("--kind", help="fridge, cold_room or freezer")],
+    minimum: Annotated[str | None, typer.Option("--min", help="Lowest allowed °C, e.g. 0")] = None,
+    maximum: Annotated[str | None, typer.Option("--max", help="Highest allowed °C, e.g. 4 or -18")] = None,
+    inactive: Annotated[bool, typer.Option("--inactive", help="Take it out of use (it is never deleted)")] = False,
+) -> None:
+    """Add an appliance or change its limits (managers; ORTO_USER / ORTO_PIN or asked)."""
+    from inventory.cold_chain import limits_text, save_appliance
+    from inventory.recipes import parse_measure
+    from orto.errors import InvalidInput
+    from orto.models import ApplianceKind
+    from pos.cli.identity import acting
+
+    try:
+        appliance_kind = ApplianceKind(kind.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        raise InvalidInput(
+            _("--kind {kind!r}: one of {kinds}").format(kind=kind, kinds=", ".join(k.value for k in ApplianceKind))
+        ) from None
+    low = parse_measure("temperature_dc", minimum) if minimum is not None else None
+    high = parse_measure("temperature_dc", maximum) if maximum is not None else None
+    db = state.database()
+    save_appliance(
+        db,
+        code,
+        actor=acting(db),
+        site_code=site,
+        name=name,
+        kind=appliance_kind,
+        min_dc=low,
+        max_dc=high,
+        active=not inactive,
+    )
+    typer.echo(_("saved: {code} {limits}").format(code=code.strip().upper(), limits=limits_text(low, high)))
+
+
 @haccp_app.command("reading", context_settings={"ignore_unknown_options": True})
 def reading_command(
     appliance: Annotated[str, typer.Argument(help="The appliance's code, e.g. PAL-CELLA")],
