@@ -191,7 +191,7 @@ def test_a_whole_day_at_the_counter_in_a_real_terminal(db: Database, tmp_path: P
             assert done is not None and done.status is SaleStatus.COMPLETED and done.total_cents == total
         # refund one jar of the split-paid sale, by the number that was on screen
         term.keys("F12")
-        time.sleep(0.8)
+        time.sleep(2.0)
         term.type(_menu_number(Role.CASHIER, "refund"))
         time.sleep(0.8)
         term.type(str(sale_id))
@@ -212,9 +212,10 @@ def test_a_whole_day_at_the_counter_in_a_real_terminal(db: Database, tmp_path: P
         term.wait_for(words["login"])
         term.type(MANAGER_PIN)  # Giulia is first
         term.keys("Enter")
-        time.sleep(1.5)
+        term.wait_for("f12 Menu")  # the sale screen is there (a loaded machine logs in slower)
+        time.sleep(1.0)
         term.keys("F12")
-        time.sleep(0.8)
+        time.sleep(2.0)
         term.type(_menu_number(Role.MANAGER, "z"))
         term.wait_for(words["drawer"])
         with db.read() as session:
