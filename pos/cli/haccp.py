@@ -83,22 +83,14 @@ def reading_command(
     ] = None,
 ) -> None:
     """Record a temperature reading; outside the appliance's limits the corrective action is required."""
-    from sqlalchemy import select
-
     from inventory.cold_chain import record_appliance_reading
     from inventory.recipes import parse_measure
-    from orto.errors import NotFound
-    from orto.models import User
-    from pos.selling.auth import login
+    from pos.selling.auth import operator_named
 
     db = state.database()
     value_dc = parse_measure("temperature_dc", value)
-    with db.read() as session:
-        user_id = session.scalar(select(User.id).where(User.name == user.strip(), User.active.is_(True)))
-    if user_id is None:
-        raise NotFound(_("no active user named {name}").format(name=user))
     pin = os.environ.get("ORTO_PIN") or typer.prompt(_("PIN"), hide_input=True)
-    actor = login(db, user_id, pin)
+    actor = operator_named(db, user, pin)
     result = record_appliance_reading(db, appliance, value_dc, actor=actor, corrective_action=action)
     typer.echo(
         _("recorded: {appliance} {value} °C").format(appliance=appliance.upper(), value=value)
