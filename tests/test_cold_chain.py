@@ -24,6 +24,7 @@ from orto.localtime import ROME
 from orto.models import Appliance, ApplianceKind, ApplianceReading, Site
 from pos.cli.app import main_group
 from pos.reports import make_report, write_report
+from tests.factories import manager as reporter
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
 
 
@@ -64,7 +65,7 @@ def test_a_reading_out_of_limit_needs_its_corrective_action(db: Database) -> Non
         ).all()  # fmt: skip
     assert rows == [(35, True, None), (90, False, action)]  # nothing of the refused ones
 
-    report = make_report(db, "haccp")
+    report = make_report(db, "haccp", actor=reporter(db))
     cold = next(t for t in report.tables if t.title.startswith(("Catena del freddo", "Cold chain")))
     assert [(r[2], r[6], r[7], r[8]) for r in cold.rows] == [
         ("PAL-CELLA", 35, "yes", ""),
@@ -79,7 +80,7 @@ def test_the_register_shows_the_reading_in_pdf_and_as_a_number_in_xlsx(db: Datab
     shop = _cold_room(db)
     manager = shop.manager
     record_appliance_reading(db, "PAL-CELLA", 90, actor=manager, corrective_action="Spostata la merce in CAP")
-    report = make_report(db, "haccp")
+    report = make_report(db, "haccp", actor=reporter(db))
     pdf = write_report(report, tmp_path / "haccp.pdf", "pdf")
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "PAL-CELLA" in text and ("9,0" in text or "9.0" in text) and "Spostata la merce in CAP" in text

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from orto.db import Database
 from pos.reports import make_report
 from pos.reports.model import Report, Table
+from tests.factories import manager as reporter
 from tests.reports_shop import demo_with_history
 
 ROME = ZoneInfo("Europe/Rome")
@@ -44,7 +45,7 @@ def _sales_rows(db: Database) -> list[tuple[int, str, str, datetime, int, int | 
 def test_sales_report_matches_the_rows_and_the_z_reports(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     first, last = demo_with_history(db, monkeypatch)
     middle = first + (last - first) // 2
-    report = make_report(db, "sales", first=middle, last=last)
+    report = make_report(db, "sales", first=middle, last=last, actor=reporter(db))
     sales = [r for r in _sales_rows(db) if middle <= _local_day(r[3]) <= last]
     expected_net = sum(r[4] for r in sales)
     assert expected_net > 0
@@ -92,10 +93,10 @@ def test_sales_report_matches_the_rows_and_the_z_reports(db: Database, monkeypat
         if middle <= day <= last:
             z_net += (json.loads(totals) if isinstance(totals, str) else totals)["net_cents"]
     assert z_net == expected_net, "sales equal the sum of the Z reports"
-    z_report = make_report(db, "z", first=middle, last=last)
+    z_report = make_report(db, "z", first=middle, last=last, actor=reporter(db))
     assert _table(z_report, "Z reports by counter and day").total[4] == expected_net  # type: ignore[index]
 
-    pal = make_report(db, "sales", site="pal", first=middle, last=last)
+    pal = make_report(db, "sales", site="pal", first=middle, last=last, actor=reporter(db))
     assert {f.label: f.value for f in pal.summary}["Net takings (€)"] == per_site["PAL"]
 
 
@@ -116,7 +117,7 @@ def test_waste_report_and_impact_report_agree(db: Database, monkeypatch: pytest.
     assert value > 0 and grams > 0 and pieces > 0
     net = sum(r[4] for r in _sales_rows(db) if first <= _local_day(r[3]) <= last)
 
-    report = make_report(db, "waste", first=first, last=last)
+    report = make_report(db, "waste", first=first, last=last, actor=reporter(db))
     summary = {f.label: f.value for f in report.summary}
     assert summary["Value at cost (€)"] == value
     assert summary["Wasted, by weight (kg)"] == grams
@@ -129,7 +130,7 @@ def test_waste_report_and_impact_report_agree(db: Database, monkeypatch: pytest.
         by_reason[w[4]] += w[1]
     assert sorted(row[3] for row in _table(report, "By reason").rows) == sorted(by_reason.values())
 
-    impact = make_report(db, "impact", first=first, last=last)
+    impact = make_report(db, "impact", first=first, last=last, actor=reporter(db))
     figures = {f.label: f.value for f in impact.summary}
     assert figures["Waste at cost (€)"] == summary["Value at cost (€)"]
     assert figures["Waste by weight (kg)"] == summary["Wasted, by weight (kg)"]
@@ -160,7 +161,7 @@ def test_impact_km0_share_by_value(db: Database, monkeypatch: pytest.MonkeyPatch
                 km0_value += cents
             else:
                 other += cents
-    report = make_report(db, "impact", first=first, last=last)
+    report = make_report(db, "impact", first=first, last=last, actor=reporter(db))
     figures = {f.label: f.value for f in report.summary}
     purchases = figures["Purchases from suppliers (€)"]
     assert isinstance(purchases, int)
@@ -182,7 +183,7 @@ def test_stock_report_values_lots_at_their_cost(db: Database, monkeypatch: pytes
             )
         ).all()
     expected = sum(q * c if unit == "pz" else (2 * q * c + 1000) // 2000 for q, c, unit in rows)
-    report = make_report(db, "stock")
+    report = make_report(db, "stock", actor=reporter(db))
     figures = {f.label: f.value for f in report.summary}
     assert figures["Lots on hand"] == len(rows)
     assert figures["Value at cost (€)"] == expected
@@ -210,7 +211,7 @@ def test_trace_report_follows_a_lot_into_the_lab_and_to_the_counters(
                 {"a": lot_id, "b": output_id},
             )
         }
-    report = make_report(db, "trace", lot=code)
+    report = make_report(db, "trace", lot=code, actor=reporter(db))
     assert _table(report, "One step back").rows[0][0] == code
     forward = _table(report, "One step forward").rows
     for lot, lot_code in ((lot_id, code), (output_id, output_code)):

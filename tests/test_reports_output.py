@@ -13,12 +13,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from orto.db import Database
+from orto.errors import NotAllowed
 from orto.i18n import set_language
 from orto.money import format_amount
+from orto.policy import Role
 from pos.cli.app import main_group
 from pos.reports import make_report, write_report
 from pos.reports.model import Report
 from tests import factories
+from tests.factories import manager as reporter
 from tests.reports_shop import demo_with_history
 
 
@@ -30,7 +33,7 @@ def _net(report: Report) -> int:
 
 def test_pdf_xlsx_csv_carry_the_same_totals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     first, last = demo_with_history(db, monkeypatch)
-    report = make_report(db, "sales", first=first, last=last)
+    report = make_report(db, "sales", first=first, last=last, actor=reporter(db))
     net = _net(report)
 
     set_language("it")  # as the cooperative prints it
@@ -67,10 +70,18 @@ def test_pdf_xlsx_csv_carry_the_same_totals(db: Database, monkeypatch: pytest.Mo
     assert Decimal(figures["Net takings (€)"]) == Decimal(net).scaleb(-2)
 
 
+def _as_manager(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's identity: a manager, by name and PIN, as ``orto report`` asks for."""
+    reporter(db)
+    monkeypatch.setenv("ORTO_USER", "Responsabile")
+    monkeypatch.setenv("ORTO_PIN", "9191")
+
+
 def test_every_report_in_every_format(
     db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first, last = demo_with_history(db, monkeypatch)
+    _as_manager(db, monkeypatch)
     for name in ("stock", "waste", "sales", "z", "impact", "haccp"):
         for fmt in ("pdf", "csv", "xlsx"):
             out = tmp_path / f"{name}.{fmt}"
@@ -87,6 +98,7 @@ def test_bad_input_is_one_line_and_exit_1(
 ) -> None:
     with db.write() as session:
         factories.sites(session)
+    _as_manager(db, monkeypatch)
     cases = [
         (["report", "sales", "--site", "XYZ"], "no site XYZ"),
         (["report", "sales", "--from", "2026-05-02", "--to", "2026-05-01"], "starts (2026-05-02) after it ends"),
@@ -106,6 +118,7 @@ def test_an_empty_period_is_a_valid_report_that_says_so(
     db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     demo_with_history(db, monkeypatch)
+    _as_manager(db, monkeypatch)
     out = tmp_path / "empty.pdf"
     code = main_group(
         [
@@ -133,3 +146,26 @@ def test_an_empty_period_is_a_valid_report_that_says_so(
         == 0
     )
     assert "Nessun dato per questo periodo" in csv_out.read_text(encoding="utf-8-sig")  # Italian by default
+
+
+def test_a_report_is_a_managers_at_the_cli_and_in_the_service(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with db.write() as session:
+        factories.sites(session)
+        cashier = factories.user(session, "Marco", Role.CASHIER, "2222")
+        kitchen = factories.user(session, "Luca", Role.KITCHEN, "4444")
+        operators = [factories.logged_in(cashier), factories.logged_in(kitchen)]
+    out = tmp_path / "sales.csv"
+    monkeypatch.setenv("ORTO_USER", "Marco")
+    monkeypatch.setenv("ORTO_PIN", "2222")
+    code = main_group(["--db", db.url, "--lang", "en", "report", "sales", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "may not" in err and not out.exists(), err
+    monkeypatch.delenv("ORTO_PIN")  # no identity at all: refused before any figure is read
+    code = main_group(["--db", db.url, "--lang", "en", "report", "sales", "--out", str(out)])
+    assert code == 1 and "who is acting" in capsys.readouterr().err and not out.exists()
+    for operator in operators:
+        with pytest.raises(NotAllowed):
+            make_report(db, "z", actor=operator)
+    assert make_report(db, "z", actor=reporter(db)).name == "z"

@@ -16,6 +16,7 @@ from orto.db import Database
 from orto.models import Lot, LotOrigin
 from pos.reports import REPORTS, make_report, write_report
 from pos.reports.model import Kind, Report
+from tests.factories import manager as reporter
 from tests.reports_shop import demo_with_history
 
 EDGE_MM = 10.0
@@ -86,7 +87,7 @@ def test_every_report_pdf_stays_10_mm_from_the_edges_and_cuts_no_code(demo: Data
     assert lot is not None
     checked_codes = 0
     for name in REPORTS:
-        report = make_report(demo, name, lot=lot if name == "trace" else None)
+        report = make_report(demo, name, lot=lot if name == "trace" else None, actor=reporter(demo))
         path = write_report(report, tmp_path / f"{name}.pdf", "pdf")
         pieces = _pieces(path)
         assert pieces, name

@@ -42,10 +42,13 @@ def report_command(
 
         raise InvalidInput(_("no format {fmt!r} (use pdf, csv or xlsx)").format(fmt=chosen))
     from orto.km0 import Km0Rule
+    from pos.cli.identity import acting
 
+    db = state.database()
     report = make_report(
-        state.database(),
+        db,
         name.strip().lower(),
+        actor=acting(db),
         site=site,
         first=start,
         last=end,

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
 from orto.db import Database
 from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
+from orto.policy import Action, Operator
 from pos.reports.filters import ROME, Scope, resolve_scope
 from pos.reports.model import Report
 
@@ -94,6 +96,7 @@ def make_report(
     db: Database,
     name: str,
     *,
+    actor: Operator,
     site: str | None = None,
     first: date | None = None,
     last: date | None = None,
@@ -101,7 +104,14 @@ def make_report(
     km0_radius_km: int = 70,
     km0_lab_min_share_pct: int = 50,
 ) -> Report:
-    """Build a report by name over a site (None: all) and a period of local days (checked)."""
+    """Build a report by name over a site (None: all) and a period of local days (checked).
+
+    Every report names people or their work (operators' takings, who recorded a temperature, the
+    customers a lot went to), so each is the policy's ``REPORTS``, checked here for the till, the
+    CLI and any caller alike.
+    """
+    with db.read() as session:
+        authorise(session, actor, Action.REPORTS)
     spec = REPORTS.get(name)
     if spec is None:
         raise InvalidInput(

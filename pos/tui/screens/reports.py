@@ -116,10 +116,13 @@ class ReportsScreen(TillScreen):
         self.query_one("#r-preview", Static).update(_("Working…"))
         from orto.km0 import Km0Rule
 
+        assert self.ctx.operator is not None  # the menu offers reports only to someone logged in
+
         self.call(
             make_report,
             self.ctx.db,
             request.pop("name"),
+            actor=self.ctx.operator,
             km0_radius_km=self.ctx.settings.km0_radius_km,
             km0_lab_min_share_pct=Km0Rule.of(self.ctx.settings).lab_min_share_pct,
             done=done,
