@@ -216,6 +216,34 @@ def set_state(session: Session, order: CateringOrder, to: str, moment: datetime)
     setattr(order, f"{to}_at", moment)
 
 
+def set_purchase_order(
+    db: Database, actor: Operator, order_id: int, reference: str | None, *, cig: str | None = None, cup: str | None = None
+) -> None:
+    """The public body's order reference (DatiOrdineAcquisto) with its CIG and CUP, for the invoice;
+    not once the order is invoiced (the invoice is issued with what it had)."""
+    from catering.customers import check_references
+
+    ref, cig_, cup_ = check_references(reference, cig, cup)
+    with db.write() as session:
+        authorise(session, actor, Action.CATERING)
+        order = locked_order(session, order_id)
+        if order.status in ("invoiced", "cancelled"):
+            raise NotAllowed(
+                _("order {number} is {state}: its references cannot change").format(
+                    number=order.number, state=_(order.status)
+                )
+            )
+        order.order_ref, order.cig, order.cup = ref, cig_, cup_
+        audit(
+            session,
+            "catering_references",
+            actor.id,
+            entity="catering_order",
+            entity_id=order.id,
+            details={"order_ref": ref, "cig": cig_, "cup": cup_},
+        )
+
+
 def confirm(db: Database, actor: Operator, order_id: int) -> None:
     advance(db, actor, order_id, "confirmed")
 
