@@ -249,7 +249,10 @@ class TabsScreen(ModalScreen[None]):
             if not rows:
                 self.notify(_("no customer allowed an account matches"), severity="error")
                 return
-            options = [(i, f"{name}  ({_('balance')} {format_amount(balance)})") for i, name, balance in rows]
+            options = [
+                (i, _("{name}  (balance {amount})").format(name=name, amount=format_amount(balance)))
+                for i, name, balance in rows
+            ]
             self.app.push_screen(Choice(_("On whose account?"), options), charge)
 
         def search(text: str | None) -> None:
