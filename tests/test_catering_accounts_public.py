@@ -309,6 +309,30 @@ def test_an_fpa12_invoice_validates_and_reads_back_with_split_payment(k: Kitchen
     assert sum(doc["lines"]) == taxable_total
     assert doc["total"] == sum(gross.values())  # the document's total shows the VAT …
     assert doc["due"] == [taxable_total]  # … but the body owes the taxable (art. 17-ter)
+    read_with_a38(xml, taxable_total, sum(gross.values()))
+
+
+def read_with_a38(xml: str, due_cents: int, total_cents: int) -> None:
+    """The same file read by a38 (a second, independent FatturaPA model) and its own checks."""
+    a38 = pytest.importorskip("a38.fattura")
+    from a38.validation import Validation
+
+    invoice = a38.auto_from_etree(etree.fromstring(xml.encode("utf-8")))
+    assert type(invoice).__name__ == "FatturaPA12"
+    check = Validation()
+    invoice.validate(check)
+    # a38 also wants UnitaMisura beside every Quantita, which the schema and the SdI leave optional
+    assert [str(e) for e in check.errors if "unita_misura" not in str(e)] == []
+    header = invoice.fattura_elettronica_header.dati_trasmissione
+    assert (header.formato_trasmissione, header.codice_destinatario) == ("FPA12", "UFE3IJ")
+    body = invoice.fattura_elettronica_body[0]
+    summaries = body.dati_beni_servizi.dati_riepilogo
+    assert {r.esigibilita_iva for r in summaries} == {"S"}
+    assert sum(int(r.imponibile_importo * 100) + int(r.imposta * 100) for r in summaries) == total_cents
+    assert sum(int(r.imponibile_importo * 100) for r in summaries) == due_cents
+    paid = body.dati_pagamento[0].dettaglio_pagamento[0].importo_pagamento
+    assert int(paid * 100) == due_cents
+    assert body.dati_generali.dati_ordine_acquisto[0].codice_cig == "Z9Y8X7W6V5"
 
 
 def test_a_public_bodys_order_on_account_owes_the_taxable_and_takes_the_customers_references(
@@ -331,3 +355,32 @@ def test_a_public_bodys_order_on_account_owes_the_taxable_and_takes_the_customer
         money.settle_account(db, k.cashier, body, invoice.total_cents, method="bank_transfer")
     money.settle_account(db, k.cashier, body, invoice.taxable_cents, method="bank_transfer")
     assert money.statement(db, body).balance_cents == 0
+
+
+def test_a_tab_on_account_from_the_command_line(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from orto.schema import upgrade
+    from pos.cli.app import main_group
+    from tests.shop import MANAGER_PIN
+
+    url = f"sqlite:///{tmp_path / 'bar.sqlite3'}"
+    sqlite = Database(url)
+    upgrade(sqlite)
+    k = build_kitchen(sqlite)
+    association(k)
+    bar_tab(k, "Tavolo 2")
+    config = tmp_path / "orto.toml"
+    config.write_text(
+        f'[database]\nurl = "{url}"\n[company]\nname = "Fuori e Dentro"\nvat_number = "07654320154"\n'
+        'address = "Via L. Capuana 7"\npostcode = "20155"\ntown = "Milano"\nprovince = "MI"\n'
+    )
+    monkeypatch.setenv("ORTO_CONFIG", str(config))
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    monkeypatch.setenv("ORTO_PIN", MANAGER_PIN)
+    base = ["--db", url, "--lang", "en", "catering"]
+    assert main_group([*base, "tab-on-account", "Tavolo 9", "ARCI", "--counter", "MON-1"]) == 1
+    assert "no open tab Tavolo 9 at MON-1" in capsys.readouterr().err
+    assert main_group([*base, "tab-on-account", "Tavolo 2", "ARCI", "--counter", "MON-1"]) == 0
+    assert "tab Tavolo 2 on account: €6.00, invoice" in capsys.readouterr().out
+    assert main_group([*base, "account", "ARCI"]) == 0
+    out = capsys.readouterr().out
+    assert "bar tab Tavolo 2, invoice" in out and "Balance €6.00" in out
