@@ -292,11 +292,11 @@ class OrderRow:
 
 def orders_between(db: Database, first: datetime, last: datetime, *, include_cancelled: bool = False) -> list[OrderRow]:
     """Orders (and quotes) whose event falls in [first, last), by event time: the orders-by-date view."""
-    from catering.money import paid_by_order
+    from catering.money import owed, paid_by_order
 
     with db.read() as session:
         stmt = (
-            select(CateringOrder, Customer.name)
+            select(CateringOrder, Customer)
             .join(Customer, Customer.id == CateringOrder.customer_id)
             .where(CateringOrder.event_at >= first, CateringOrder.event_at < last)
             .order_by(CateringOrder.event_at, CateringOrder.id)
@@ -304,24 +304,26 @@ def orders_between(db: Database, first: datetime, last: datetime, *, include_can
         if not include_cancelled:
             stmt = stmt.where(CateringOrder.status != "cancelled")
         rows = session.execute(stmt).all()
-        paid = paid_by_order(session, [o.id for o, _n in rows])
+        paid = paid_by_order(session, [o.id for o, _c in rows])
         return [
             OrderRow(
                 o.id,
                 o.number,
-                shown_state(o, paid.get(o.id, 0)),
+                shown_state(o, paid.get(o.id, 0), owed(o, customer)),
                 o.event_at,
-                name,
+                customer.name,
                 o.guests,
                 o.total_cents,
                 paid.get(o.id, 0),
             )
-            for o, name in rows
+            for o, customer in rows
         ]
 
 
-def shown_state(order: CateringOrder, paid_cents: int) -> str:
-    """``paid`` is read from the money, not stored: a delivered or invoiced order fully paid."""
-    if order.status in ("delivered", "invoiced") and order.total_cents and paid_cents >= order.total_cents:
+def shown_state(order: CateringOrder, paid_cents: int, owed_cents: int | None = None) -> str:
+    """``paid`` is read from the money, not stored: a delivered or invoiced order fully paid
+    (``owed_cents``: what the customer pays, the taxable on split payment; default the total)."""
+    owed = order.total_cents if owed_cents is None else owed_cents
+    if order.status in ("delivered", "invoiced") and owed and paid_cents >= owed:
         return "paid"
     return order.status

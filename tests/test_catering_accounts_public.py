@@ -384,3 +384,22 @@ def test_a_tab_on_account_from_the_command_line(tmp_path, capsys, monkeypatch) -
     assert main_group([*base, "account", "ARCI"]) == 0
     out = capsys.readouterr().out
     assert "bar tab Tavolo 2, invoice" in out and "Balance €6.00" in out
+
+
+def test_a_public_bodys_order_shows_paid_once_its_taxable_is_paid(k: Kitchen, db: Database) -> None:
+    from datetime import UTC, datetime
+
+    body = public_body(k)
+    order = _public_order(k, body)
+    delivery.deliver(db, k.cashier, order)
+    invoice_id = invoices.invoice_order(db, k.settings, k.manager, order, today=k.today)
+    with db.read() as session:
+        invoice = session.get(Invoice, invoice_id)
+        assert invoice is not None
+        taxable = invoice.taxable_cents
+    money.take_payment(db, k.cashier, order, taxable, kind="balance", method="bank_transfer", settings=k.settings)
+    with pytest.raises(InvalidInput, match="above what is still due"):
+        money.take_payment(db, k.cashier, order, 1, kind="balance", method="bank_transfer", settings=k.settings)
+    first = datetime.now(UTC) - timedelta(days=1)
+    rows = [r for r in orders.orders_between(db, first, first + timedelta(days=60)) if r.id == order]
+    assert [r.status for r in rows] == ["paid"]
