@@ -281,7 +281,9 @@ def invoice_order(
             causale=_("Catering {number}, event of {day}, {guests} guests").format(
                 number=order.number, day=local_day(order.event_at), guests=order.guests
             ),
-            due_cents=max(0, (numbers.taxable_cents if split_payment(customer) else numbers.total_cents) - balance_paid),
+            due_cents=max(
+                0, (numbers.taxable_cents if split_payment(customer) else numbers.total_cents) - balance_paid
+            ),
             deducted_cents=sum(d.total_cents for d in deposits),
         )
         order.status = "invoiced"

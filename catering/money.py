@@ -147,7 +147,9 @@ def take_payment(
         assert customer is not None
         if customer.kind == "public" and kind == "deposit":
             # public bodies pay on the invoice, after the service (no advances from public money)
-            raise NotAllowed(_("{name} is a public body: it pays on the invoice, not a deposit").format(name=customer.name))
+            raise NotAllowed(
+                _("{name} is a public body: it pays on the invoice, not a deposit").format(name=customer.name)
+            )
         due = owed(order, customer) - paid(session, order.id) - pending(session, order.id)
         if amount_cents > due:
             raise InvalidInput(
@@ -421,7 +423,9 @@ def tab_on_account(
             )
         )
         if on_sale is not None:
-            raise NotAllowed(_("tab {label} is on a sale at the till: finish or cancel it first").format(label=tab.label))
+            raise NotAllowed(
+                _("tab {label} is on a sale at the till: finish or cancel it first").format(label=tab.label)
+            )
         if not lines:
             raise NotAllowed(_("nothing left to pay on tab {label}").format(label=tab.label))
         counter = session.get(Counter, tab.counter_id)
@@ -431,9 +435,8 @@ def tab_on_account(
             product = session.get(Product, line.product_id)
             assert product is not None
             rate = product.onsite_vat_rate_bp or product.vat_rate_bp  # served at the bar
-            invoice_lines.append(
-                Line(line.description, line.quantity, price_for_quantity(line.unit_price_cents, line.quantity, False), rate)
-            )
+            amount = price_for_quantity(line.unit_price_cents, line.quantity, False)
+            invoice_lines.append(Line(line.description, line.quantity, amount, rate))
             lot = pick_lot(session, product, counter.location_id, day) or untracked_lot(session, product, day)
             session.flush()
             post_movement(

@@ -217,7 +217,13 @@ def set_state(session: Session, order: CateringOrder, to: str, moment: datetime)
 
 
 def set_purchase_order(
-    db: Database, actor: Operator, order_id: int, reference: str | None, *, cig: str | None = None, cup: str | None = None
+    db: Database,
+    actor: Operator,
+    order_id: int,
+    reference: str | None,
+    *,
+    cig: str | None = None,
+    cup: str | None = None,
 ) -> None:
     """The public body's order reference (DatiOrdineAcquisto) with its CIG and CUP, for the invoice;
     not once the order is invoiced (the invoice is issued with what it had)."""

@@ -218,7 +218,8 @@ def test_a_tab_goes_only_on_an_account_allowed_and_never_half(k: Kitchen, db: Da
         assert tab is not None and tab.status is TabStatus.OPEN
         assert session.scalar(select(func.count()).select_from(AccountEntry)) == 0
         assert session.scalar(select(func.count()).select_from(Invoice)) == 0
-        assert session.scalar(select(func.count()).select_from(StockMovement).where(StockMovement.doc_type == "tab_line")) == 0
+        moved = select(func.count()).select_from(StockMovement).where(StockMovement.doc_type == "tab_line")
+        assert session.scalar(moved) == 0
         assert session.scalar(select(func.count()).select_from(Sale).where(Sale.status == SaleStatus.COMPLETED)) == 0
 
 
@@ -275,7 +276,10 @@ def _public_order(k: Kitchen, body: int) -> int:
         body,
         event(10, k.today),
         30,
-        [MenuLine("Buffet del quartiere", 1500), MenuLine("Noleggio tavoli", 12200, per_person=False, vat_rate_bp=2200)],
+        [
+            MenuLine("Buffet del quartiere", 1500),
+            MenuLine("Noleggio tavoli", 12200, per_person=False, vat_rate_bp=2200),
+        ],
         place="Via Guerzoni 38",
     )
     order = orders.create_quote(k.db, k.cashier, data)
