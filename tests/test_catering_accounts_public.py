@@ -407,3 +407,34 @@ def test_a_public_bodys_order_shows_paid_once_its_taxable_is_paid(k: Kitchen, db
     first = datetime.now(UTC) - timedelta(days=1)
     rows = [r for r in orders.orders_between(db, first, first + timedelta(days=60)) if r.id == order]
     assert [r.status for r in rows] == ["paid"]
+
+
+def test_the_customers_file_carries_the_account_and_the_references(k: Kitchen, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from catering.customers_io import export_customers, import_customers
+    from inventory.catalog_io import ImportRejected
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("codice,nome,tipo,codice_sdi,conto,ordine,cig\nC1,Comune,ente pubblico,UFE3IJ,forse,,\n")
+    with pytest.raises(ImportRejected) as caught:
+        import_customers(db, k.cashier, bad)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(2, "conto")]
+    rows = tmp_path / "enti.csv"
+    rows.write_text(
+        "codice,nome,tipo,codice_sdi,conto,ordine,cig,cup\n"
+        "C1,Comune,ente pubblico,UFE3IJ,sì,DET-9,z1a2b3c4d5,\n"
+        "C2,Scuola,ente pubblico,UFE3IJ,no,,Z1A2B3C4D5,\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_customers(db, k.cashier, rows)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(3, "ordine")]
+    rows.write_text("codice,nome,tipo,codice_sdi,conto,ordine,cig\nC1,Comune,ente pubblico,UFE3IJ,sì,DET-9,z1a2b3c4d5\n")
+    import_customers(db, k.cashier, rows)
+    with db.read() as session:
+        body = session.scalar(select(Customer).where(Customer.code == "C1"))
+        assert body is not None
+        assert (body.account_allowed, body.order_ref, body.cig, body.sdi_code) == (True, "DET-9", "Z1A2B3C4D5", "UFE3IJ")
+    out = tmp_path / "out.csv"
+    export_customers(db, out, plain=True, language="en")
+    header, *lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert header.endswith("account,order_ref,cig,cup")
+    assert any(line.startswith("C1,") and ",yes,DET-9,Z1A2B3C4D5," in line for line in lines)
