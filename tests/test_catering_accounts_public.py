@@ -427,12 +427,15 @@ def test_the_customers_file_carries_the_account_and_the_references(k: Kitchen, d
     with pytest.raises(ImportRejected) as caught:
         import_customers(db, k.cashier, rows)
     assert [(e.line, e.column) for e in caught.value.errors] == [(3, "ordine")]
-    rows.write_text("codice,nome,tipo,codice_sdi,conto,ordine,cig\nC1,Comune,ente pubblico,UFE3IJ,sì,DET-9,z1a2b3c4d5\n")
+    rows.write_text(
+        "codice,nome,tipo,codice_sdi,conto,ordine,cig\nC1,Comune,ente pubblico,UFE3IJ,sì,DET-9,z1a2b3c4d5\n"
+    )
     import_customers(db, k.cashier, rows)
     with db.read() as session:
         body = session.scalar(select(Customer).where(Customer.code == "C1"))
         assert body is not None
-        assert (body.account_allowed, body.order_ref, body.cig, body.sdi_code) == (True, "DET-9", "Z1A2B3C4D5", "UFE3IJ")
+        got = (body.account_allowed, body.order_ref, body.cig, body.sdi_code)
+        assert got == (True, "DET-9", "Z1A2B3C4D5", "UFE3IJ")
     out = tmp_path / "out.csv"
     export_customers(db, out, plain=True, language="en")
     header, *lines = out.read_text(encoding="utf-8-sig").splitlines()
