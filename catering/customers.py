@@ -26,6 +26,8 @@ _PROVINCE = re.compile(r"^[A-Z]{2}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _SDI = re.compile(r"^[A-Z0-9]{6,7}$")
 _PEC = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CIG = re.compile(r"^[A-Z0-9]{10}$")
+_CUP = re.compile(r"^[A-Z0-9]{15}$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class CustomerData:
     phone: str = ""
     contact: str = ""
     payment_days: int = 30
+    account_allowed: bool = False  # may run a bar tab on account
+    order_ref: str | None = None  # a public body's order (determina, buono d'ordine): DatiOrdineAcquisto
+    cig: str | None = None
+    cup: str | None = None
 
 
 class CustomerInvalid(InvalidInput):
@@ -152,6 +158,7 @@ def check_customer(data: CustomerData) -> CustomerData:
         raise CustomerInvalid("PEC", _("{pec}: an e-mail address expected").format(pec=pec))
     if data.payment_days < 0:
         raise CustomerInvalid("giorni pagamento", _("cannot be negative"))
+    order_ref, cig, cup = check_references(data.order_ref, data.cig, data.cup)
     return replace(
         data,
         name=name,
@@ -168,7 +175,29 @@ def check_customer(data: CustomerData) -> CustomerData:
         email=data.email.strip(),
         phone=data.phone.strip(),
         contact=data.contact.strip(),
+        order_ref=order_ref,
+        cig=cig,
+        cup=cup,
     )
+
+
+def check_references(order_ref: str | None, cig: str | None, cup: str | None) -> tuple[str | None, ...]:
+    """A public body's order reference (up to 20 characters), CIG (10) and CUP (15), normalised.
+
+    CIG and CUP go in the invoice's DatiOrdineAcquisto, whose IdDocumento is the order reference,
+    so they need one."""
+    ref = _blank(order_ref)
+    if ref is not None and len(ref) > 20:
+        raise CustomerInvalid("ordine", _("{ref}: at most 20 characters expected").format(ref=ref))
+    cig = (_blank(cig) or "").upper() or None
+    if cig is not None and not _CIG.match(cig):
+        raise CustomerInvalid("CIG", _("{code}: 10 letters or digits expected").format(code=cig))
+    cup = (_blank(cup) or "").upper() or None
+    if cup is not None and not _CUP.match(cup):
+        raise CustomerInvalid("CUP", _("{code}: 15 letters or digits expected").format(code=cup))
+    if (cig or cup) and ref is None:
+        raise CustomerInvalid("ordine", _("CIG and CUP go with the order reference they belong to"))
+    return ref, cig, cup
 
 
 def invoice_problems(customer: Customer) -> list[str]:
@@ -187,8 +216,9 @@ def invoice_problems(customer: Customer) -> list[str]:
         missing.append(_("town"))
     if customer.country == "IT" and not customer.province:
         missing.append(_("province"))
-    if customer.kind == "public":
-        missing.append(_("public bodies need FatturaPA FPA12, which Orto does not issue"))
+    if customer.kind == "public" and not (customer.sdi_code and len(customer.sdi_code) == 6):
+        # FPA12 goes only to the office's codice univoco (IPA); no PEC, no 0000000
+        missing.append(_("codice univoco ufficio (6 characters, from the IPA index)"))
     return missing
 
 

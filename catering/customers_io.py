@@ -39,7 +39,13 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("phone", "telefono", "phone"),
     ("contact", "referente", "contact"),
     ("payment_days", "giorni_pagamento", "payment_days"),
+    ("account_allowed", "conto", "account"),
+    ("order_ref", "ordine", "order_ref"),
+    ("cig", "cig", "cig"),
+    ("cup", "cup", "cup"),
 )
+_YES = {"si", "sì", "s", "yes", "y", "1", "true", "x"}
+_NO = {"", "no", "n", "0", "false"}
 KINDS_IT = {"privato": "person", "azienda": "business", "associazione": "association", "ente pubblico": "public"}
 _HEADERS = {h.lower(): f for f, it, en in COLUMNS for h in (it, en)}
 _FIELD_HEADER = {f: it for f, it, _en in COLUMNS}
@@ -54,11 +60,19 @@ _ERROR_COLUMN = {
     "provincia": "provincia",
     "PEC": "pec",
     "giorni pagamento": "giorni_pagamento",
+    "ordine": "ordine",
+    "CIG": "cig",
+    "CUP": "cup",
 }
 
 
 def _row(line: int, cells: dict[str, str], errors: list[RowError]) -> CustomerData | None:
-    values: dict[str, Any] = {k: v for k, v in cells.items() if k != "payment_days"}
+    values: dict[str, Any] = {k: v for k, v in cells.items() if k not in ("payment_days", "account_allowed")}
+    allowed = cells.get("account_allowed", "").strip().lower()
+    if allowed not in _YES | _NO:
+        errors.append(RowError(line, _FIELD_HEADER["account_allowed"], _("sì or no expected")))
+        return None
+    values["account_allowed"] = allowed in _YES
     values["kind"] = KINDS_IT.get(values.get("kind", "").lower(), values.get("kind", "") or "business")
     days = cells.get("payment_days", "").strip()
     if days:
@@ -132,7 +146,13 @@ def import_customers(db: Database, actor: Operator, path: Path) -> ImportResult:
 def _export_rows(db: Database) -> Iterator[list[Any]]:
     with db.read() as session:
         for c in session.scalars(select(Customer).order_by(Customer.name, Customer.id)):
-            yield [getattr(c, f) if getattr(c, f) is not None else "" for f, _it, _en in COLUMNS]
+            yield [_cell(getattr(c, f)) for f, _it, _en in COLUMNS]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("yes") if value else ""
+    return "" if value is None else value
 
 
 def export_customers(db: Database, path: Path, *, plain: bool = False, language: str = "it") -> int:

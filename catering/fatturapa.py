@@ -1,6 +1,7 @@
-"""FatturaPA 1.2 (FPR12, between private parties) built with lxml and validated against the
-official schema (catering/schema/, copied from the tax agency's publication, see its README)
-before anything is written.
+"""FatturaPA 1.2 built with lxml and validated against the official schema (catering/schema/,
+copied from the tax agency's publication, see its README) before anything is written: FPR12
+between private parties, FPA12 to a public body (its office's 6-character code, split payment,
+the order reference with CIG and CUP).
 
 a38 was considered: it models the same structure, but its build depends on the schema version it
 ships and it would be a second way to spell every element we already check with the XSD; lxml
@@ -41,6 +42,16 @@ class Party:
     country: str = "IT"
     sdi_code: str | None = None
     pec: str | None = None
+    public: bool = False  # a public body: FPA12 to its codice univoco ufficio
+
+
+@dataclass(frozen=True)
+class PurchaseOrder:
+    """DatiOrdineAcquisto: the public body's order (IdDocumento) with its CIG and CUP."""
+
+    reference: str
+    cig: str | None = None
+    cup: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,13 @@ class InvoiceDoc:
     causale: str = ""
     regime: str = "RF01"
     payment_method: str = "MP05"  # bank transfer
-    due_cents: int | None = None  # what is still to be paid (None: the total)
+    due_cents: int | None = None  # what is still to be paid (None: the total, or the taxable on split payment)
+    split_payment: bool = False  # scissione dei pagamenti (art. 17-ter DPR 633/72): EsigibilitaIVA S
+    purchase_order: PurchaseOrder | None = None
+
+    @property
+    def format(self) -> str:
+        return "FPA12" if self.buyer.public else "FPR12"
 
 
 def amount(cents: int) -> str:
@@ -97,14 +114,18 @@ def build(doc: InvoiceDoc) -> bytes:
             element.text = text
         return element
 
-    root = etree.Element(f"{{{NAMESPACE}}}FatturaElettronica", nsmap={"p": NAMESPACE}, versione="FPR12")
+    if doc.buyer.public and not (doc.buyer.sdi_code and len(doc.buyer.sdi_code) == 6):
+        raise InvoiceInvalid(_("FPA12: the public body's codice univoco ufficio (6 characters) is needed"))
+    if not doc.buyer.public and doc.buyer.sdi_code and len(doc.buyer.sdi_code) != 7:
+        raise InvoiceInvalid(_("FPR12: the recipient's SdI code has 7 characters"))
+    root = etree.Element(f"{{{NAMESPACE}}}FatturaElettronica", nsmap={"p": NAMESPACE}, versione=doc.format)
     header = sub(root, "FatturaElettronicaHeader")
     transmission = sub(header, "DatiTrasmissione")
     sender = sub(transmission, "IdTrasmittente")
     sub(sender, "IdPaese", "IT")
     sub(sender, "IdCodice", doc.seller.vat_number or "")
     sub(transmission, "ProgressivoInvio", doc.progressive)
-    sub(transmission, "FormatoTrasmissione", "FPR12")
+    sub(transmission, "FormatoTrasmissione", doc.format)
     sub(transmission, "CodiceDestinatario", doc.buyer.sdi_code or NO_CODE)
     if not doc.buyer.sdi_code and doc.buyer.pec:
         sub(transmission, "PECDestinatario", doc.buyer.pec)
@@ -141,6 +162,13 @@ def build(doc: InvoiceDoc) -> bytes:
     sub(document, "ImportoTotaleDocumento", amount(doc.figures.total_cents))
     if doc.causale:
         sub(document, "Causale", doc.causale[:200])
+    if doc.purchase_order is not None:
+        ordered = sub(general, "DatiOrdineAcquisto")
+        sub(ordered, "IdDocumento", doc.purchase_order.reference)
+        if doc.purchase_order.cup:
+            sub(ordered, "CodiceCUP", doc.purchase_order.cup)
+        if doc.purchase_order.cig:
+            sub(ordered, "CodiceCIG", doc.purchase_order.cig)
     for number, day in doc.related:
         linked = sub(general, "DatiFattureCollegate")
         sub(linked, "IdDocumento", number)
@@ -160,9 +188,13 @@ def build(doc: InvoiceDoc) -> bytes:
         sub(summary, "AliquotaIVA", amount(rate.rate_bp))
         sub(summary, "ImponibileImporto", amount(rate.taxable_cents))
         sub(summary, "Imposta", amount(rate.vat_cents))
-        sub(summary, "EsigibilitaIVA", "I")
+        sub(summary, "EsigibilitaIVA", "S" if doc.split_payment else "I")
+        if doc.split_payment:
+            sub(summary, "RiferimentoNormativo", "Scissione dei pagamenti art. 17-ter DPR 633/72")
 
-    due = doc.figures.total_cents if doc.due_cents is None else doc.due_cents
+    # on split payment the body pays the VAT to the Treasury: what it owes us is the taxable
+    owed = doc.figures.taxable_cents if doc.split_payment else doc.figures.total_cents
+    due = owed if doc.due_cents is None else doc.due_cents
     if doc.doc_type != "TD04" and due > 0:
         payment = sub(body, "DatiPagamento")
         sub(payment, "CondizioniPagamento", "TP02")  # in one payment

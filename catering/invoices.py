@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from catering.customers import check_vat_number, require_invoice_data
-from catering.fatturapa import InvoiceDoc, Party, build, file_name, progressive_code
+from catering.fatturapa import InvoiceDoc, Party, PurchaseOrder, build, file_name, progressive_code
 from catering.orders import locked_order
 from catering.vat import Figures, Line, RateSummary, figures, split_by_rate
 from orto.access import authorise
@@ -66,8 +66,25 @@ def buyer(customer: Customer) -> Party:
         province=customer.province,
         country=customer.country,
         sdi_code=customer.sdi_code,
-        pec=customer.pec,
+        pec=customer.pec if customer.kind != "public" else None,
+        public=customer.kind == "public",
     )
+
+
+def split_payment(customer: Customer) -> bool:
+    """Public bodies pay the VAT of their invoices to the Treasury (art. 17-ter DPR 633/72):
+    the invoice shows it, EsigibilitaIVA S, and what they owe the cooperative is the taxable."""
+    return customer.kind == "public"
+
+
+def purchase_order(customer: Customer, order: CateringOrder | None) -> PurchaseOrder | None:
+    """The order's own reference, CIG and CUP if it has one, else the customer's standing ones."""
+    source: CateringOrder | Customer | None = order if order is not None and order.order_ref else None
+    if source is None and customer.order_ref:
+        source = customer
+    if source is None or not source.order_ref:
+        return None
+    return PurchaseOrder(source.order_ref, source.cig, source.cup)
 
 
 def invoice_number(invoice: Invoice) -> str:
@@ -105,6 +122,8 @@ def _issue(
         related=tuple((invoice_number(r), r.issued_on) for r in related),
         causale=causale,
         due_cents=due_cents,
+        split_payment=split_payment(customer),
+        purchase_order=purchase_order(customer, order),
     )
     xml = build(doc)  # validated against the schema: nothing is written if it does not
     invoice = Invoice(
@@ -262,7 +281,9 @@ def invoice_order(
             causale=_("Catering {number}, event of {day}, {guests} guests").format(
                 number=order.number, day=local_day(order.event_at), guests=order.guests
             ),
-            due_cents=max(0, numbers.total_cents - balance_paid),
+            due_cents=max(
+                0, (numbers.taxable_cents if split_payment(customer) else numbers.total_cents) - balance_paid
+            ),
             deducted_cents=sum(d.total_cents for d in deposits),
         )
         order.status = "invoiced"

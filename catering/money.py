@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from catering.orders import locked_order
@@ -145,7 +145,12 @@ def take_payment(
             )
         customer = session.get(Customer, order.customer_id)
         assert customer is not None
-        due = order.total_cents - paid(session, order.id) - pending(session, order.id)
+        if customer.kind == "public" and kind == "deposit":
+            # public bodies pay on the invoice, after the service (no advances from public money)
+            raise NotAllowed(
+                _("{name} is a public body: it pays on the invoice, not a deposit").format(name=customer.name)
+            )
+        due = owed(order, customer) - paid(session, order.id) - pending(session, order.id)
         if amount_cents > due:
             raise InvalidInput(
                 _("amount: {amount} is above what is still due on {number} ({due})").format(
@@ -193,6 +198,17 @@ def take_payment(
             details={"amount_cents": amount_cents, "method": payment.method, "sale_id": sale_id},
         )
         return PaymentTaken(payment.id, sale_id, invoice_id)
+
+
+def owed(order: CateringOrder, customer: Customer) -> int:
+    """What the customer pays for the order: its total, or on split payment (a public body) the
+    taxable, exactly as its invoice will compute it (scorporo per rate)."""
+    from catering.invoices import split_payment
+    from catering.vat import Line, figures
+
+    if not split_payment(customer):
+        return order.total_cents
+    return figures([Line(ln.description, 1, ln.total_cents, ln.vat_rate_bp) for ln in order.lines]).taxable_cents
 
 
 def pending(session: Session, order_id: int) -> int:
@@ -291,7 +307,7 @@ def put_on_account(db: Database, actor: Operator, order_id: int, *, today: date 
             raise NotAllowed(_("order {number} is already on account").format(number=order.number))
         customer = session.get(Customer, order.customer_id)
         assert customer is not None
-        due = order.total_cents - paid(session, order.id) - pending(session, order.id)
+        due = owed(order, customer) - paid(session, order.id) - pending(session, order.id)
         if due <= 0:
             raise NotAllowed(_("order {number} is paid").format(number=order.number))
         order.on_account = True
@@ -354,6 +370,141 @@ def charge_account(
             details={"amount_cents": amount_cents, "tab_id": tab_id},
         )
         return entry.id
+
+
+@dataclass(frozen=True)
+class TabCharged:
+    entry_id: int
+    invoice_id: int
+    amount_cents: int  # what the account owes for it: the invoice's total, or its taxable on split payment
+
+
+def tab_on_account(
+    db: Database,
+    settings: Settings | None,
+    actor: Operator,
+    tab_id: int,
+    customer_id: int,
+    *,
+    today: date | None = None,
+) -> TabCharged:
+    """Close a bar tab on a customer's account, in one transaction: the tab's goods leave the
+    bar's stock, a TD01 invoice documents them (the customer is invoiced, so the tab is outside
+    the corrispettivi and never becomes a till sale), and the invoice's amount due is charged to
+    the account, due in the customer's payment days. Only customers allowed an account, and not
+    private persons (their tab is paid at the till, with its documento commerciale)."""
+    from catering.customers import require_invoice_data
+    from catering.invoices import _issue, invoice_number, split_payment
+    from catering.vat import Line, figures
+    from inventory.ledger import post_movement, untracked_lot
+    from orto.enums import MovementKind
+    from orto.models import TabStatus
+    from orto.money import price_for_quantity
+    from pos.selling.lots import pick_lot
+    from pos.selling.tabs import lines_to_settle
+
+    day = today or local_day(utcnow())
+    with db.write() as session:
+        authorise(session, actor, Action.TAB)
+        customer = session.get(Customer, customer_id, with_for_update=True)
+        if customer is None or not customer.active:
+            raise NotFound(_("no customer {id}").format(id=customer_id))
+        if not invoiced_customer(customer):
+            raise NotAllowed(
+                _("{name} is a private person: a private tab is paid at the till").format(name=customer.name)
+            )
+        if not customer.account_allowed:
+            raise NotAllowed(_("{name} is not allowed an account").format(name=customer.name))
+        require_invoice_data(customer)
+        tab, lines = lines_to_settle(session, tab_id)
+        on_sale = session.scalar(
+            select(Sale.id).where(
+                Sale.tab_id == tab.id, Sale.status.in_([SaleStatus.OPEN, SaleStatus.PARKED]), Sale.lines.any()
+            )
+        )
+        if on_sale is not None:
+            raise NotAllowed(
+                _("tab {label} is on a sale at the till: finish or cancel it first").format(label=tab.label)
+            )
+        if not lines:
+            raise NotAllowed(_("nothing left to pay on tab {label}").format(label=tab.label))
+        counter = session.get(Counter, tab.counter_id)
+        assert counter is not None
+        invoice_lines = []
+        for line in lines:
+            product = session.get(Product, line.product_id)
+            assert product is not None
+            rate = product.onsite_vat_rate_bp or product.vat_rate_bp  # served at the bar
+            amount = price_for_quantity(line.unit_price_cents, line.quantity, False)
+            invoice_lines.append(Line(line.description, line.quantity, amount, rate))
+            lot = pick_lot(session, product, counter.location_id, day) or untracked_lot(session, product, day)
+            session.flush()
+            post_movement(
+                session,
+                kind=MovementKind.CATERING,
+                location_id=counter.location_id,
+                lot=lot,
+                quantity=-line.quantity,
+                user_id=actor.id,
+                reason=_("tab {label}").format(label=tab.label),
+                doc_type="tab_line",
+                doc_id=line.id,
+            )
+        numbers = figures(invoice_lines)
+        invoice = _issue(
+            session,
+            settings,
+            actor,
+            doc_type="TD01",
+            customer=customer,
+            order=None,
+            figures_=numbers,
+            today=day,
+            causale=_("Bar tab {label} of {day}").format(label=tab.label, day=local_day(tab.opened_at).isoformat()),
+        )
+        amount = numbers.taxable_cents if split_payment(customer) else numbers.total_cents
+        entry = AccountEntry(
+            customer_id=customer.id,
+            amount_cents=amount,
+            tab_id=tab.id,
+            invoice_id=invoice.id,
+            due_on=day + timedelta(days=customer.payment_days),
+            description=_("bar tab {label}, invoice {number}").format(label=tab.label, number=invoice_number(invoice))[
+                :200
+            ],
+            user_id=actor.id,
+        )
+        session.add(entry)
+        tab.status, tab.closed_at = TabStatus.CLOSED, utcnow()
+        session.flush()
+        audit(
+            session,
+            "tab_on_account",
+            actor.id,
+            entity="customer",
+            entity_id=customer.id,
+            details={"tab_id": tab.id, "amount_cents": amount, "invoice_id": invoice.id},
+        )
+        return TabCharged(entry.id, invoice.id, amount)
+
+
+def account_customers(db: Database, text: str) -> list[tuple[int, str, int]]:
+    """Customers allowed an account (not private persons) whose name or code holds ``text``:
+    (id, name, balance) for the till's choice."""
+    pattern = f"%{text.strip().lower()}%"
+    with db.read() as session:
+        rows = session.execute(
+            select(Customer.id, Customer.name)
+            .where(
+                Customer.active.is_(True),
+                Customer.account_allowed.is_(True),
+                Customer.kind != "person",
+                or_(func.lower(Customer.name).like(pattern), func.lower(Customer.code).like(pattern)),
+            )
+            .order_by(Customer.name)
+            .limit(30)
+        ).all()
+        return [(int(i), str(n), account_balance(session, int(i), include_pending=True)) for i, n in rows]
 
 
 def settle_account(

@@ -216,6 +216,40 @@ def set_state(session: Session, order: CateringOrder, to: str, moment: datetime)
     setattr(order, f"{to}_at", moment)
 
 
+def set_purchase_order(
+    db: Database,
+    actor: Operator,
+    order_id: int,
+    reference: str | None,
+    *,
+    cig: str | None = None,
+    cup: str | None = None,
+) -> None:
+    """The public body's order reference (DatiOrdineAcquisto) with its CIG and CUP, for the invoice;
+    not once the order is invoiced (the invoice is issued with what it had)."""
+    from catering.customers import check_references
+
+    ref, cig_, cup_ = check_references(reference, cig, cup)
+    with db.write() as session:
+        authorise(session, actor, Action.CATERING)
+        order = locked_order(session, order_id)
+        if order.status in ("invoiced", "cancelled"):
+            raise NotAllowed(
+                _("order {number} is {state}: its references cannot change").format(
+                    number=order.number, state=_(order.status)
+                )
+            )
+        order.order_ref, order.cig, order.cup = ref, cig_, cup_
+        audit(
+            session,
+            "catering_references",
+            actor.id,
+            entity="catering_order",
+            entity_id=order.id,
+            details={"order_ref": ref, "cig": cig_, "cup": cup_},
+        )
+
+
 def confirm(db: Database, actor: Operator, order_id: int) -> None:
     advance(db, actor, order_id, "confirmed")
 
@@ -264,11 +298,11 @@ class OrderRow:
 
 def orders_between(db: Database, first: datetime, last: datetime, *, include_cancelled: bool = False) -> list[OrderRow]:
     """Orders (and quotes) whose event falls in [first, last), by event time: the orders-by-date view."""
-    from catering.money import paid_by_order
+    from catering.money import owed, paid_by_order
 
     with db.read() as session:
         stmt = (
-            select(CateringOrder, Customer.name)
+            select(CateringOrder, Customer)
             .join(Customer, Customer.id == CateringOrder.customer_id)
             .where(CateringOrder.event_at >= first, CateringOrder.event_at < last)
             .order_by(CateringOrder.event_at, CateringOrder.id)
@@ -276,24 +310,26 @@ def orders_between(db: Database, first: datetime, last: datetime, *, include_can
         if not include_cancelled:
             stmt = stmt.where(CateringOrder.status != "cancelled")
         rows = session.execute(stmt).all()
-        paid = paid_by_order(session, [o.id for o, _n in rows])
+        paid = paid_by_order(session, [o.id for o, _c in rows])
         return [
             OrderRow(
                 o.id,
                 o.number,
-                shown_state(o, paid.get(o.id, 0)),
+                shown_state(o, paid.get(o.id, 0), owed(o, customer)),
                 o.event_at,
-                name,
+                customer.name,
                 o.guests,
                 o.total_cents,
                 paid.get(o.id, 0),
             )
-            for o, name in rows
+            for o, customer in rows
         ]
 
 
-def shown_state(order: CateringOrder, paid_cents: int) -> str:
-    """``paid`` is read from the money, not stored: a delivered or invoiced order fully paid."""
-    if order.status in ("delivered", "invoiced") and order.total_cents and paid_cents >= order.total_cents:
+def shown_state(order: CateringOrder, paid_cents: int, owed_cents: int | None = None) -> str:
+    """``paid`` is read from the money, not stored: a delivered or invoiced order fully paid
+    (``owed_cents``: what the customer pays, the taxable on split payment; default the total)."""
+    owed = order.total_cents if owed_cents is None else owed_cents
+    if order.status in ("delivered", "invoiced") and owed and paid_cents >= owed:
         return "paid"
     return order.status

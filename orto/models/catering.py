@@ -52,6 +52,10 @@ class CateringOrder(Base):
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     cancel_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # migration 0013: a public body's order reference, CIG and CUP (else the customer's)
+    order_ref: Mapped[str | None] = mapped_column(String(20), default=None)
+    cig: Mapped[str | None] = mapped_column(String(10), default=None)
+    cup: Mapped[str | None] = mapped_column(String(15), default=None)
 
     lines: Mapped[list[CateringLine]] = relationship(order_by="CateringLine.position")
 
@@ -107,6 +111,7 @@ class AccountEntry(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("catering_orders.id"), default=None)
     tab_id: Mapped[int | None] = mapped_column(ForeignKey("tabs.id"), default=None)
     method: Mapped[str | None] = mapped_column(String(16), default=None)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)  # 0013: a tab's TD01
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 

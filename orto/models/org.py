@@ -121,3 +121,8 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     payment_days: Mapped[int] = mapped_column(Integer, default=30)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # migration 0013: who may run a bar tab on account; a public body's defaults for FPA12
+    account_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    order_ref: Mapped[str | None] = mapped_column(String(20), default=None)  # DatiOrdineAcquisto/IdDocumento
+    cig: Mapped[str | None] = mapped_column(String(10), default=None)  # Codice Identificativo di Gara
+    cup: Mapped[str | None] = mapped_column(String(15), default=None)  # Codice Unico di Progetto

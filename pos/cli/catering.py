@@ -328,6 +328,55 @@ def on_account_command(order: str, user: UserOption = None) -> None:
     typer.echo(_("{order} put on account").format(order=order))
 
 
+@catering_app.command("tab-on-account")
+def tab_on_account_command(
+    tab: Annotated[str, typer.Argument(help="The open tab's table number or name")],
+    customer: Annotated[str, typer.Argument(help="Customer id, code, partita IVA or name")],
+    counter: Annotated[str, typer.Option("--counter", help="The bar's counter code")],
+    user: UserOption = None,
+) -> None:
+    """Close a bar tab on a customer's account (an association's): its TD01 invoice and the charge."""
+    from sqlalchemy import select
+
+    from catering.invoices import invoice_number
+    from catering.money import tab_on_account
+    from orto.models import Invoice, Tab, TabStatus
+
+    db = state.database()
+    counter_id = _counter_id(counter)
+    with db.read() as session:
+        tab_id = session.scalar(
+            select(Tab.id).where(Tab.counter_id == counter_id, Tab.label == tab.strip(), Tab.status == TabStatus.OPEN)
+        )
+    if tab_id is None:
+        raise NotFound(_("no open tab {label} at {counter}").format(label=tab, counter=counter))
+    charged = tab_on_account(db, state.settings, _actor(user), int(tab_id), _customer_id(customer))
+    with db.read() as session:
+        invoice = session.get(Invoice, charged.invoice_id)
+        assert invoice is not None
+        number = invoice_number(invoice)
+    typer.echo(
+        _("tab {label} on account: {amount}, invoice {number}").format(
+            label=tab, amount=_money(charged.amount_cents), number=number
+        )
+    )
+
+
+@catering_app.command("order-ref")
+def order_ref_command(
+    order: str,
+    reference: Annotated[str, typer.Argument(help="The public body's order (IdDocumento), up to 20 characters")],
+    cig: Annotated[str | None, typer.Option("--cig", help="CIG, 10 characters")] = None,
+    cup: Annotated[str | None, typer.Option("--cup", help="CUP, 15 characters")] = None,
+    user: UserOption = None,
+) -> None:
+    """The order reference, CIG and CUP a public body's invoice carries (DatiOrdineAcquisto)."""
+    from catering.orders import set_purchase_order
+
+    set_purchase_order(state.database(), _actor(user), _order_id(order), reference, cig=cig, cup=cup)
+    typer.echo(_("recorded"))
+
+
 @catering_app.command("settle")
 def settle_command(
     customer: str,

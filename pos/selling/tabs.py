@@ -316,12 +316,20 @@ def close_tab_if_paid(session: Session, tab_id: int) -> None:
     tab.status, tab.closed_at = TabStatus.CLOSED, utcnow()
 
 
+def lines_to_settle(session: Session, tab_id: int) -> tuple[Tab, list[TabLine]]:
+    """The open tab, locked, and its unpaid lines: for a caller that settles the tab outside a sale
+    (catering puts an association's tab on its account, in the caller's transaction)."""
+    tab = _tab(session, tab_id)
+    return tab, _unpaid(session, tab)
+
+
 __all__ = [
     "TabLineView",
     "TabView",
     "add_round",
     "close_tab_if_paid",
     "get_tab",
+    "lines_to_settle",
     "merge_tabs",
     "move_lines",
     "open_tab",

@@ -42,6 +42,7 @@ class TabsScreen(ModalScreen[None]):
         Binding("p", "pay", _("Pay")),
         Binding("s", "split", _("Split")),
         Binding("m", "merge", _("Merge")),
+        Binding("a", "on_account", _("On account")),
         Binding("escape", "close", _("Back")),
     ]
 
@@ -216,6 +217,49 @@ class TabsScreen(ModalScreen[None]):
             )
 
         self.app.push_screen(TextPrompt(_("Merge into which tab?")), go)
+
+    def action_on_account(self) -> None:
+        """The tab closed on a customer's account (an association's): its invoice and the charge."""
+        from catering.money import account_customers, tab_on_account
+
+        tab = self._current()
+        if tab is None:
+            return
+
+        def charge(customer_id: int | None) -> None:
+            if customer_id:
+                self.sale_screen.call(
+                    tab_on_account,
+                    self.ctx.db,
+                    self.ctx.settings,
+                    self._user,
+                    tab.id,
+                    customer_id,
+                    done=charged,
+                )
+
+        def charged(result: object) -> None:
+            amount = getattr(result, "amount_cents", 0)
+            self.notify(
+                _("Tab {label} on account: {amount}").format(label=tab.label, amount=format_amount(amount))
+            )
+            self.refresh_tabs()
+
+        def found(rows: list[tuple[int, str, int]]) -> None:
+            if not rows:
+                self.notify(_("no customer allowed an account matches"), severity="error")
+                return
+            options = [
+                (i, _("{name}  (balance {amount})").format(name=name, amount=format_amount(balance)))
+                for i, name, balance in rows
+            ]
+            self.app.push_screen(Choice(_("On whose account?"), options), charge)
+
+        def search(text: str | None) -> None:
+            if text:
+                self.sale_screen.call(account_customers, self.ctx.db, text, done=found)
+
+        self.app.push_screen(TextPrompt(_("Customer (name or code)")), search)
 
     def action_close(self) -> None:
         self.dismiss(None)
