@@ -7,7 +7,7 @@ formatting through babel with a ``Decimal`` built from the integer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -141,6 +141,22 @@ def price_for_quantity(unit_price_cents: int, quantity: int, weighed: bool) -> i
     if weighed:
         return div_round_half_up(unit_price_cents * quantity, 1000)
     return unit_price_cents * quantity
+
+
+def spread(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split ``amount`` in proportion to ``weights`` so the parts sum exactly (largest remainder):
+    a sale's discount over its lines, so every line's VAT is figured on what it really costs.
+
+    Nothing to spread (no weight, or zero) gives zeros; ties of remainder go to the earlier part.
+    """
+    total = sum(weights)
+    if total <= 0 or amount == 0:
+        return [0] * len(weights)
+    shares = [amount * w // total for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (amount * weights[i]) % total, reverse=True)
+    for i in remainders[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
 
 
 @dataclass(frozen=True)
