@@ -126,6 +126,15 @@ def format_quantity(quantity: int, unit: str, language: str | None = None) -> st
     return f"{format_kg(quantity, language)} {unit}"
 
 
+def format_tenths(tenths: int) -> str:
+    """A value kept in tenths (a temperature in tenths of °C) with one decimal and a comma, as the
+    HACCP register writes it in either language: 35 -> '3,5', -180 -> '-18,0', -5 -> '-0,5'.
+    Integer arithmetic only: no float on the way."""
+    sign = "-" if tenths < 0 else ""
+    whole, tenth = divmod(abs(tenths), 10)
+    return f"{sign}{whole},{tenth}"
+
+
 def format_percent_bp(bp: int, language: str | None = None) -> str:
     """1000 -> '10%', 1250 -> '12,5%'."""
     return format_decimal(Decimal(bp).scaleb(-2), format="#,##0.##", locale=_locale(language)) + "%"

@@ -20,6 +20,7 @@ def appliances_command(
     """The fridges, cold rooms and freezers with their limits and last reading."""
     from inventory.cold_chain import limits_text, list_appliances
     from orto.localtime import ROME
+    from orto.money import format_tenths
 
     with state.database().read() as session:
         appliances = list_appliances(session, site)
@@ -27,7 +28,7 @@ def appliances_command(
         last = _("never read")
         if a.last_value_dc is not None and a.last_at is not None:
             when = a.last_at.astimezone(ROME).strftime("%d/%m %H:%M")
-            last = f"{a.last_value_dc / 10:.1f}".replace(".", ",") + f" °C, {when}"
+            last = format_tenths(a.last_value_dc) + f" °C, {when}"
         typer.echo(f"{a.code:<10} {a.site_code:<4} {a.name:<24} {limits_text(a.min_dc, a.max_dc):<16} {last}")
 
 

@@ -54,3 +54,18 @@ def test_spread_parts_sum_exactly_and_stay_within_a_cent_of_their_share(amount: 
         assert exact_floor <= part <= exact_floor + 1
         if weight == 0:
             assert part == 0
+
+
+def test_tenths_are_written_with_one_decimal_and_a_comma() -> None:
+    from orto.money import format_tenths
+
+    assert [format_tenths(v) for v in (35, -180, -5, 0, 40, -195)] == ["3,5", "-18,0", "-0,5", "0,0", "4,0", "-19,5"]
+
+
+@given(st.integers(-10_000, 10_000))
+def test_tenths_read_back_as_the_same_number(tenths: int) -> None:
+    from decimal import Decimal
+
+    from orto.money import format_tenths
+
+    assert Decimal(format_tenths(tenths).replace(",", ".")) * 10 == tenths
