@@ -28,6 +28,7 @@ from orto.errors import ConfigError, InvalidInput, NotFound
 from orto.i18n import gettext as _
 from orto.localtime import ROME
 from orto.models import Appliance, ApplianceKind, ApplianceReading, Site, utcnow
+from orto.money import format_tenths
 from orto.policy import Action, Operator
 
 DEFAULT_READING_TIMES = (time(8, 0), time(16, 0))
@@ -60,7 +61,7 @@ def limits_text(min_dc: int | None, max_dc: int | None) -> str:
     """'0,0 – 4,0 °C', '≤ -18,0 °C': the limits as the register and the screen show them."""
 
     def c(v: int) -> str:
-        return f"{v / 10:.1f}".replace(".", ",")  # display only: tenths of °C
+        return format_tenths(v)  # display only: tenths of °C
 
     if min_dc is not None and max_dc is not None:
         return f"{c(min_dc)} – {c(max_dc)} °C"
@@ -157,7 +158,7 @@ def record_appliance_reading(
         if not -400 <= value_dc <= 400:
             raise InvalidInput(
                 _("{name}: {value} °C is not a plausible reading").format(
-                    name=appliance.name, value=f"{value_dc / 10:.1f}".replace(".", ",")
+                    name=appliance.name, value=format_tenths(value_dc)
                 )
             )
         ok = within_limits(value_dc, appliance.min_dc, appliance.max_dc)
@@ -165,7 +166,7 @@ def record_appliance_reading(
             raise InvalidInput(
                 _("{name}: {value} °C is outside its limits ({limits}): write the corrective action taken").format(
                     name=appliance.name,
-                    value=f"{value_dc / 10:.1f}".replace(".", ","),
+                    value=format_tenths(value_dc),
                     limits=limits_text(appliance.min_dc, appliance.max_dc),
                 )
             )

@@ -46,6 +46,7 @@ from orto.i18n import gettext as _
 from orto.models import (
     AuditEntry,
     Batch,
+    BatchDecision,
     BatchInput,
     BatchStatus,
     CriticalReading,
@@ -425,13 +426,19 @@ def label_printer_for(settings: Settings, counter_code: str | None) -> str | Non
     return settings.counter_printers.get(counter_code, {}).get(PrinterRole.LABEL.value)
 
 
-RELEASE = "release"
-REWORK = "rework"
-DISCARD = "discard"
+RELEASE = BatchDecision.RELEASE
+REWORK = BatchDecision.REWORK
+DISCARD = BatchDecision.DISCARD
 
 
-def decide_batch(db: Database, batch_id: int, *, decision: str, actor: Operator, note: str) -> BatchStatus:
+def decide_batch(
+    db: Database, batch_id: int, *, decision: BatchDecision | str, actor: Operator, note: str
+) -> BatchStatus:
     """A manager's decision about a held batch (or discarding one that went wrong)."""
+    try:
+        decision = BatchDecision(decision)
+    except ValueError:
+        raise InvalidInput(_("unknown decision '{decision}'").format(decision=decision)) from None
     limits.text(note, _("note"), lines=True)
     if not note.strip():
         raise InvalidInput(_("write down why: the note goes into the HACCP register"))
@@ -446,7 +453,7 @@ def decide_batch(db: Database, batch_id: int, *, decision: str, actor: Operator,
             if lot is not None:
                 lot.hold_reason = _("batch {code} discarded: {note}").format(code=batch.code, note=note)
                 _waste_everything(session, lot, actor.id, note)
-        elif decision in (RELEASE, REWORK):
+        else:
             if batch.status not in HELD_STATES:
                 raise NotAllowed(_("batch {code} is not on hold").format(code=batch.code))
             if lot is None:
@@ -456,8 +463,6 @@ def decide_batch(db: Database, batch_id: int, *, decision: str, actor: Operator,
                 lot.hold_reason = None
             else:
                 batch.status = BatchStatus.REWORKED
-        else:
-            raise InvalidInput(_("unknown decision '{decision}'").format(decision=decision))
         batch.released_by = actor.id
         batch.release_note = note
         _audit(session, f"batch_{decision}", actor.id, batch, {"note": note})

@@ -135,6 +135,15 @@ class BatchStatus(StrEnum):
     DISCARDED = "discarded"
 
 
+class BatchDecision(StrEnum):
+    """A manager's decision about a held lab batch (inventory.lab.decide_batch); its value names
+    the audit action (``batch_release`` …), so the stored strings are those of before."""
+
+    RELEASE = "release"  # it can be sold: the hold on its lot is lifted
+    REWORK = "rework"  # measure again: stays held
+    DISCARD = "discard"  # its stock becomes waste
+
+
 class WasteReason(StrEnum):
     EXPIRED = "expired"
     SPOILED = "spoiled"

@@ -7,7 +7,7 @@ formatting through babel with a ``Decimal`` built from the integer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -126,6 +126,15 @@ def format_quantity(quantity: int, unit: str, language: str | None = None) -> st
     return f"{format_kg(quantity, language)} {unit}"
 
 
+def format_tenths(tenths: int) -> str:
+    """A value kept in tenths (a temperature in tenths of °C) with one decimal and a comma, as the
+    HACCP register writes it in either language: 35 -> '3,5', -180 -> '-18,0', -5 -> '-0,5'.
+    Integer arithmetic only: no float on the way."""
+    sign = "-" if tenths < 0 else ""
+    whole, tenth = divmod(abs(tenths), 10)
+    return f"{sign}{whole},{tenth}"
+
+
 def format_percent_bp(bp: int, language: str | None = None) -> str:
     """1000 -> '10%', 1250 -> '12,5%'."""
     return format_decimal(Decimal(bp).scaleb(-2), format="#,##0.##", locale=_locale(language)) + "%"
@@ -141,6 +150,22 @@ def price_for_quantity(unit_price_cents: int, quantity: int, weighed: bool) -> i
     if weighed:
         return div_round_half_up(unit_price_cents * quantity, 1000)
     return unit_price_cents * quantity
+
+
+def spread(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split ``amount`` in proportion to ``weights`` so the parts sum exactly (largest remainder):
+    a sale's discount over its lines, so every line's VAT is figured on what it really costs.
+
+    Nothing to spread (no weight, or zero) gives zeros; ties of remainder go to the earlier part.
+    """
+    total = sum(weights)
+    if total <= 0 or amount == 0:
+        return [0] * len(weights)
+    shares = [amount * w // total for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (amount * weights[i]) % total, reverse=True)
+    for i in remainders[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,7 @@ filled, but only if it holds no products yet, so a real catalog is never touched
 
 from __future__ import annotations
 
-import importlib
 import random
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from inventory.lab_demo import add_demo_recipes
 from inventory.ledger import post_movement
 from orto.allergens import parse_allergen
 from orto.barcodes import with_check_digit
@@ -64,6 +63,7 @@ from orto.money import parse_money
 from orto.schema import upgrade
 from orto.sites import STANDARD_SITES, ensure_standard_sites
 from pos import demo_data
+from pos.history import generate_history
 from pos.selling.users import seed_user
 
 DEMO_COUNTER = "PAL-1"
@@ -194,8 +194,8 @@ def build_demo(db: Database, today: date) -> str:
         _people_and_funds(session, sites)
         _appliances(session, sites)
         lots = _stock(session, rng, today, sites, products, suppliers)
-        _run_hook(session, "inventory.lab_demo", "add_demo_recipes")
-    _run_hook(db, "pos.history", "generate_history", days=HISTORY_DAYS, today=today)
+        add_demo_recipes(session)
+    generate_history(db, days=HISTORY_DAYS, today=today)
     _refill_funds(db, today)
     return _("{products} products, {farms} suppliers, {lots} lots, 3 sites").format(
         products=len(products), farms=len(suppliers), lots=lots
@@ -220,16 +220,6 @@ def _refill_funds(db: Database, today: date) -> None:
             if short > 0:
                 fund.balance_cents += short
                 session.add(FundMovement(fund_id=fund.id, kind="donation", amount_cents=short, method="cash", at=at))
-
-
-def _run_hook(target: Any, module_name: str, function: str, **kwargs: Any) -> None:
-    """Extensions of the demo that other parts of Orto provide (recipes, sales history)."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return
-    hook: Callable[..., Any] = getattr(module, function)
-    hook(target, **kwargs)
 
 
 def _categories(session: Session) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from orto.enums import (
     ApplianceKind,
     BarcodeKind,
+    BatchDecision,
     BatchStatus,
     CounterKind,
     CountStatus,
@@ -81,6 +82,7 @@ __all__ = [
     "BarcodeKind",
     "Base",
     "Batch",
+    "BatchDecision",
     "BatchInput",
     "BatchStatus",
     "CashMovement",

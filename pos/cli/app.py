@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from orto.config import Settings, load_settings
-from orto.db import Database
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
+from pos.cli import (
+    audit,
+    base_commands,
+    catalog,
+    catering,
+    fiscal,
+    haccp,
+    kitchen,
+    labels,
+    printing,
+    reports,
+    supply,
+    till,
+    users,
+)
+from pos.cli.common import fail, open_till, state
 from pos.cli.launch import EXIT_INPUT, exit_code_for, unexpected
+
+__all__ = ["app", "fail", "hoist_global_options", "main_group", "state"]
 
 app = typer.Typer(
     name="orto",
@@ -21,42 +36,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="Import products or suppliers from CSV or XLSX.", no_args_is_help=True)
-export_app = typer.Typer(help="Export products or suppliers to CSV or XLSX.", no_args_is_help=True)
-printer_app = typer.Typer(help="Printers: test pages, state, the queue.", no_args_is_help=True)
-app.add_typer(import_app, name="import")
-app.add_typer(export_app, name="export")
-app.add_typer(printer_app, name="printer")
-
-
-@dataclass
-class CliState:
-    db_url: str | None = None
-    language: str | None = None
-    _settings: Settings | None = None
-    _db: Database | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(database_url=self.db_url, language=self.language)
-        return self._settings
-
-    def database(self, *, check_schema: bool = True) -> Database:
-        """The configured database, reachable and (unless told otherwise) at the current schema."""
-        if self._db is None:
-            db = Database(self.settings.database_url)
-            db.ping()
-            if check_schema:
-                from orto.schema import ensure_current
-
-                ensure_current(db)
-            self._db = db
-        return self._db
-
-
-state = CliState()
 
 
 @app.callback(invoke_without_command=True)
@@ -75,14 +54,7 @@ def _global_options(
 
     set_language(state.settings.language)
     if ctx.invoked_subcommand is None:
-        from pos.cli.till import open_till
-
         open_till()
-
-
-def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
-    typer.echo(f"orto: {message}", err=True)
-    return typer.Exit(code)
 
 
 GLOBAL_OPTIONS = ("--db", "--lang")
@@ -149,18 +121,24 @@ def main_group(args: list[str] | None = None) -> int:
     return 0
 
 
-# Each area registers its commands on ``app`` from its own module (they import ``app`` and
-# ``state`` from here, which exist by now).
-from pos.cli import audit as _audit  # noqa: E402, F401
-from pos.cli import base_commands as _base  # noqa: E402, F401
-from pos.cli import catalog as _catalog  # noqa: E402, F401
-from pos.cli import catering as _catering  # noqa: E402, F401
-from pos.cli import fiscal as _fiscal  # noqa: E402, F401
-from pos.cli import haccp as _haccp  # noqa: E402, F401
-from pos.cli import kitchen as _kitchen  # noqa: E402, F401
-from pos.cli import labels as _labels  # noqa: E402, F401
-from pos.cli import printing as _printing  # noqa: E402, F401
-from pos.cli import reports as _reports  # noqa: E402, F401
-from pos.cli import supply as _supply  # noqa: E402, F401
-from pos.cli import till as _till  # noqa: E402, F401
-from pos.cli import users as _users  # noqa: E402, F401
+# The root adds each area's own Typer: the top-level commands of a module are merged in (no
+# name), its groups keep theirs. `orto import` and `orto export` gather the catalog's, the
+# suppliers' and (under `orto catering customers`) nothing else: each module says what it imports.
+import_app = typer.Typer(help="Import products or suppliers from CSV or XLSX.", no_args_is_help=True)
+export_app = typer.Typer(help="Export products or suppliers to CSV or XLSX.", no_args_is_help=True)
+for _module in (catalog, supply):
+    import_app.add_typer(_module.import_app)
+    export_app.add_typer(_module.export_app)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(printing.printer_app, name="printer")
+for _module in (base_commands, kitchen, reports, supply, till):
+    app.add_typer(_module.app)
+app.add_typer(audit.audit_app, name="audit")
+app.add_typer(catering.catering_app, name="catering")
+app.add_typer(catering.invoices_app, name="invoices")
+app.add_typer(fiscal.fiscal_app, name="fiscal")
+app.add_typer(haccp.haccp_app, name="haccp")
+app.add_typer(kitchen.recall_app, name="recall")
+app.add_typer(labels.labels_app, name="labels")
+app.add_typer(users.users_app, name="users")

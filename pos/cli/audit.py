@@ -6,10 +6,9 @@ import typer
 
 from orto.i18n import gettext as _
 from orto.localtime import ROME
-from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.common import EXIT_INPUT, state
 
 audit_app = typer.Typer(help="The audit log: check that no one rewrote it.", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")

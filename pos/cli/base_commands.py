@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import app, state
+from pos.cli.common import open_till, state
+
+app = typer.Typer()  # its top-level commands, merged into the root
 
 
 @app.command("init")
@@ -83,6 +85,4 @@ def demo(
             ).format(port=port)
         )
     if not no_tui:
-        from pos.cli.till import open_till
-
         open_till(database=db, demo=True, counter=counter.upper())

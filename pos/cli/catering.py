@@ -3,7 +3,6 @@ orto invoices … (FatturaPA files, their PDF copy, their state at the SdI)."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,8 @@ import typer
 from orto.errors import InvalidInput, NotFound
 from orto.i18n import gettext as _
 from orto.policy import Operator
-from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.common import ExportFile, ImportFile, PlainOption, exporting, importing, state
+from pos.cli.identity import UserOption, acting
 
 catering_app = typer.Typer(
     help="Catering: customers, quotes and orders, the kitchen's plan, DDT.", no_args_is_help=True
@@ -22,32 +22,13 @@ invoices_app = typer.Typer(
     help="Electronic invoices (FatturaPA): issue, export, state at the SdI.", no_args_is_help=True
 )
 customers_app = typer.Typer(help="Catering customers: import, export, cards.", no_args_is_help=True)
-app.add_typer(catering_app, name="catering")
-app.add_typer(invoices_app, name="invoices")
 catering_app.add_typer(customers_app, name="customers")
 
-UserOption = Annotated[
-    str | None, typer.Option("--user", help="Who acts (their PIN from ORTO_PIN or asked); default ORTO_USER")
-]
 
 
 def _actor(user: str | None) -> Operator:
     """The Operator behind a PIN, as at the till: every write of catering says who did it."""
-    from sqlalchemy import select
-
-    from orto.models import User
-    from pos.selling.auth import login
-
-    name = user or os.environ.get("ORTO_USER")
-    if not name:
-        raise InvalidInput(_("--user: who is acting is needed (or ORTO_USER)"))
-    db = state.database()
-    with db.read() as session:
-        user_id = session.scalar(select(User.id).where(User.name == name, User.active.is_(True)))
-    if user_id is None:
-        raise NotFound(_("no active user {name}").format(name=name))
-    pin = os.environ.get("ORTO_PIN") or typer.prompt(_("PIN of {name}").format(name=name), hide_input=True)
-    return login(db, int(user_id), pin)
+    return acting(state.database(), user)
 
 
 def _order_id(key: str) -> int:
@@ -97,35 +78,24 @@ def _money(cents: int) -> str:
 
 
 @customers_app.command("import")
-def customers_import(file: Annotated[Path, typer.Argument(help="CSV or XLSX")], user: UserOption = None) -> None:
+def customers_import(file: ImportFile, user: UserOption = None) -> None:
     """Import customers: all rows or none; a known code updates its customer."""
     from catering.customers_io import import_customers
-    from inventory.catalog_io import ImportRejected
 
-    try:
-        result = import_customers(state.database(), _actor(user), file)
-    except ImportRejected as rejected:
-        typer.echo(f"orto: {rejected}", err=True)
-        for error in rejected.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    typer.echo(
-        _("{created} created, {updated} updated, {unchanged} unchanged").format(
-            created=result.created, updated=result.updated, unchanged=result.unchanged
-        )
-    )
+    importing(lambda: import_customers(state.database(), _actor(user), file))
 
 
 @customers_app.command("export")
-def customers_export(
-    file: Annotated[Path, typer.Argument(help=".csv or .xlsx")],
-    plain: Annotated[bool, typer.Option("--plain", help="Comma-separated CSV")] = False,
-) -> None:
+def customers_export(file: ExportFile, plain: PlainOption = False) -> None:
     """Export customers (CSV for Italian Excel by default, or XLSX)."""
     from catering.customers_io import export_customers
 
-    count = export_customers(state.database(), file, plain=plain, language=state.settings.language)
-    typer.echo(_("{count} customers written to {path}").format(count=count, path=file))
+    db = state.database()
+    exporting(
+        lambda: export_customers(db, file, plain=plain, language=state.settings.language),
+        file,
+        _("{count} customers written to {path}"),
+    )
 
 
 @customers_app.command("card")

@@ -9,13 +9,12 @@ import typer
 
 from orto.config import PrinterConfig
 from orto.i18n import gettext as _
-from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.common import EXIT_INPUT, state
 
 if TYPE_CHECKING:
     from orto.policy import Operator
 
 fiscal_app = typer.Typer(help="RTs (fiscal printers): state, pending documents, X and Z.", no_args_is_help=True)
-app.add_typer(fiscal_app, name="fiscal")
 
 NameArg = Annotated[str, typer.Argument(help='An RT\'s name from [printers] in orto.toml (kind = "epson-rt")')]
 
@@ -128,17 +127,10 @@ def _report(name: str, which: str, user: str | None) -> None:
 
 
 def _manager(user: str | None) -> Operator:
-    """The manager taking the Z: --user NAME with ORTO_PIN or the PIN asked, else ORTO_USER/ORTO_PIN."""
-    import os
+    """The manager taking the Z: --user NAME, else ORTO_USER; the PIN from ORTO_PIN or asked."""
+    from pos.cli.identity import acting
 
-    from pos.cli.identity import PIN_VARIABLE, acting
-    from pos.selling.auth import operator_named
-
-    db = state.database()
-    if not user:
-        return acting(db)
-    pin = os.environ.get(PIN_VARIABLE) or typer.prompt(_("PIN"), hide_input=True)
-    return operator_named(db, user, pin)
+    return acting(state.database(), user)
 
 
 @fiscal_app.command("z")

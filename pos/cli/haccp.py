@@ -3,16 +3,14 @@ script, or the kitchen's terminal), the same service as the kitchen screen."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import app, state
+from pos.cli.common import state
 
 haccp_app = typer.Typer(help="The cold chain: appliances and their temperature readings.", no_args_is_help=True)
-app.add_typer(haccp_app, name="haccp")
 
 
 @haccp_app.command("appliances")
@@ -22,6 +20,7 @@ def appliances_command(
     """The fridges, cold rooms and freezers with their limits and last reading."""
     from inventory.cold_chain import limits_text, list_appliances
     from orto.localtime import ROME
+    from orto.money import format_tenths
 
     with state.database().read() as session:
         appliances = list_appliances(session, site)
@@ -29,7 +28,7 @@ def appliances_command(
         last = _("never read")
         if a.last_value_dc is not None and a.last_at is not None:
             when = a.last_at.astimezone(ROME).strftime("%d/%m %H:%M")
-            last = f"{a.last_value_dc / 10:.1f}".replace(".", ",") + f" °C, {when}"
+            last = format_tenths(a.last_value_dc) + f" °C, {when}"
         typer.echo(f"{a.code:<10} {a.site_code:<4} {a.name:<24} {limits_text(a.min_dc, a.max_dc):<16} {last}")
 
 
@@ -77,7 +76,9 @@ def appliance_command(
 def reading_command(
     appliance: Annotated[str, typer.Argument(help="The appliance's code, e.g. PAL-CELLA")],
     value: Annotated[str, typer.Argument(help="The temperature in °C, e.g. 3,5 or -18")],
-    user: Annotated[str, typer.Option("--user", help="Who took the reading (their name); the PIN is asked")],
+    user: Annotated[
+        str, typer.Option("--user", help="Who took the reading (their name); the PIN from ORTO_PIN or asked")
+    ],
     action: Annotated[
         str | None, typer.Option("--action", help="The corrective action taken (required outside the limits)")
     ] = None,
@@ -85,12 +86,11 @@ def reading_command(
     """Record a temperature reading; outside the appliance's limits the corrective action is required."""
     from inventory.cold_chain import record_appliance_reading
     from inventory.recipes import parse_measure
-    from pos.selling.auth import operator_named
+    from pos.cli.identity import acting
 
     db = state.database()
     value_dc = parse_measure("temperature_dc", value)
-    pin = os.environ.get("ORTO_PIN") or typer.prompt(_("PIN"), hide_input=True)
-    actor = operator_named(db, user, pin)
+    actor = acting(db, user)
     result = record_appliance_reading(db, appliance, value_dc, actor=actor, corrective_action=action)
     typer.echo(
         _("recorded: {appliance} {value} °C").format(appliance=appliance.upper(), value=value)

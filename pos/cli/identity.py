@@ -1,13 +1,18 @@
-"""Who is acting, for the CLI commands that write: ORTO_USER / ORTO_PIN, or asked at the terminal.
+"""Who is acting, for the CLI commands that write: one path for every command.
 
-The PIN is checked by the same login as at the till (a wrong one counts toward the lockout and
-is audited); the Operator it returns is what the service checks the role of.
+The name comes from the command's ``--user`` where it has one, else ``ORTO_USER``; the PIN from
+``ORTO_PIN``. What is missing is asked: a named person's PIN always (hidden at a terminal, read
+from standard input when piped), the name too only at a terminal; without a terminal and
+without a name the command is refused, saying what to set. The PIN is checked by the same login
+as at the till (a wrong one counts toward the lockout and is audited); the Operator it returns
+is what the service checks the role of.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -19,20 +24,25 @@ from orto.policy import Operator
 USER_VARIABLE = "ORTO_USER"
 PIN_VARIABLE = "ORTO_PIN"
 
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who acts (their PIN from ORTO_PIN or asked); default ORTO_USER")
+]
 
-def acting(db: Database) -> Operator:
-    """The person running the command, logged in by name and PIN."""
+
+def acting(db: Database, user: str | None = None) -> Operator:
+    """The person running the command, logged in by name and PIN (``user``: a ``--user`` given)."""
     from pos.selling.auth import operator_named
 
-    name = os.environ.get(USER_VARIABLE, "").strip()
+    name = (user or os.environ.get(USER_VARIABLE, "")).strip()
     pin = os.environ.get(PIN_VARIABLE, "")
-    if not name or not pin:
+    if not name:
         if not sys.stdin.isatty():
             raise NotAllowed(
                 _("this command needs to know who is acting: set {user} and {pin}, or run it at a terminal").format(
                     user=USER_VARIABLE, pin=PIN_VARIABLE
                 )
             )
-        name = name or typer.prompt(_("Your name"))
-        pin = pin or typer.prompt(_("Your PIN"), hide_input=True)
+        name = typer.prompt(_("Your name"))
+    if not pin:
+        pin = typer.prompt(_("Your PIN"), hide_input=True)
     return operator_named(db, name, pin)

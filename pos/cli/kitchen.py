@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.common import EXIT_INPUT, state
 from pos.cli.identity import acting
 
+app = typer.Typer()  # its top-level commands, merged into the root
+
 recall_app = typer.Typer(help="Recall a lot at every site, or lift a recall.", no_args_is_help=True)
-app.add_typer(recall_app, name="recall")
 
 
 @app.command("trace")

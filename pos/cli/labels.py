@@ -12,10 +12,9 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import EXIT_INPUT, app, state
+from pos.cli.common import EXIT_INPUT, state
 
 labels_app = typer.Typer(help="Lot labels (Reg. EU 1169/2011) on A4 sheets.", no_args_is_help=True)
-app.add_typer(labels_app, name="labels")
 
 
 @labels_app.command("sheet")

@@ -8,8 +8,10 @@ import typer
 
 from orto.config import PrinterConfig
 from orto.i18n import gettext as _
-from pos.cli.app import EXIT_INPUT, printer_app, state
+from pos.cli.common import EXIT_INPUT, state
 from pos.cli.identity import acting
+
+printer_app = typer.Typer(help="Printers: test pages, state, the queue.", no_args_is_help=True)
 
 
 def _config(name: str) -> PrinterConfig:

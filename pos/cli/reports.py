@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import app, state
+from pos.cli.common import state
+
+app = typer.Typer()  # its top-level commands, merged into the root
 
 
 @app.command("report")

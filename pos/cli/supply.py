@@ -2,49 +2,40 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import EXIT_INPUT, app, export_app, import_app, state
+from pos.cli.common import ExportFile, ImportCounts, ImportFile, PlainOption, exporting, importing, state
 from pos.cli.identity import acting
+
+app = typer.Typer()  # its top-level commands, merged into the root
+import_app = typer.Typer()  # its `orto import` commands
+export_app = typer.Typer()  # its `orto export` commands
 
 
 @import_app.command("suppliers")
-def import_suppliers_command(
-    file: Annotated[Path, typer.Argument(help="CSV (Italian Excel or plain) or XLSX file")],
-) -> None:
+def import_suppliers_command(file: ImportFile) -> None:
     """Import suppliers and their distances to each site: all rows or none."""
-    from inventory.catalog_io import ImportRejected
     from suppliers.supplier_io import import_suppliers
 
-    try:
+    def load() -> ImportCounts:
         db = state.database()
-        result = import_suppliers(db, file, actor=acting(db))
-    except ImportRejected as rejected:
-        typer.echo(f"orto: {rejected}", err=True)
-        for error in rejected.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(EXIT_INPUT) from None
-    typer.echo(
-        _("{created} created, {updated} updated, {unchanged} unchanged").format(
-            created=result.created, updated=result.updated, unchanged=result.unchanged
-        )
-    )
+        return import_suppliers(db, file, actor=acting(db))
+
+    importing(load)
 
 
 @export_app.command("suppliers")
-def export_suppliers_command(
-    file: Annotated[Path, typer.Argument(help="Output file: .csv or .xlsx")],
-    plain: Annotated[bool, typer.Option("--plain", help="Comma-separated CSV")] = False,
-) -> None:
+def export_suppliers_command(file: ExportFile, plain: PlainOption = False) -> None:
     """Export suppliers with their distances to each site."""
     from suppliers.supplier_io import export_suppliers
 
-    count = export_suppliers(state.database(), file, plain=plain, language=state.settings.language)
-    typer.echo(_("{count} suppliers written to {path}").format(count=count, path=file))
+    db = state.database()
+    exporting(
+        lambda: export_suppliers(db, file, plain=plain, language=state.settings.language),
+        file,
+        _("{count} suppliers written to {path}"),
+    )
 
 
 @app.command("suppliers")

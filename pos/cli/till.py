@@ -5,13 +5,11 @@ Plain ``orto`` opens it without going through typer: see ``pos.cli.launch``.
 
 from __future__ import annotations
 
-from orto.db import Database
-from pos.cli.app import app, state
-from pos.cli.launch import open_till as _open
+import typer
 
+from pos.cli.common import open_till
 
-def open_till(database: Database | None = None, demo: bool = False, counter: str | None = None) -> None:
-    _open(database or state.database(check_schema=False), state.settings, demo=demo, demo_counter=counter)
+app = typer.Typer()  # its top-level commands, merged into the root
 
 
 @app.command("till")

@@ -7,11 +7,10 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.app import app, state
+from pos.cli.common import state
 from pos.cli.identity import acting
 
 users_app = typer.Typer(help="People: add users, change roles, deactivate, reset PINs, unlock.", no_args_is_help=True)
-app.add_typer(users_app, name="users")
 
 NameArg = Annotated[str, typer.Argument(help="The user's name")]
 

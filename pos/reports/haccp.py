@@ -21,6 +21,7 @@ from orto.models import (
     Site,
     Supplier,
 )
+from orto.money import format_tenths
 from pos.reports.filters import Scope
 from pos.reports.model import Column, Figure, Kind, Report, Table
 from pos.reports.scope_sql import at_site, in_period
@@ -32,7 +33,7 @@ def _limit(value: int | None, measure: str | None) -> str:
     if value is None:
         return ""
     if measure == "temperature_dc":
-        return f"{value / 10:.1f}".replace(".", ",")  # display only: tenths of °C
+        return format_tenths(value)  # display only: tenths of °C
     if measure == "ph_c":
         return f"{value / 100:.2f}".replace(".", ",")
     return str(value)

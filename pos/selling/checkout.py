@@ -56,7 +56,7 @@ from orto.models.base import table_of
 from orto.money import format_money, price_for_quantity, vat_breakdown
 from orto.policy import Action, Operator
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
-from pos.selling.pricing import markdown_for, markdown_rules
+from pos.selling.pricing import markdown_of, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
 from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
 from receipts.jobs import printer_for
@@ -473,7 +473,7 @@ def _figures(session: Session, head: Any, lines: list[Any], lots: dict[int, LotR
         markdown = (
             None
             if ln.price_overridden
-            else markdown_for(session, cast(Product, ln), cast(Any, lots.get(ln.lot_id)), day, rules)
+            else markdown_of(ln.category_id, lots.get(ln.lot_id), day, rules)
         )
         terms.append(
             LineTerms(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from inventory.ledger import Move, NegativeStock, lots_fefo
-from inventory.lot_blocks import block_reason, open_recalls
+from inventory.lot_blocks import block_reason, open_recalls, why_blocked
 from orto.i18n import gettext as _
 from orto.models import DateType, Lot, MovementKind, Product, Recall, StockLevel
 from orto.models.base import table_of
@@ -52,10 +52,6 @@ class LotRow(NamedTuple):
     unit_cost_cents: int
     recall_reason: str | None
     quantity: int
-
-
-class _Recall(NamedTuple):
-    reason: str
 
 
 _LOTS = table_of(Lot)
@@ -122,9 +118,8 @@ def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *,
 
 
 def row_block_reason(lot: LotRow, today: date) -> str | None:
-    """inventory.lot_blocks.block_reason for a row already read (its recall came with it)."""
-    recalls = {lot.id: cast(Recall, _Recall(lot.recall_reason))} if lot.recall_reason is not None else {}
-    return block_reason(cast(Session, None), cast(Lot, lot), today, recalls)
+    """inventory.lot_blocks.why_blocked for a row already read (its recall came with it)."""
+    return why_blocked(lot, today, lot.recall_reason)
 
 
 def pick_lot_row(rows: Sequence[LotRow], today: date) -> LotRow | None:

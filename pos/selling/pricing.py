@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -61,9 +61,46 @@ class Markdown:
     past_date: bool  # past best-before: sellable only marked down, with a warning
 
 
-def markdown_rules(session: Session) -> dict[int | None, MarkdownRule]:
+class MarkdownTerms(NamedTuple):
+    """A near-expiry rule as read: its category (None: every category), its window and discount."""
+
+    category_id: int | None
+    days_before: int
+    percent_bp: int
+
+
+class LotDates(Protocol):
+    """What a markdown reads of a lot: an ORM ``Lot``, a ``LotRow``, or just its two dates' facts."""
+
+    @property
+    def expiry(self) -> date | None: ...
+    @property
+    def date_type(self) -> DateType | None: ...
+
+
+PAST_BEST_BEFORE_BP = 5000  # past best-before without a rule of its own: half price
+
+
+def markdown_of(
+    category_id: int | None, lot: LotDates | None, today: date, rules: Mapping[int | None, MarkdownTerms]
+) -> Markdown | None:
+    """The rule, pure: the near-expiry discount for a best-before lot within its category's window
+    (the category's rule, else the rule for every category); past the date, marked down always."""
+    if lot is None or lot.expiry is None or lot.date_type is not DateType.BEST_BEFORE:
+        return None
+    rule = rules.get(category_id) or rules.get(None)
+    days_left = (lot.expiry - today).days
+    if days_left < 0:
+        percent = rule.percent_bp if rule else PAST_BEST_BEFORE_BP
+        return Markdown(percent, past_date=True)
+    if rule is not None and days_left <= rule.days_before:
+        return Markdown(rule.percent_bp, past_date=False)
+    return None
+
+
+def markdown_rules(session: Session) -> dict[int | None, MarkdownTerms]:
     """The near-expiry rules by category (None: every category), as rows: one small query."""
-    return {r.category_id: cast(MarkdownRule, r) for r in session.execute(_MARKDOWN_RULES)}
+    return {r.category_id: MarkdownTerms(*r) for r in session.execute(_MARKDOWN_RULES)}
 
 
 _MARKDOWN_TABLE = table_of(MarkdownRule)
@@ -75,18 +112,7 @@ def markdown_for(
     product: Product,
     lot: Lot | None,
     today: date,
-    rules: dict[int | None, MarkdownRule] | None = None,
+    rules: Mapping[int | None, MarkdownTerms] | None = None,
 ) -> Markdown | None:
-    """The near-expiry discount for a best-before lot within its category's window."""
-    if lot is None or lot.expiry is None or lot.date_type is not DateType.BEST_BEFORE:
-        return None
-    if rules is None:
-        rules = markdown_rules(session)
-    rule = rules.get(product.category_id) or rules.get(None)
-    days_left = (lot.expiry - today).days
-    if days_left < 0:
-        percent = rule.percent_bp if rule else 5000
-        return Markdown(percent, past_date=True)
-    if rule is not None and days_left <= rule.days_before:
-        return Markdown(rule.percent_bp, past_date=False)
-    return None
+    """:func:`markdown_of` for ORM objects; the rules read unless given."""
+    return markdown_of(product.category_id, lot, today, markdown_rules(session) if rules is None else rules)

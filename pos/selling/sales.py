@@ -8,10 +8,10 @@ and the next start finds the open sale again (:func:`current_sale`).
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -31,7 +31,6 @@ from orto.models import (
     CustomerCard,
     DateType,
     Lot,
-    MarkdownRule,
     PaymentMethod,
     PriceList,
     Product,
@@ -46,12 +45,20 @@ from orto.models import (
     utcnow,
 )
 from orto.models.base import table_of
-from orto.money import percent_of, price_for_quantity, vat_breakdown
+from orto.money import percent_of, price_for_quantity, spread, vat_breakdown
 from orto.policy import Action, Operator
 from pos.selling import scale
 from pos.selling.audit import audit
 from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
-from pos.selling.pricing import list_price, markdown_for, markdown_rules, price_rules, price_under
+from pos.selling.pricing import (
+    MarkdownTerms,
+    list_price,
+    markdown_for,
+    markdown_of,
+    markdown_rules,
+    price_rules,
+    price_under,
+)
 from pos.selling.views import LineView, PaymentView, SaleView
 
 DEFAULT_DISCOUNT_THRESHOLD_BP = 1000  # discounts above 10% need a manager
@@ -186,18 +193,6 @@ def find_sale(db: Database, reference: str) -> SaleView:
 # ---------------------------------------------------------------- totals
 
 
-def _spread(amount: int, weights: list[int]) -> list[int]:
-    """Split ``amount`` in proportion to ``weights`` so the parts sum exactly (largest remainder)."""
-    total = sum(weights)
-    if total <= 0 or amount == 0:
-        return [0] * len(weights)
-    shares = [amount * w // total for w in weights]
-    remainders = sorted(range(len(weights)), key=lambda i: (amount * weights[i]) % total, reverse=True)
-    for i in remainders[: amount - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 @dataclass(frozen=True)
 class LineFigures:
     """What a line comes to: its near-expiry markdown, its discounts (own + share) and its total."""
@@ -239,7 +234,7 @@ def figures(
         whole = percent_of(sale_net, sale_discount_bp)
     else:
         whole = min(sale_discount_cents or 0, sale_net)
-    shares = _spread(whole, nets)
+    shares = spread(whole, nets)
     return [
         LineFigures(markdown, own + share, net - share)
         for markdown, net, own, share in zip(markdowns, nets, own_discounts, shares, strict=True)
@@ -547,7 +542,7 @@ _SALE_TOTALS = (
 )
 
 
-class _LotDates(NamedTuple):  # a lot as markdown_for reads it
+class _LotDates(NamedTuple):  # a lot as markdown_of reads it (pricing.LotDates)
     expiry: date | None
     date_type: DateType | None
 
@@ -650,7 +645,7 @@ def _add_line(
         lot = pick_lot_row(fefo_rows(session, [product.id], head.location_id, lock=False)[product.id], today)
     rules = markdown_rules(session)
     warnings: list[str] = []
-    markdown = markdown_for(session, cast(Product, product), cast(Lot | None, lot), today, rules)
+    markdown = markdown_of(product.category_id, lot, today, rules)
     if markdown is not None and markdown.past_date and lot is not None:
         warnings.append(
             _("{product}: lot {lot} is past its best-before date, sold marked down").format(
@@ -716,7 +711,7 @@ def _figure_lines(
     sale_discount_bp: int | None,
     sale_discount_cents: int | None,
     today: date,
-    rules: dict[int | None, MarkdownRule],
+    rules: Mapping[int | None, MarkdownTerms],
 ) -> None:
     """recompute() on lines read as rows."""
     terms = []
@@ -724,7 +719,7 @@ def _figure_lines(
         markdown = (
             None
             if line.price_overridden
-            else markdown_for(session, cast(Product, line), cast(Lot | None, line.lot), today, rules)
+            else markdown_of(line.category_id, line.lot, today, rules)
         )
         terms.append(
             LineTerms(

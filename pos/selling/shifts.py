@@ -8,7 +8,8 @@ computation for the day so far, never stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -248,8 +249,158 @@ def close_shift(db: Database, counter_id: int, actor: Operator, counted: dict[in
         return _shift_view(shift)
 
 
-def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
-    """The Z figures of a counter's business day, all integers (cents or counts)."""
+# ---------------------------------------------------------------- the Z's sums: the rule, pure
+
+
+@dataclass(frozen=True)
+class ZSale:
+    """A completed sale or refund of the day, as the Z reads it."""
+
+    id: int
+    kind: SaleKind
+    total_cents: int
+    price_list_id: int | None
+    operator_id: int  # who completed it (sale_operators), else who started it
+
+
+@dataclass(frozen=True)
+class ZLine:
+    sale_id: int
+    vat_rate_bp: int
+    total_cents: int
+    discount_cents: int
+    markdown_cents: int
+    category: str | None
+
+
+@dataclass(frozen=True)
+class ZPayment:
+    sale_id: int
+    method: PaymentMethod
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class ZCashMove:
+    user_id: int
+    amount_cents: int  # in (> 0) or out (< 0) of the drawer
+
+
+@dataclass(frozen=True)
+class ZShift:
+    id: int
+    opening_float_cents: int
+    expected_cash_cents: int | None
+    counted_cash_cents: int | None
+    difference_cents: int | None
+
+
+@dataclass(frozen=True)
+class ZDay:
+    """Everything a counter's business day's Z is summed from (read by :func:`load_z_day`)."""
+
+    day: date
+    sales: Sequence[ZSale] = ()
+    lines: Sequence[ZLine] = ()
+    payments: Sequence[ZPayment] = ()
+    moves: Sequence[ZCashMove] = ()
+    shifts: Sequence[ZShift] = ()
+    donated_cents: int = 0  # to the solidarity funds at this counter
+    cancelled_count: int = 0  # sales with lines cancelled that day
+    tessera_list_id: int | None = None  # the social tariff's price list
+    names: Mapping[int, str] = field(default_factory=dict)  # operators' names by id
+
+
+def z_sums(d: ZDay) -> dict[str, Any]:
+    """The Z figures of a counter's business day, all integers (cents or counts); pure."""
+    kind = {s.id: s.kind for s in d.sales}
+    sold = [s for s in d.sales if s.kind is SaleKind.SALE]
+    refunds = [s for s in d.sales if s.kind is SaleKind.REFUND]
+    sold_lines = [ln for ln in d.lines if kind[ln.sale_id] is SaleKind.SALE]
+    by_category: dict[str, int] = defaultdict(int)
+    for line in d.lines:
+        by_category[line.category or _("(no category)")] += line.total_cents
+    payments: dict[str, int] = defaultdict(int)
+    cash_of: dict[int, int] = defaultdict(int)  # per sale
+    for payment in d.payments:
+        payments[payment.method.value] += payment.amount_cents
+        if payment.method is PaymentMethod.CASH:
+            cash_of[payment.sale_id] += payment.amount_cents
+    social = [s for s in sold if d.tessera_list_id and s.price_list_id == d.tessera_list_id]
+    return {
+        "operators": _per_operator(d.sales, cash_of, d.moves, d.names),
+        "business_date": d.day.isoformat(),
+        "sales_count": len(sold),
+        "sales_cents": sum(s.total_cents for s in sold),
+        "refunds_count": len(refunds),
+        "refunds_cents": -sum(s.total_cents for s in refunds),
+        "net_cents": sum(s.total_cents for s in d.sales),
+        "discounts_cents": sum(ln.discount_cents for ln in sold_lines),
+        "markdowns_cents": sum(ln.markdown_cents for ln in sold_lines),
+        "cancelled_count": d.cancelled_count,
+        "vat": [
+            {
+                "rate_bp": v.rate_bp,
+                "gross_cents": v.gross_cents,
+                "taxable_cents": v.taxable_cents,
+                "tax_cents": v.tax_cents,
+            }
+            for v in vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in d.lines)
+        ],
+        "payments": dict(sorted(payments.items())),
+        "categories": dict(sorted(by_category.items())),
+        "social_tariff_cents": sum(s.total_cents for s in social),
+        "social_tariff_count": len(social),
+        "solidarity_redeemed_cents": payments.get(PaymentMethod.SOLIDARITY.value, 0),
+        "solidarity_donated_cents": d.donated_cents,
+        "cash_in_cents": sum(m.amount_cents for m in d.moves if m.amount_cents > 0),
+        "cash_out_cents": -sum(m.amount_cents for m in d.moves if m.amount_cents < 0),
+        "shifts": [
+            {
+                "id": s.id,
+                "opening_float_cents": s.opening_float_cents,
+                "expected_cash_cents": s.expected_cash_cents,
+                "counted_cash_cents": s.counted_cash_cents,
+                "difference_cents": s.difference_cents,
+            }
+            for s in d.shifts
+        ],
+    }
+
+
+def _per_operator(
+    sales: Sequence[ZSale], cash_of: Mapping[int, int], moves: Sequence[ZCashMove], names: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """Sales, refunds and cash by the person who completed them (or moved the cash): one drawer per
+    shift, so these say who did what, and the drawer's count stays the shift's."""
+    rows: dict[int, dict[str, int]] = {}
+
+    def row(user_id: int) -> dict[str, int]:
+        return rows.setdefault(
+            user_id, {"sales_count": 0, "sales_cents": 0, "refunds_cents": 0, "cash_cents": 0, "cash_moved_cents": 0}
+        )
+
+    for sale in sales:
+        figures = row(sale.operator_id)
+        if sale.kind is SaleKind.SALE:
+            figures["sales_count"] += 1
+            figures["sales_cents"] += sale.total_cents
+        else:
+            figures["refunds_cents"] -= sale.total_cents
+        figures["cash_cents"] += cash_of.get(sale.id, 0)
+    for move in moves:
+        row(move.user_id)["cash_moved_cents"] += move.amount_cents
+    return [
+        {"name": names.get(uid, str(uid)), **figures}
+        for uid, figures in sorted(rows.items(), key=lambda r: names.get(r[0], ""))
+    ]
+
+
+# ---------------------------------------------------------------- the Z's sums: the loader
+
+
+def load_z_day(session: Session, counter_id: int, day: date) -> ZDay:
+    """What :func:`z_sums` adds up for a counter's business day (Europe/Rome), read in a few queries."""
     start, end = day_bounds(day)
     in_day = (
         Sale.counter_id == counter_id,
@@ -257,11 +408,20 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
         Sale.completed_at < end,
         Sale.status == SaleStatus.COMPLETED,
     )
-    sales = list(session.scalars(select(Sale).where(*in_day)))
+    heads = session.execute(
+        select(Sale.id, Sale.kind, Sale.total_cents, Sale.price_list_id, Sale.user_id, SaleOperator.user_id)
+        .outerjoin(SaleOperator, SaleOperator.sale_id == Sale.id)
+        .where(*in_day)
+    ).all()
+    sales = [
+        ZSale(sid, kind, total, price_list, done_by or started_by)
+        for sid, kind, total, price_list, started_by, done_by in heads
+    ]
     sale_ids = [s.id for s in sales]
     lines = (
-        list(
-            session.execute(
+        [
+            ZLine(*row)
+            for row in session.execute(
                 select(
                     SaleLine.sale_id,
                     SaleLine.vat_rate_bp,
@@ -273,55 +433,54 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
                 .join(Product, Product.id == SaleLine.product_id)
                 .outerjoin(Category, Category.id == Product.category_id)
                 .where(SaleLine.sale_id.in_(sale_ids))
-            ).all()
-        )
+            )
+        ]
         if sale_ids
         else []
     )
-    kind = {s.id: s.kind for s in sales}
-    tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
-    by_category: dict[str, int] = defaultdict(int)
-    for _sid, _rate, total, _d, _m, category in lines:
-        by_category[category or _("(no category)")] += total
-    payments: dict[str, int] = defaultdict(int)
-    cash_of: dict[int, int] = defaultdict(int)  # per sale
-    for sale_id, method, amount in (
-        session.execute(
-            select(Payment.sale_id, Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))
-        ).all()
+    payments = (
+        [
+            ZPayment(*row)
+            for row in session.execute(
+                select(Payment.sale_id, Payment.method, Payment.amount_cents).where(Payment.sale_id.in_(sale_ids))
+            )
+        ]
         if sale_ids
         else []
-    ):
-        payments[method.value] += amount
-        if method is PaymentMethod.CASH:
-            cash_of[sale_id] += amount
-    refunds = [s for s in sales if s.kind is SaleKind.REFUND]
-    shifts = list(
-        session.scalars(
-            select(Shift).where(
+    )
+    shifts = [
+        ZShift(*row)
+        for row in session.execute(
+            select(
+                Shift.id,
+                Shift.opening_float_cents,
+                Shift.expected_cash_cents,
+                Shift.counted_cash_cents,
+                Shift.difference_cents,
+            )
+            .where(
                 Shift.counter_id == counter_id,
                 Shift.opened_at < end,
                 (Shift.closed_at.is_(None)) | (Shift.closed_at >= start),
             )
+            .order_by(Shift.id)
         )
-    )
-    moves = list(
-        session.scalars(
-            select(CashMovement).where(
+    ]
+    moves = [
+        ZCashMove(*row)
+        for row in session.execute(
+            select(CashMovement.user_id, CashMovement.amount_cents).where(
                 CashMovement.shift_id.in_([s.id for s in shifts]), CashMovement.at >= start, CashMovement.at < end
             )
         )
-    )
-    donated = (
-        session.scalar(
-            select(func.coalesce(func.sum(FundMovement.amount_cents), 0)).where(
-                FundMovement.kind == "donation",
-                FundMovement.counter_id == counter_id,
-                FundMovement.at >= start,
-                FundMovement.at < end,
-            )
+    ]
+    donated = session.scalar(
+        select(func.coalesce(func.sum(FundMovement.amount_cents), 0)).where(
+            FundMovement.kind == "donation",
+            FundMovement.counter_id == counter_id,
+            FundMovement.at >= start,
+            FundMovement.at < end,
         )
-        or 0
     )
     cancelled = session.scalar(
         select(func.count())
@@ -334,85 +493,25 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
             Sale.lines.any(),
         )
     )
-    return {
-        "operators": _per_operator(session, sales, cash_of, moves),
-        "business_date": day.isoformat(),
-        "sales_count": sum(1 for s in sales if s.kind is SaleKind.SALE),
-        "sales_cents": sum(s.total_cents for s in sales if s.kind is SaleKind.SALE),
-        "refunds_count": len(refunds),
-        "refunds_cents": -sum(s.total_cents for s in refunds),
-        "net_cents": sum(s.total_cents for s in sales),
-        "discounts_cents": sum(d for sid, _r, _t, d, _m, _c in lines if kind[sid] is SaleKind.SALE),
-        "markdowns_cents": sum(m for sid, _r, _t, _d, m, _c in lines if kind[sid] is SaleKind.SALE),
-        "cancelled_count": int(cancelled or 0),
-        "vat": [
-            {
-                "rate_bp": v.rate_bp,
-                "gross_cents": v.gross_cents,
-                "taxable_cents": v.taxable_cents,
-                "tax_cents": v.tax_cents,
-            }
-            for v in vat_breakdown((rate, total) for _sid, rate, total, _d, _m, _c in lines)
-        ],
-        "payments": dict(sorted(payments.items())),
-        "categories": dict(sorted(by_category.items())),
-        "social_tariff_cents": sum(
-            s.total_cents for s in sales if tessera and s.price_list_id == tessera and s.kind is SaleKind.SALE
-        ),
-        "social_tariff_count": sum(
-            1 for s in sales if tessera and s.price_list_id == tessera and s.kind is SaleKind.SALE
-        ),
-        "solidarity_redeemed_cents": payments.get(PaymentMethod.SOLIDARITY.value, 0),
-        "solidarity_donated_cents": int(donated),
-        "cash_in_cents": sum(m.amount_cents for m in moves if m.amount_cents > 0),
-        "cash_out_cents": -sum(m.amount_cents for m in moves if m.amount_cents < 0),
-        "shifts": [
-            {
-                "id": s.id,
-                "opening_float_cents": s.opening_float_cents,
-                "expected_cash_cents": s.expected_cash_cents,
-                "counted_cash_cents": s.counted_cash_cents,
-                "difference_cents": s.difference_cents,
-            }
-            for s in shifts
-        ],
-    }
-
-
-def _per_operator(
-    session: Session, sales: list[Sale], cash_of: dict[int, int], moves: list[CashMovement]
-) -> list[dict[str, Any]]:
-    """Sales, refunds and cash by the person who completed them (or moved the cash): one drawer per
-    shift, so these say who did what, and the drawer's count stays the shift's."""
-    completed_by = dict(
-        session.execute(
-            select(SaleOperator.sale_id, SaleOperator.user_id).where(SaleOperator.sale_id.in_([s.id for s in sales]))
-        ).all()
-        if sales
-        else []
+    people = {s.operator_id for s in sales} | {m.user_id for m in moves}
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(people))).all()) if people else {}
+    return ZDay(
+        day=day,
+        sales=sales,
+        lines=lines,
+        payments=payments,
+        moves=moves,
+        shifts=shifts,
+        donated_cents=int(donated or 0),
+        cancelled_count=int(cancelled or 0),
+        tessera_list_id=session.scalar(select(PriceList.id).where(PriceList.code == "tessera")),
+        names=names,
     )
-    rows: dict[int, dict[str, int]] = {}
 
-    def row(user_id: int) -> dict[str, int]:
-        return rows.setdefault(
-            user_id, {"sales_count": 0, "sales_cents": 0, "refunds_cents": 0, "cash_cents": 0, "cash_moved_cents": 0}
-        )
 
-    for sale in sales:
-        figures = row(completed_by.get(sale.id, sale.user_id))
-        if sale.kind is SaleKind.SALE:
-            figures["sales_count"] += 1
-            figures["sales_cents"] += sale.total_cents
-        else:
-            figures["refunds_cents"] -= sale.total_cents
-        figures["cash_cents"] += cash_of.get(sale.id, 0)
-    for move in moves:
-        row(move.user_id)["cash_moved_cents"] += move.amount_cents
-    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(list(rows)))).all()) if rows else {}
-    return [
-        {"name": names.get(uid, str(uid)), **figures}
-        for uid, figures in sorted(rows.items(), key=lambda r: names.get(r[0], ""))
-    ]
+def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
+    """The Z figures of a counter's business day, all integers (cents or counts)."""
+    return z_sums(load_z_day(session, counter_id, day))
 
 
 def x_report(db: Database, counter_id: int, day: date | None = None) -> dict[str, Any]:

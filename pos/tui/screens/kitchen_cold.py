@@ -22,6 +22,7 @@ from orto.db import Database
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.localtime import ROME
+from orto.money import format_tenths
 from pos.tui.screens.kitchen_common import KitchenScreen
 
 
@@ -32,7 +33,7 @@ def site_appliances(db: Database, settings: Settings, site_code: str) -> tuple[l
 
 
 def _celsius(value_dc: int) -> str:
-    return f"{value_dc / 10:.1f}".replace(".", ",")  # display only: tenths of °C
+    return format_tenths(value_dc)  # display only: tenths of °C
 
 
 class ColdChainScreen(KitchenScreen):

@@ -20,7 +20,7 @@ from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import LocationKind, Unit
-from orto.money import format_amount, parse_money
+from orto.money import format_amount, format_tenths, parse_money
 from pos.tui.screens.dialogs import TextPreview
 from pos.tui.screens.kitchen_common import (
     KitchenScreen,
@@ -249,7 +249,7 @@ class DeliveryScreen(KitchenScreen):
             format_amount(item.unit_cost_cents),
             item.supplier_lot_code or "",
             show_day(item.expiry),
-            f"{item.temperature_dc / 10:.1f}".replace(".", ",") if item.temperature_dc is not None else "",
+            format_tenths(item.temperature_dc) if item.temperature_dc is not None else "",
             "✓" if item.packaging_ok else "✗",
             _("accepted") if item.accepted else _("REJECTED: {why}").format(why=item.note),
         )
