@@ -14,6 +14,7 @@ import os
 import sys
 from typing import Annotated
 
+import click
 import typer
 
 from orto.db import Database
@@ -35,14 +36,19 @@ def acting(db: Database, user: str | None = None) -> Operator:
 
     name = (user or os.environ.get(USER_VARIABLE, "")).strip()
     pin = os.environ.get(PIN_VARIABLE, "")
+    unknown = NotAllowed(
+        _("this command needs to know who is acting: set {user} and {pin}, or run it at a terminal").format(
+            user=USER_VARIABLE, pin=PIN_VARIABLE
+        )
+    )
     if not name:
         if not sys.stdin.isatty():
-            raise NotAllowed(
-                _("this command needs to know who is acting: set {user} and {pin}, or run it at a terminal").format(
-                    user=USER_VARIABLE, pin=PIN_VARIABLE
-                )
-            )
+            raise unknown
         name = typer.prompt(_("Your name"))
     if not pin:
-        pin = typer.prompt(_("Your PIN"), hide_input=True)
+        # at a terminal it is typed unseen; a script may pipe it in (never an option: ps shows those)
+        try:
+            pin = typer.prompt(_("Your PIN"), hide_input=sys.stdin.isatty())
+        except (click.exceptions.Abort, EOFError, OSError):  # no input to read it from
+            raise unknown from None
     return operator_named(db, name, pin)
