@@ -33,6 +33,7 @@ from pos.selling.sales import (
     resume_sale,
     set_price_list,
     set_quantity,
+    set_take_away,
     start_sale,
 )
 from pos.selling.shifts import (
@@ -139,6 +140,7 @@ __all__ = [
     "set_active",
     "set_price_list",
     "set_quantity",
+    "set_take_away",
     "set_role",
     "split_evenly",
     "start_sale",
