@@ -547,7 +547,8 @@ class SaleScreen(TillScreen):
     def action_take_away_sale(self) -> None:
         if self.sale is None:
             return
-        self.call(selling.set_take_away, self.ctx.db, self.sale.id, self._user, not self.sale.take_away, done=self._show)
+        away = not self.sale.take_away
+        self.call(selling.set_take_away, self.ctx.db, self.sale.id, self._user, away, done=self._show)
 
     def action_remove(self) -> None:
         line = self._selected_line()
