@@ -399,9 +399,7 @@ def tab_on_account(
     from inventory.ledger import post_movement, untracked_lot
     from orto.enums import MovementKind
     from orto.models import TabStatus
-    from orto.money import price_for_quantity
-    from pos.selling.lots import pick_lot
-    from pos.selling.tabs import lines_to_settle
+    from pos.selling.tabs import charges_to_settle
 
     day = today or local_day(utcnow())
     with db.write() as session:
@@ -416,7 +414,7 @@ def tab_on_account(
         if not customer.account_allowed:
             raise NotAllowed(_("{name} is not allowed an account").format(name=customer.name))
         require_invoice_data(customer)
-        tab, lines = lines_to_settle(session, tab_id)
+        tab, charges = charges_to_settle(session, tab_id, day)
         on_sale = session.scalar(
             select(Sale.id).where(
                 Sale.tab_id == tab.id, Sale.status.in_([SaleStatus.OPEN, SaleStatus.PARKED]), Sale.lines.any()
@@ -426,18 +424,16 @@ def tab_on_account(
             raise NotAllowed(
                 _("tab {label} is on a sale at the till: finish or cancel it first").format(label=tab.label)
             )
-        if not lines:
+        if not charges:
             raise NotAllowed(_("nothing left to pay on tab {label}").format(label=tab.label))
         counter = session.get(Counter, tab.counter_id)
         assert counter is not None
         invoice_lines = []
-        for line in lines:
-            product = session.get(Product, line.product_id)
-            assert product is not None
-            rate = product.onsite_vat_rate_bp or product.vat_rate_bp  # served at the bar
-            amount = price_for_quantity(line.unit_price_cents, line.quantity, False)
-            invoice_lines.append(Line(line.description, line.quantity, amount, rate))
-            lot = pick_lot(session, product, counter.location_id, day) or untracked_lot(session, product, day)
+        for charge in charges:
+            # what the tab showed and a payment at the till would take: its markdown, the on-site rate
+            line = charge.line
+            invoice_lines.append(Line(line.description, line.quantity, charge.figures.total_cents, charge.vat_rate_bp))
+            lot = charge.lot or untracked_lot(session, charge.product, day)
             session.flush()
             post_movement(
                 session,

@@ -99,6 +99,8 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
             elements.append(Text("  " + detail))
         elif line["quantity"] != 1:
             elements.append(Text(f"  {line['quantity']} x {_money(line['unit_price_cents'])}"))
+        if line.get("take_away"):  # at the bar: sold at the shelf VAT rate (orto.vat_choice)
+            elements.append(Text("  " + _("take-away")))
         # a sale's reductions are positive and printed taken off; a refund's are the sale's negated
         # (the refund gives back the price paid, less what was taken off then)
         if line["markdown_cents"]:

@@ -65,6 +65,7 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
                 "discount_cents": ln.discount_cents,
                 "total_cents": ln.total_cents,
                 "vat_rate_bp": ln.vat_rate_bp,
+                "take_away": ln.take_away,
                 "km0": ln.lot_id in km0,
                 "lot": lots.get(ln.lot_id) if ln.lot_id else None,
             }

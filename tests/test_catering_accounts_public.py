@@ -153,7 +153,9 @@ def test_a_tab_on_an_associations_account_its_invoice_statement_and_settlement(k
                 StockLevel.product_id == k.shop.water, StockLevel.location_id == k.shop.bar_location
             )
         )
+    shown = selling.get_tab(db, tab_id).total_cents  # what the bar's tab list shows
     charged = money.tab_on_account(db, k.settings, k.shop.cashier, tab_id, customer, today=k.today)
+    assert charged.amount_cents == shown  # the account is charged what the tab showed
     assert charged.amount_cents == 2 * 100 + 400
     with db.read() as session:
         tab = session.get(Tab, tab_id)

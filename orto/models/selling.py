@@ -91,6 +91,7 @@ class Sale(Base):
     original_sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), default=None)
     tab_id: Mapped[int | None] = mapped_column(ForeignKey("tabs.id"), default=None)
     onsite: Mapped[bool] = mapped_column(Boolean, default=False)  # served at the bar: on-site VAT
+    take_away: Mapped[bool] = mapped_column(Boolean, default=False)  # the whole sale taken away: new lines too
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
@@ -128,6 +129,7 @@ class SaleLine(Base):
     line_discount_bp: Mapped[int | None] = mapped_column(Integer, default=None)
     line_discount_cents: Mapped[int | None] = mapped_column(Integer, default=None)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    take_away: Mapped[bool] = mapped_column(Boolean, default=False)  # at the bar: shelf rate (orto.vat_choice)
     total_cents: Mapped[int] = mapped_column(Integer)  # what the customer pays for the line
     scanned_code: Mapped[str | None] = mapped_column(String(32), default=None)
     original_line_id: Mapped[int | None] = mapped_column(ForeignKey("sale_lines.id"), default=None)

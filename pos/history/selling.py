@@ -27,6 +27,7 @@ from orto.models import (
     ZReport,
 )
 from orto.money import price_for_quantity, vat_breakdown
+from orto.vat_choice import line_rate
 from pos.history.shop import Item, Shop, Till
 from pos.history.stock import Stock, local
 from pos.history.writer import Rows
@@ -202,7 +203,7 @@ class CounterDay:
                 quantity = rng.choices((1, 2, 3), (0.8, 0.15, 0.05))[0]
             unit_price = item.tessera_price_cents if tessera else item.price_cents
             line_total = price_for_quantity(unit_price, quantity, item.weighed)
-            vat = (item.onsite_vat_bp or item.vat_bp) if onsite else item.vat_bp
+            vat = line_rate(item.vat_bp, item.onsite_vat_bp, onsite, False)  # the history has no take-away
             line_id = self.rows.add(
                 SaleLine,
                 {
@@ -215,6 +216,7 @@ class CounterDay:
                     "list_price_cents": item.price_cents,
                     "unit_price_cents": unit_price,
                     "vat_rate_bp": vat,
+                    "take_away": False,
                     "total_cents": line_total,
                 },
             )
@@ -234,6 +236,7 @@ class CounterDay:
                 "price_list_id": self.shop.tessera_id if tessera else None,
                 "customer_card": f"TQ-{rng.randint(1, 400):04d}" if tessera else None,
                 "onsite": onsite,
+                "take_away": False,
                 "started_at": at - timedelta(seconds=rng.randint(20, 240)),
                 "completed_at": at,
                 "total_cents": total,

@@ -33,6 +33,7 @@ from pos.selling.sales import (
     resume_sale,
     set_price_list,
     set_quantity,
+    set_take_away,
     start_sale,
 )
 from pos.selling.shifts import (
@@ -140,6 +141,7 @@ __all__ = [
     "set_price_list",
     "set_quantity",
     "set_role",
+    "set_take_away",
     "split_evenly",
     "start_sale",
     "tab_to_sale",

@@ -607,6 +607,7 @@ def _slip(settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]
                 "total_cents": f.total_cents,
                 "vat_rate_bp": ln.vat_rate_bp,
                 "km0": ln.lot_id in km0,
+                "take_away": ln.take_away,
                 "lot": done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
             }
             for ln, f in zip(done.lines, done.figures, strict=True)
@@ -658,6 +659,7 @@ def _view(done: _Completed) -> SaleView:
             discount_cents=f.discount_cents,
             vat_rate_bp=ln.vat_rate_bp,
             total_cents=f.total_cents,
+            take_away=ln.take_away,
             lot_code=done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
             lot_expiry=_iso(done.lots[ln.lot_id].expiry) if ln.lot_id in done.lots else None,
             kitchen_item=ln.kitchen_item,
@@ -677,6 +679,7 @@ def _view(done: _Completed) -> SaleView:
         price_list=head.price_list_code,
         customer_card=head.customer_card,
         onsite=head.onsite,
+        take_away=head.take_away,
         started_at=head.started_at,
         completed_at=done.completed_at,
         lines=lines,

@@ -350,6 +350,7 @@ def refund(
                 list_price_cents=line.list_price_cents,
                 unit_price_cents=line.unit_price_cents,
                 vat_rate_bp=line.vat_rate_bp,
+                take_away=line.take_away,
                 total_cents=-part.cents,
                 discount_cents=-part.discount_cents,
                 markdown_cents=-part.markdown_cents,

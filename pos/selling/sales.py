@@ -47,6 +47,7 @@ from orto.models import (
 from orto.models.base import table_of
 from orto.money import percent_of, price_for_quantity, spread, vat_breakdown
 from orto.policy import Action, Operator
+from orto.vat_choice import line_rate, take_away_matters
 from pos.selling import scale
 from pos.selling.audit import audit
 from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
@@ -128,6 +129,7 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
             discount_cents=ln.discount_cents,
             vat_rate_bp=ln.vat_rate_bp,
             total_cents=ln.total_cents,
+            take_away=ln.take_away,
             lot_code=lots[ln.lot_id].code if ln.lot_id in lots else None,
             lot_expiry=_iso(lots[ln.lot_id].expiry) if ln.lot_id in lots else None,
             kitchen_item=ln.kitchen_item,
@@ -151,6 +153,7 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
         price_list=price_list.code if price_list else None,
         customer_card=sale.customer_card,
         onsite=sale.onsite,
+        take_away=sale.take_away,
         started_at=sale.started_at,
         completed_at=sale.completed_at,
         lines=lines,
@@ -304,6 +307,7 @@ def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
             price_list=None,
             customer_card=None,
             onsite=row["onsite"],
+            take_away=False,
             started_at=row["started_at"],
             completed_at=None,
             lines=(),
@@ -565,6 +569,7 @@ class _Line:
     line_discount_bp: int | None
     line_discount_cents: int | None
     vat_rate_bp: int
+    take_away: bool
     lot_id: int | None
     lot_code: str | None
     lot: _LotDates | None
@@ -601,6 +606,7 @@ def _read_lines(session: Session, sale_id: int) -> list[_Line]:
             line_discount_bp=ln.line_discount_bp,
             line_discount_cents=ln.line_discount_cents,
             vat_rate_bp=ln.vat_rate_bp,
+            take_away=ln.take_away,
             lot_id=ln.lot_id,
             lot_code=ln.lot_code,
             lot=_LotDates(ln.lot_expiry, ln.lot_date_type) if ln.lot_id is not None else None,
@@ -663,11 +669,12 @@ def _add_line(
             and not line.line_discount_bp
             and not line.line_discount_cents
             and line.lot_id == (lot.id if lot else None)
+            and line.take_away == head.take_away
         ):
             line.quantity += quantity
             break
     else:
-        rate = product.onsite_vat_rate_bp if head.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
+        rate = line_rate(product.vat_rate_bp, product.onsite_vat_rate_bp, head.onsite, head.take_away)
         price = (
             price_under(price_rules(session, head.price_list_id), product.id, product.category_id, product.price_cents)
             if head.price_list_id is not None
@@ -689,6 +696,7 @@ def _add_line(
                 line_discount_bp=None,
                 line_discount_cents=None,
                 vat_rate_bp=rate,
+                take_away=head.take_away,
                 lot_id=lot.id if lot else None,
                 lot_code=lot.code if lot else None,
                 lot=_LotDates(lot.expiry, lot.date_type) if lot else None,
@@ -756,6 +764,7 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
                     "markdown_cents": fig.markdown_cents,
                     "discount_cents": fig.discount_cents,
                     "vat_rate_bp": line.vat_rate_bp,
+                    "take_away": line.take_away,
                     "total_cents": fig.total_cents,
                     "scanned_code": line.scanned_code,
                     "kitchen_item": line.kitchen_item,
@@ -797,6 +806,7 @@ def _open_view(head: Any, lines: list[_Line], total: int, discount: int, warning
             discount_cents=ln.figures.discount_cents if ln.figures else 0,
             vat_rate_bp=ln.vat_rate_bp,
             total_cents=ln.figures.total_cents if ln.figures else 0,
+            take_away=ln.take_away,
             lot_code=ln.lot_code,
             lot_expiry=_iso(ln.lot.expiry) if ln.lot else None,
             kitchen_item=ln.kitchen_item,
@@ -816,6 +826,7 @@ def _open_view(head: Any, lines: list[_Line], total: int, discount: int, warning
         price_list=head.price_list_code,
         customer_card=head.customer_card,
         onsite=head.onsite,
+        take_away=head.take_away,
         started_at=head.started_at,
         completed_at=head.completed_at,
         lines=views,
@@ -883,6 +894,54 @@ def remove_line(db: Database, sale_id: int, actor: Operator, line_id: int) -> Sa
         session.delete(line)
         session.flush()
         recompute(session, sale, business_date())
+        return view(session, sale)
+
+
+def set_take_away(
+    db: Database, sale_id: int, actor: Operator, take_away: bool, *, line_id: int | None = None
+) -> SaleView:
+    """Take-away at the bar: the shelf VAT rate instead of the on-site one (orto.vat_choice).
+
+    ``line_id``: that line only; None: the whole sale, its lines and those added after. Only a
+    sale served on site (a bar counter's) has the choice; a sale from a tab is served on site
+    (take-away is rung as a sale of its own). Prices stay as they are: VAT is inside the price.
+    """
+    if not isinstance(take_away, bool):
+        raise InvalidInput(_("take-away is yes or no"))
+    if line_id is not None:
+        limits.whole(line_id, _("line"))
+    with db.write() as session:
+        authorise(session, actor, Action.SELL)
+        sale = _open_sale(session, sale_id)
+        if not sale.onsite:
+            raise NotAllowed(_("take-away is for the bar counters: here everything is sold at the shelf rate"))
+        if sale.tab_id is not None:
+            raise NotAllowed(_("a tab is served on site: ring a take-away as a sale of its own"))
+        chosen = [_line(sale, line_id)] if line_id is not None else list(sale.lines)
+        if line_id is None:
+            sale.take_away = take_away
+        products = {
+            p.id: p for p in session.scalars(select(Product).where(Product.id.in_([ln.product_id for ln in chosen])))
+        }
+        for line in chosen:
+            product = products[line.product_id]
+            line.take_away = take_away
+            line.vat_rate_bp = line_rate(product.vat_rate_bp, product.onsite_vat_rate_bp, sale.onsite, take_away)
+        audit(
+            session,
+            "take_away",
+            actor.id,
+            counter_id=sale.counter_id,
+            entity="sale_line" if line_id is not None else "sale",
+            entity_id=line_id if line_id is not None else sale.id,
+            details={
+                "take_away": take_away,
+                "lines_changing_rate": sum(
+                    take_away_matters(products[ln.product_id].onsite_vat_rate_bp, sale.onsite) for ln in chosen
+                ),
+            },
+        )
+        session.flush()
         return view(session, sale)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,13 +21,27 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
-from orto.models import Counter, PrinterRole, Product, Sale, SaleLine, SaleStatus, Tab, TabLine, TabStatus, utcnow
+from orto.models import (
+    Counter,
+    CounterKind,
+    Lot,
+    PrinterRole,
+    Product,
+    Sale,
+    SaleLine,
+    SaleStatus,
+    Tab,
+    TabLine,
+    TabStatus,
+    utcnow,
+)
 from orto.money import price_for_quantity
 from orto.policy import Action, Operator
+from orto.vat_choice import line_rate
 from pos.selling.audit import audit
 from pos.selling.lots import pick_lot
-from pos.selling.pricing import list_price
-from pos.selling.sales import business_date, recompute, start_sale, view
+from pos.selling.pricing import list_price, markdown_for, markdown_rules
+from pos.selling.sales import LineFigures, LineTerms, business_date, figures, recompute, start_sale, view
 from pos.selling.views import SaleView
 
 
@@ -38,7 +52,8 @@ class TabLineView:
     description: str
     quantity: int
     unit_price_cents: int
-    total_cents: int
+    markdown_cents: int  # near-expiry markdown of the lot it will be sold from, as the payment takes it
+    total_cents: int  # what the payment will ask for the line
     round_number: int
     kitchen_item: bool
     sent_to_kitchen: bool
@@ -80,7 +95,68 @@ def _unpaid(session: Session, tab: Tab) -> list[TabLine]:
     return lines
 
 
-def _tab_view(session: Session, tab: Tab) -> TabView:
+@dataclass(frozen=True)
+class Charge:
+    """What paying a tab line will charge: the lot it comes from, its VAT rate and its figures."""
+
+    line: TabLine
+    product: Product
+    lot: Lot | None
+    vat_rate_bp: int
+    figures: LineFigures
+
+
+def _charges(
+    session: Session, tab: Tab, lines: Sequence[TabLine], today: date, onsite: bool, *, strict: bool
+) -> list[Charge]:
+    """The one computation of what the tab's lines come to, shared by the tab's view and
+    :func:`tab_to_sale`: the lot picked first-expired-first-out at the tab's counter, its
+    near-expiry markdown (:func:`markdown_for`) and the line figures (:func:`figures`).
+
+    ``strict``: a line whose every lot is blocked raises (the payment refuses it); the view shows
+    it at its price instead, the payment then saying why.
+    """
+    counter = session.get(Counter, tab.counter_id)
+    assert counter is not None
+    rules = markdown_rules(session)
+    picked: list[tuple[TabLine, Product, Lot | None]] = []
+    terms: list[LineTerms] = []
+    for line in lines:
+        product = session.get(Product, line.product_id)
+        assert product is not None
+        try:
+            lot = pick_lot(session, product, counter.location_id, today)
+        except NotAllowed:
+            if strict:
+                raise
+            lot = None
+        markdown = markdown_for(session, product, lot, today, rules)
+        picked.append((line, product, lot))
+        terms.append(
+            LineTerms(
+                price_for_quantity(line.unit_price_cents, line.quantity, False),
+                markdown.percent_bp if markdown else None,
+                None,
+                None,
+            )
+        )
+    return [
+        Charge(
+            line,
+            product,
+            lot,
+            # rounds on a tab are served on site: a take-away is rung as a sale (docs/till.md)
+            line_rate(product.vat_rate_bp, product.onsite_vat_rate_bp, onsite, False),
+            fig,
+        )
+        for (line, product, lot), fig in zip(picked, figures(terms, None, None), strict=True)
+    ]
+
+
+def _tab_view(session: Session, tab: Tab, today: date | None = None) -> TabView:
+    counter = session.get(Counter, tab.counter_id)
+    onsite = counter is not None and counter.kind is CounterKind.BAR
+    charges = _charges(session, tab, _unpaid(session, tab), today or business_date(), onsite, strict=False)
     return TabView(
         tab.id,
         tab.label,
@@ -88,18 +164,19 @@ def _tab_view(session: Session, tab: Tab) -> TabView:
         tab.opened_at,
         tuple(
             TabLineView(
-                ln.id,
-                ln.product_id,
-                ln.description,
-                ln.quantity,
-                ln.unit_price_cents,
-                price_for_quantity(ln.unit_price_cents, ln.quantity, False),
-                ln.round_number,
-                ln.kitchen_item,
-                ln.sent_to_kitchen_at is not None,
-                ln.note,
+                c.line.id,
+                c.line.product_id,
+                c.line.description,
+                c.line.quantity,
+                c.line.unit_price_cents,
+                c.figures.markdown_cents,
+                c.figures.total_cents,
+                c.line.round_number,
+                c.line.kitchen_item,
+                c.line.sent_to_kitchen_at is not None,
+                c.line.note,
             )
-            for ln in _unpaid(session, tab)
+            for c in charges
         ),
     )
 
@@ -272,14 +349,10 @@ def tab_to_sale(
         chosen = [ln for ln in _unpaid(session, tab) if line_ids is None or ln.id in set(line_ids)]
         if not chosen:
             raise NotAllowed(_("nothing left to pay on tab {label}").format(label=tab.label))
-        counter = session.get(Counter, counter_id)
-        assert counter is not None
         sale.tab_id = tab.id
-        for line in chosen:
-            product = session.get(Product, line.product_id)
-            assert product is not None
-            lot = pick_lot(session, product, counter.location_id, today)
-            rate = product.onsite_vat_rate_bp if sale.onsite and product.onsite_vat_rate_bp else product.vat_rate_bp
+        sale.take_away = False  # a tab is served on site
+        for charge in _charges(session, tab, chosen, today, sale.onsite, strict=True):
+            line, product, lot = charge.line, charge.product, charge.lot
             sale.lines.append(
                 SaleLine(
                     position=max((x.position for x in sale.lines), default=0) + 1,
@@ -289,8 +362,9 @@ def tab_to_sale(
                     weighed=False,
                     list_price_cents=line.unit_price_cents,
                     unit_price_cents=line.unit_price_cents,
-                    vat_rate_bp=rate,
-                    total_cents=0,
+                    vat_rate_bp=charge.vat_rate_bp,
+                    markdown_cents=charge.figures.markdown_cents,
+                    total_cents=charge.figures.total_cents,
                     lot_id=lot.id if lot else None,
                     kitchen_item=line.kitchen_item,
                     note=line.note,
@@ -316,20 +390,25 @@ def close_tab_if_paid(session: Session, tab_id: int) -> None:
     tab.status, tab.closed_at = TabStatus.CLOSED, utcnow()
 
 
-def lines_to_settle(session: Session, tab_id: int) -> tuple[Tab, list[TabLine]]:
-    """The open tab, locked, and its unpaid lines: for a caller that settles the tab outside a sale
-    (catering puts an association's tab on its account, in the caller's transaction)."""
+def charges_to_settle(session: Session, tab_id: int, today: date) -> tuple[Tab, list[Charge]]:
+    """The open tab, locked, and what its unpaid lines come to — the same charges its view shows
+    and a payment at the till would take (lot, markdown, on-site rate): for a caller that settles
+    the tab outside a sale (catering puts an association's tab on its account, in the caller's
+    transaction). A line whose every lot is blocked is refused, as at the till."""
     tab = _tab(session, tab_id)
-    return tab, _unpaid(session, tab)
+    counter = session.get(Counter, tab.counter_id)
+    onsite = counter is not None and counter.kind is CounterKind.BAR
+    return tab, _charges(session, tab, _unpaid(session, tab), today, onsite, strict=True)
 
 
 __all__ = [
+    "Charge",
     "TabLineView",
     "TabView",
     "add_round",
+    "charges_to_settle",
     "close_tab_if_paid",
     "get_tab",
-    "lines_to_settle",
     "merge_tabs",
     "move_lines",
     "open_tab",

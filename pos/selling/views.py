@@ -25,6 +25,7 @@ class LineView:
     discount_cents: int
     vat_rate_bp: int
     total_cents: int
+    take_away: bool  # at the bar: sold at the shelf rate (orto.vat_choice)
     lot_code: str | None
     lot_expiry: str | None  # ISO date
     kitchen_item: bool
@@ -54,6 +55,7 @@ class SaleView:
     price_list: str | None
     customer_card: str | None
     onsite: bool
+    take_away: bool
     started_at: datetime
     completed_at: datetime | None
     lines: tuple[LineView, ...]

@@ -39,6 +39,9 @@ class SaleScreen(TillScreen):
         Binding("f5", "discount", _("Discount")),
         Binding("f6", "park", _("Park")),
         Binding("f8", "remove", _("Remove")),
+        # the bar only (check_action): the line, or the whole sale, taken away at the shelf VAT rate
+        Binding("f7", "take_away", _("To go")),
+        Binding("f3", "take_away_sale", _("All to go")),
         Binding("f9", "card", _("Nbhd")),  # the neighbourhood card: "Card" is the payment's
         Binding("f10", "pay", _("Pay")),
         Binding("f12", "menu", _("Menu")),
@@ -139,7 +142,9 @@ class SaleScreen(TillScreen):
             reduction = line.discount_cents + line.markdown_cents
             # a one-character mark before the name, so a long name never hides it: ▼ marked down, ! near its date
             mark = ""
-            if line.markdown_cents:
+            if line.take_away:
+                mark = "» "  # taken away: the shelf VAT rate (docs/till.md, the bar)
+            elif line.markdown_cents:
                 mark = "▼ "
             elif line.lot_expiry and date.fromisoformat(line.lot_expiry) <= soon:
                 mark = "! "
@@ -163,6 +168,8 @@ class SaleScreen(TillScreen):
         for warning in sale.warnings:
             self.notify(warning, severity="warning", timeout=6)
         tariff = _("tessera {card}").format(card=sale.customer_card) if sale.customer_card else ""
+        if sale.take_away:
+            tariff = (tariff + "  " if tariff else "") + _("» take-away sale")
         self._update("#hint", tariff)
         self._status()
 
@@ -524,6 +531,24 @@ class SaleScreen(TillScreen):
                 )
 
         self._prompt(_("Discount on the line: 10%, or 1.50 (T10%: the whole sale)"), "10%", apply)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("take_away", "take_away_sale"):
+            return self.ctx.counter.kind is CounterKind.BAR  # the emporio sells at the shelf rate
+        return True
+
+    def action_take_away(self) -> None:
+        line = self._selected_line()
+        if line is None or self.sale is None:
+            return
+        now = not next(x for x in self.sale.lines if x.id == line).take_away
+        self.call(selling.set_take_away, self.ctx.db, self.sale.id, self._user, now, line_id=line, done=self._show)
+
+    def action_take_away_sale(self) -> None:
+        if self.sale is None:
+            return
+        away = not self.sale.take_away
+        self.call(selling.set_take_away, self.ctx.db, self.sale.id, self._user, away, done=self._show)
 
     def action_remove(self) -> None:
         line = self._selected_line()

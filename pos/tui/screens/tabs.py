@@ -81,7 +81,9 @@ class TabsScreen(ModalScreen[None]):
     def _lines(self, tab: selling.TabView) -> None:
         self.query_one("#tab-lines", Static).update(
             "\n".join(
-                f"{ln.quantity} x {ln.description}  {format_amount(ln.total_cents)}"
+                # what the payment will ask: after the near-expiry markdown (▼), as the cart marks it
+                ("▼ " if ln.markdown_cents else "")
+                + f"{ln.quantity} x {ln.description}  {format_amount(ln.total_cents)}"
                 + ("" if not ln.kitchen_item else (" ✓" if ln.sent_to_kitchen else " " + _("(to kitchen)")))
                 for ln in tab.lines
             )
