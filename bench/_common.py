@@ -36,4 +36,34 @@ def median(values: list[float]) -> float:
 
 
 def verdict(ok: bool) -> str:
-    return "OK" if ok else "MISSED"
+    return met(ok)
+
+
+def load() -> str:
+    """The machine's load average, as `uptime` gives it: the figures mean little without it."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # pragma: no cover - not on Unix
+        return "load unknown"
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def ratios(measured: list[float], floor: list[float]) -> list[float]:
+    """Round by round: each measurement over the floor measured beside it in the same round."""
+    return [m / f for m, f in zip(measured, floor, strict=True) if f > 0]
+
+
+def ratio_line(measured: list[float], floor: list[float], target: float | None, label: str = "ratio") -> str:
+    """The per-round ratio's median and minimum, and MET/MISSED against ``target`` (on the median)."""
+    rs = ratios(measured, floor)
+    if not rs:
+        return f"{label}: no rounds"
+    med = statistics.median(rs)
+    text = f"{label} per round: median {med:.2f}x, min {min(rs):.2f}x"
+    if target is not None:
+        text += f" (target ≤ {target:g}x: {met(med <= target)})"
+    return text
+
+
+def met(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
