@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -67,3 +70,54 @@ def ratio_line(measured: list[float], floor: list[float], target: float | None, 
 
 def met(ok: bool) -> str:
     return "MET" if ok else "MISSED"
+
+
+Transaction = list[tuple[str, Any, bool]]
+
+
+class Recorder:
+    """Orto's statements as sent to the driver, grouped by transaction."""
+
+    def __init__(self, db: Any) -> None:
+        from sqlalchemy import event
+
+        self.transactions: list[Transaction] = []
+        self.current: Transaction = []
+        self.on = False
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _statement(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, many: bool) -> None:
+            if self.on:
+                self.current.append((statement, parameters, many))
+
+        @event.listens_for(db.engine, "commit")
+        def _commit(_conn: Any) -> None:
+            self._end("COMMIT")
+
+        @event.listens_for(db.engine, "rollback")
+        def _rollback(_conn: Any) -> None:
+            self._end("ROLLBACK")
+
+    def _end(self, word: str) -> None:
+        if self.on and self.current:
+            self.current.append((word, (), False))
+            self.transactions.append(self.current)
+            self.current = []
+
+    def take(self) -> list[Transaction]:
+        taken, self.transactions = self.transactions, []
+        return taken
+
+
+def replay(conn: sqlite3.Connection, transactions: list[Transaction]) -> list[float]:
+    """Each transaction's time, replayed with the driver alone (results fetched, as Orto does)."""
+    times = []
+    for transaction in transactions:
+        started = time.perf_counter()
+        for statement, parameters, many in transaction:
+            if many:
+                conn.executemany(statement, parameters)
+            else:
+                conn.execute(statement, parameters).fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+    return times

@@ -19,8 +19,7 @@ import sqlite3
 import time
 from typing import Any
 
-from _common import load, machine, percentile, ratio_line, scratch, verdict
-from sqlalchemy import event
+from _common import Recorder, load, machine, percentile, ratio_line, replay, scratch, verdict
 
 from orto.db import Database
 from orto.models import PaymentMethod
@@ -30,55 +29,6 @@ from pos.selling import PaymentInput
 from tests.shop import build_shop
 
 N = 400
-Transaction = list[tuple[str, Any, bool]]
-
-
-class Recorder:
-    """Orto's statements as sent to the driver, grouped by transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self.transactions: list[Transaction] = []
-        self.current: Transaction = []
-        self.on = False
-
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def _statement(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, many: bool) -> None:
-            if self.on:
-                self.current.append((statement, parameters, many))
-
-        @event.listens_for(db.engine, "commit")
-        def _commit(_conn: Any) -> None:
-            self._end("COMMIT")
-
-        @event.listens_for(db.engine, "rollback")
-        def _rollback(_conn: Any) -> None:
-            self._end("ROLLBACK")
-
-    def _end(self, word: str) -> None:
-        if self.on and self.current:
-            self.current.append((word, (), False))
-            self.transactions.append(self.current)
-            self.current = []
-
-    def take(self) -> list[Transaction]:
-        taken, self.transactions = self.transactions, []
-        return taken
-
-
-def replay(conn: sqlite3.Connection, transactions: list[Transaction]) -> list[float]:
-    """Each transaction's time, replayed with the driver alone (results fetched, as Orto does)."""
-    times = []
-    for transaction in transactions:
-        started = time.perf_counter()
-        for statement, parameters, many in transaction:
-            if many:
-                conn.executemany(statement, parameters)
-            else:
-                conn.execute(statement, parameters).fetchall()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 def minimal_floor(path: str) -> tuple[sqlite3.Connection, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
