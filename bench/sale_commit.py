@@ -19,7 +19,7 @@ import sqlite3
 import time
 from typing import Any
 
-from _common import Recorder, load, machine, percentile, ratio_line, replay, scratch, verdict
+from _common import Recorder, machine, percentile, ratio_line, replay, scratch, verdict
 
 from orto.db import Database
 from orto.models import PaymentMethod
@@ -114,7 +114,7 @@ def main() -> None:
 
     c50, f50 = percentile(commit, 50), percentile(floor_commit, 50)
     w50 = percentile(whole, 50)
-    print(f"machine: {machine()}; {load()}")
+    print(f"machine: {machine()}")
     print(f"{N} rounds, Orto and its replay interleaved (order alternating by round)")
     print(
         f"commit of a 3-line sale: p50 {c50:.2f} ms, p99 {percentile(commit, 99):.2f} ms "

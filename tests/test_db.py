@@ -106,9 +106,9 @@ def test_cart_writes_are_not_synced_one_by_one_and_the_others_are(tmp_path) -> N
 
 def test_the_scans_of_a_sale_are_relaxed_and_its_payment_is_synced(tmp_path) -> None:
     from orto.models import PaymentMethod
+    from orto.schema import upgrade
     from pos import selling
     from pos.selling import PaymentInput
-    from orto.schema import upgrade
     from tests.shop import build_shop
 
     db = Database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
