@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
@@ -238,6 +238,8 @@ class _Checker:
         before = len(self.errors)
         values: dict[str, Any] = {}
         for fld, text_value in list(raw.items()):
+            if text_value.isprintable() and len(text_value) <= _TEXT_LIMITS.get(fld, 200):
+                continue  # no control character (nor any other unprintable one) and short enough
             try:  # control characters and lengths first: a cell with a NUL is not parsed further
                 limits.text(text_value, self._header(fld), _TEXT_LIMITS.get(fld, 200), lines=fld in _MULTILINE)
             except InvalidInput as exc:
@@ -477,18 +479,18 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
             raise ImportRejected(path, checker.errors)
 
         categories = {c.name.lower(): c.id for c in session.scalars(select(Category))}
+        new_categories: dict[str, str] = {}  # lower-cased -> as first written, in file order
+        for row in rows:
+            name = row.values["category"]
+            if name is not None and name.lower() not in categories:
+                new_categories.setdefault(name.lower(), name)
+        if new_categories:  # one executemany, then the new ids read back by name
+            session.execute(insert(table_of(Category)), [{"name": n} for n in new_categories.values()])
+            categories = {name.lower(): id_ for id_, name in session.execute(select(Category.id, Category.name))}
+            result.categories_created.extend(new_categories.values())
         for row in rows:
             name = row.values.pop("category")
-            if name is None:
-                row.values["category_id"] = None
-                continue
-            if name.lower() not in categories:
-                category = Category(name=name)
-                session.add(category)
-                session.flush()
-                categories[name.lower()] = category.id
-                result.categories_created.append(name)
-            row.values["category_id"] = categories[name.lower()]
+            row.values["category_id"] = None if name is None else categories[name.lower()]
 
         existing = {p.code: p for p in session.scalars(select(Product))}
         existing_barcodes: dict[int, set[str]] = {}
@@ -567,13 +569,26 @@ def _write_food_info(session: Session, rows: list[_Row]) -> None:
     if not with_info:
         return
     ids = dict(session.execute(select(Product.code, Product.id)).all())
+    have = set(session.scalars(select(ProductFoodInfo.product_id)))
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for row in with_info:
         net, unit, may_contain = row.values["food_info"]
-        info = session.get(ProductFoodInfo, ids[row.values["code"]])
-        if info is None:
-            info = ProductFoodInfo(product_id=ids[row.values["code"]])
-            session.add(info)
-        info.net_quantity, info.net_unit, info.may_contain = net, unit, may_contain
+        product_id = ids[row.values["code"]]
+        values = {"net_quantity": net, "net_unit": unit, "may_contain": may_contain}
+        if product_id in have:
+            updates.append({"pid": product_id, **values})
+        else:
+            inserts.append({"product_id": product_id, **values})
+    # staged: one executemany per statement instead of a look-up and a flush per product
+    table = table_of(ProductFoodInfo)
+    if updates:
+        session.execute(
+            update(table).where(table.c.product_id == bindparam("pid")),
+            updates,
+        )
+    if inserts:
+        session.execute(insert(table), inserts)
 
 
 def _yes_no(flag: bool, italian: bool) -> str:

@@ -34,6 +34,8 @@ except ImportError:  # pragma: no cover - not on Unix
 SQLITE_HEADER = b"SQLite format 3\x00"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _READ_ONLY = "orto_read_only"
+_RELAXED = "orto_relaxed_sync"
+_SYNC_MODE = "orto_synchronous"
 _AFTER = "orto_after_transaction"
 
 
@@ -77,7 +79,7 @@ def check_sqlite_file(path: Path) -> None:
 
 def _install_sqlite_recipe(engine: Engine, path: Path) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         # SQLite has just created the file if it was new (still empty); -wal and -shm take the
         # database's mode when SQLite creates them, so this keeps all three private
         private_sqlite(path)
@@ -88,11 +90,24 @@ def _install_sqlite_recipe(engine: Engine, path: Path) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        record.info[_SYNC_MODE] = "FULL"
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        read_only = conn.get_execution_options().get(_READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get(_READ_ONLY, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        # a cart write commits to the WAL without its own fsync (NORMAL); every other write
+        # syncs the WAL (FULL), and with it every frame before it: see docs/architecture.md,
+        # "One disk sync per sale". The pragma cannot change inside a transaction, so it is set
+        # here, before BEGIN, and only when the pooled connection's last write had the other mode.
+        mode = "NORMAL" if options.get(_RELAXED, False) else "FULL"
+        info = conn.connection.info
+        if info.get(_SYNC_MODE) != mode:
+            conn.exec_driver_sql(f"PRAGMA synchronous = {mode}")
+            info[_SYNC_MODE] = mode
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class _WriterTurns:
@@ -183,6 +198,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.read_engine = self.engine.execution_options(**{_READ_ONLY: True})
+        self.cart_engine = self.engine.execution_options(**{_RELAXED: True})
         path = sqlite_path(self.engine.url)
         self.sqlite_file = path
         self._turns = _WriterTurns(Path(f"{path}-writer")) if path is not None and fcntl is not None else None
@@ -196,15 +212,22 @@ class Database:
         return mask(self.engine.url)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, durable: bool = True) -> Iterator[Session]:
         """One write transaction: commits on success, rolls back on any exception.
 
         What was handed to :func:`after_transaction` runs next, in a transaction of its own,
         whether this one committed or not.
+
+        ``durable=False`` is for the open cart's writes alone (a sale started, a line scanned,
+        changed or removed): on SQLite the commit reaches the WAL, so a killed process loses
+        nothing, but is not synced to the disk by itself; a power cut may lose the last such
+        writes, never a durable one, whose sync also covers every write committed before it.
+        On PostgreSQL both are the same (the server's settings decide).
         """
         pending: list[Callable[[Session], None]] = []
+        bind = self.engine if durable else self.cart_engine
         try:
-            with self._turn(), Session(self.engine, expire_on_commit=False) as session, self._translate():
+            with self._turn(), Session(bind, expire_on_commit=False) as session, self._translate():
                 session.info[_AFTER] = pending
                 with session.begin():
                     yield session

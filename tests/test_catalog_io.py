@@ -207,3 +207,26 @@ def test_units_and_date_types_as_people_write_them_in_both_languages(db: Databas
     reasons = " ".join(e.reason for e in rejected.value.errors)
     assert "'sacks'" in reasons and "kilo" in reasons and "litres" in reasons  # says which are accepted
     assert "'someday'" in reasons and "use by date" in reasons and "best before end" in reasons
+
+
+def test_new_categories_are_made_once_each_and_existing_ones_reused(db: Database, tmp_path: Path) -> None:
+    """The categories a file names are written together: one per name whatever its case, in the
+    file's order, beside the ones already there; every product lands in its own."""
+    from orto.models import Category
+
+    with db.write() as session:
+        factories.category(session, "Conserve")
+    text = (
+        "codice;nome;categoria;iva;prezzo\n"
+        "A;Passata;conserve;10;1,90\n"
+        "B;Mele;Frutta;4;2,50\n"
+        "C;Pere;FRUTTA;4;2,70\n"
+        "D;Sale;;10;0,60\n"
+        "E;Miele;Dispensa;10;6,00\n"
+    )
+    result = import_products(db, _write(tmp_path, text), actor=factories.manager(db))
+    assert result.categories_created == ["Frutta", "Dispensa"]
+    with db.read() as session:
+        names = dict(session.execute(select(Product.code, Category.name).outerjoin(Category)).all())
+        assert session.scalar(select(func.count()).select_from(Category)) == 3
+    assert names == {"A": "Conserve", "B": "Frutta", "C": "Frutta", "D": None, "E": "Dispensa"}

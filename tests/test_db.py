@@ -70,3 +70,63 @@ def test_bad_urls_are_named() -> None:
     with pytest.raises(DatabaseUnavailable, match="only sqlite and postgresql"):
         Database("mysql://root@localhost/x")
     assert mask("postgresql://u:p@h/d") == "postgresql://u:***@h/d"
+
+
+def _synchronous_at_begin(db: Database) -> list[int]:
+    """The ``synchronous`` setting each write transaction ran with (read from the connection at BEGIN)."""
+    from sqlalchemy import event
+
+    seen: list[int] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _at_begin(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement == "BEGIN IMMEDIATE":
+            seen.append(cursor.connection.execute("PRAGMA synchronous").fetchone()[0])
+
+    return seen
+
+
+def test_cart_writes_are_not_synced_one_by_one_and_the_others_are(tmp_path) -> None:
+    """WAL with synchronous=NORMAL (1) for a cart's writes, FULL (2) for every other write, on the
+    same pooled connection one after the other; what is committed either way is there after."""
+    db = Database(f"sqlite:///{tmp_path / 'a.sqlite3'}", pool_size=1, max_overflow=0)
+    seen = _synchronous_at_begin(db)
+    with db.write() as s:
+        s.execute(text("CREATE TABLE t (n INTEGER)"))
+    for durable in (False, False, True, False, True):
+        with db.write(durable=durable) as s:
+            s.execute(text("INSERT INTO t VALUES (1)"))
+    assert seen == [2, 1, 1, 2, 1, 2]
+    db.dispose()
+    again = Database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    with again.read() as s:
+        assert s.execute(text("SELECT count(*) FROM t")).scalar() == 5
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # a fresh connection starts FULL
+
+
+def test_the_scans_of_a_sale_are_relaxed_and_its_payment_is_synced(tmp_path) -> None:
+    from orto.models import PaymentMethod
+    from orto.schema import upgrade
+    from pos import selling
+    from pos.selling import PaymentInput
+    from tests.shop import build_shop
+
+    db = Database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    upgrade(db)
+    shop = build_shop(db)
+    selling.open_shift(db, shop.counter, shop.cashier, {})
+    seen = _synchronous_at_begin(db)
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    selling.add_item(db, sale.id, shop.cashier, "8001234567897")
+    sale = selling.add_product(db, sale.id, shop.cashier, shop.jam)
+    assert seen == [1, 1, 1]  # start, scan, product chosen: the open cart
+    line = sale.lines[0].id
+    selling.set_quantity(db, sale.id, shop.cashier, line, 3)  # audited: synced
+    assert seen[-1] == 2
+    selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 100_000)])
+    assert seen[-1] == 2  # the completed sale: synced, and with it every scan before it
+    with db.read() as s:
+        row = s.execute(text("SELECT status FROM sales WHERE id = :id"), {"id": sale.id}).one()
+        lines = s.execute(text("SELECT quantity FROM sale_lines WHERE sale_id = :id"), {"id": sale.id}).all()
+    assert row.status == "completed" and [q for (q,) in lines] == [3]  # the jam twice, then 3
+    db.dispose()

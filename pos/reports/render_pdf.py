@@ -50,7 +50,11 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         story.append(Paragraph(escape(_("No data for this period.")), style["h2"]))
     # a table that cannot fit a portrait page without cutting a word turns the report landscape
     portrait = 210 * mm - 30 * mm
-    landscape = report.landscape or any(not t.empty and not table_fits(t, portrait, language) for t in report.tables)
+    # each table's cell texts are made once: the landscape check and the layout both need them
+    texts = {id(t): _cell_texts(t, language) for t in report.tables if not t.empty}
+    landscape = report.landscape or any(
+        not t.empty and column_widths(t, texts[id(t)], portrait) is None for t in report.tables
+    )
     width = (297 if landscape else 210) * mm - 30 * mm
     for chart in report.charts:
         story.append(KeepTogether([Paragraph(escape(chart.title), style["h2"]), _drawing(chart, width, language)]))
@@ -62,7 +66,7 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         heading = [Paragraph(escape(table.title), style["h2"])]
         if table.note:
             heading.append(Paragraph(escape(table.note), style["small"]))
-        body = _table(table, width, style, language, pdf_table)
+        body = _table(table, width, style, language, pdf_table, texts[id(table)])
         if len(table.rows) <= 25:
             story.append(KeepTogether([*heading, body]))
         else:  # a long table starts under its title on this page and runs on
@@ -156,11 +160,12 @@ def table_fits(table: Table, width: float, language: str) -> bool:
     return column_widths(table, _cell_texts(table, language), width) is not None
 
 
-def _table(table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any) -> Any:
+def _table(
+    table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any, texts: list[list[str]]
+) -> Any:
     from reportlab.platypus import Paragraph
 
     numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
-    texts = _cell_texts(table, language)
     widths = column_widths(table, texts, width)
     cell_style = style["cell_nosplit"]
     if widths is None:  # wider than even a landscape page: the cells may wrap inside words

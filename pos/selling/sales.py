@@ -275,7 +275,7 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
 
 def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
     """The counter's open sale (restored after a restart), or a new one. Needs an open shift."""
-    with db.write() as session:
+    with db.write(durable=False) as session:
         authorise(session, actor, Action.SELL)
         counter = session.execute(_START, {"counter_id": counter_id, "user_id": actor.id}).one_or_none()
         if counter is None:
@@ -413,7 +413,7 @@ def add_item(
 ) -> SaleView:
     """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
     day = today or business_date()
-    with db.write() as session:
+    with db.write(durable=False) as session:  # the cart: see Database.write
         authorise(session, actor, Action.SELL)
         head = _scan_head(session, sale_id)
         product, label_quantity, _kind, lot = _resolve(session, code, head.scale_barcode_rules)
@@ -432,7 +432,7 @@ def add_product(
 ) -> SaleView:
     """Add a product chosen from a search or a quick key."""
     day = today or business_date()
-    with db.write() as session:
+    with db.write(durable=False) as session:  # the cart: see Database.write
         authorise(session, actor, Action.SELL)
         head = _scan_head(session, sale_id)
         product = _find(session, _PRODUCT_BY_ID, product_id=product_id)
