@@ -226,7 +226,11 @@ def close_shift(db: Database, counter_id: int, actor: Operator, counted: dict[in
         busy = session.scalar(
             select(func.count())
             .select_from(Sale)
-            .where(Sale.shift_id == shift.id, Sale.status == SaleStatus.OPEN, Sale.lines.any())
+            .where(
+                Sale.shift_id == shift.id,
+                Sale.status == SaleStatus.OPEN,
+                Sale.lines.any() | (Sale.gift_cards_cents > 0),
+            )
         )
         if busy:
             raise NotAllowed(_("a sale is still open: finish, park or cancel it first"))
@@ -342,6 +346,9 @@ def day_totals(session: Session, counter_id: int, day: date) -> dict[str, Any]:
         "refunds_count": len(refunds),
         "refunds_cents": -sum(s.total_cents for s in refunds),
         "net_cents": sum(s.total_cents for s in sales),
+        # gift cards sold or topped up: in the sales and the payments, outside the VAT table
+        "gift_cards_cents": sum(s.gift_cards_cents for s in sales),
+        "gift_cards_count": sum(1 for s in sales if s.gift_cards_cents),
         "discounts_cents": sum(d for sid, _r, _t, d, _m, _c in lines if kind[sid] is SaleKind.SALE),
         "markdowns_cents": sum(m for sid, _r, _t, _d, m, _c in lines if kind[sid] is SaleKind.SALE),
         "cancelled_count": int(cancelled or 0),
