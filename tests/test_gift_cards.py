@@ -226,3 +226,21 @@ def test_the_rt_gets_the_card_outside_vat_and_its_spending_not_collected() -> No
         ("CARTA REGALO 9012", 5, 5000),
     ]
     assert TENDERS["gift_card"][1] == NOT_COLLECTED
+
+
+def test_orto_giftcard_balance_reads_the_card(db: Database, shop: Shop, capsys: pytest.CaptureFixture[str]) -> None:
+    from pos.cli.app import main_group
+
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    code = cards.sell_card(db, shop.settings, sale.id, shop.cashier, 2500).gift_cards[0].code
+    done = _cash(db, shop, sale.id, 2500)
+    before = _card(db, code).balance_cents
+    status = main_group(["--db", db.url, "--lang", "en", "giftcard", "balance", cards.grouped(code)])
+    out, _err = capsys.readouterr()
+    assert status == 0
+    assert f"Gift card {cards.grouped(code)}" in out and "Balance: €25.00" in out and "No expiry" in out
+    assert "loaded" in out and (done.sale.number or "") in out
+    assert _card(db, code).balance_cents == before  # read-only
+    status = main_group(["--db", db.url, "--lang", "en", "giftcard", "balance", "GC000000000000"])
+    out, err = capsys.readouterr()
+    assert status != 0 and "no gift card GC000000000000" in out + err and "Traceback" not in out + err

@@ -156,6 +156,7 @@ from pos.cli import base_commands as _base  # noqa: E402, F401
 from pos.cli import catalog as _catalog  # noqa: E402, F401
 from pos.cli import catering as _catering  # noqa: E402, F401
 from pos.cli import fiscal as _fiscal  # noqa: E402, F401
+from pos.cli import giftcard as _giftcard  # noqa: E402, F401
 from pos.cli import haccp as _haccp  # noqa: E402, F401
 from pos.cli import kitchen as _kitchen  # noqa: E402, F401
 from pos.cli import labels as _labels  # noqa: E402, F401

@@ -456,7 +456,7 @@ def balance_lines(found: CardBalance) -> list[str]:
     state = _("blocked") if not found.active else (_("expired") if found.expired else _("valid"))
     lines = [
         _("Gift card {code}").format(code=grouped(found.code)),
-        _("Balance: {amount} €").format(amount=format_money(found.balance_cents)),
+        _("Balance: {amount}").format(amount=format_money(found.balance_cents)),
         _("State: {state}").format(state=state),
         _("Valid until: {day}").format(day=_day(found.expires_on)) if found.expires_on else _("No expiry"),
         "",
