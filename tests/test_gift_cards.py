@@ -244,3 +244,39 @@ def test_orto_giftcard_balance_reads_the_card(db: Database, shop: Shop, capsys: 
     status = main_group(["--db", db.url, "--lang", "en", "giftcard", "balance", "GC000000000000"])
     out, err = capsys.readouterr()
     assert status != 0 and "no gift card GC000000000000" in out + err and "Traceback" not in out + err
+
+
+async def test_selling_a_card_at_the_till_then_looking_up_its_balance(db: Database, shop: Shop) -> None:
+    from textual.widgets import Static
+
+    from pos.tui.cart import CartTable
+    from tests.test_tui_flows import _till, login, menu_entry, scan, settle, type_text
+
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, "JAM")
+        await menu_entry(pilot, "gift_card_sell")
+        await type_text(pilot, "30")
+        await pilot.press("enter")  # the amount
+        await settle(pilot)
+        await pilot.press("enter")  # no pre-printed card: Orto makes the code
+        await settle(pilot)
+        with db.read() as session:
+            load = session.scalar(select(GiftCardLoad))
+            assert load is not None and load.amount_cents == 3000
+            code = load.code
+        cart = app.screen.query_one("#cart", CartTable)
+        assert cart.row_count == 2
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("f1")  # exact cash: 34,90
+        await settle(pilot)
+        assert _card(db, code).balance_cents == 3000
+
+        await menu_entry(pilot, "gift_card_balance")
+        await type_text(pilot, code)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert cards.grouped(code) in shown and format_amount(3000) in shown
