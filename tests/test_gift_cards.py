@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
-from orto.money import format_amount
 from orto.models import GiftCard, GiftCardLoad, GiftCardMovement, PaymentMethod, PrintJob, Sale, SaleStatus
+from orto.money import format_amount
 from pos import selling
 from pos.selling import PaymentInput, RefundLine
 from pos.selling import gift_cards as cards

@@ -125,7 +125,13 @@ def site_fund(session: Session, site_id: int, *, lock: bool = True) -> Solidarit
 
 
 def _apply(
-    session: Session, sale_id: int, site_id: int, due: int, entry: PaymentInput, actor: Operator, goods: int | None = None
+    session: Session,
+    sale_id: int,
+    site_id: int,
+    due: int,
+    entry: PaymentInput,
+    actor: Operator,
+    goods: int | None = None,
 ) -> _Applied:
     """``goods``: what is left of the goods for a GOODS_ONLY method (None: no gift card on the sale)."""
     if entry.amount_cents <= 0:

@@ -173,8 +173,9 @@ def _check_amount(amount_cents: int, settings: Settings | None) -> int:
 def _room(card: GiftCard, amount_cents: int, settings: Settings | None) -> None:
     most = max_cents(settings)
     if card.balance_cents + amount_cents > most:
+        message = _("gift card {code} holds {balance}: at most {room} more can be loaded (a card holds at most {most})")
         raise NotAllowed(
-            _("gift card {code} holds {balance}: at most {room} more can be loaded (a card holds at most {most})").format(
+            message.format(
                 code=mask(card.code),
                 balance=format_money(card.balance_cents),
                 room=format_money(max(most - card.balance_cents, 0)),
@@ -189,7 +190,7 @@ def _room(card: GiftCard, amount_cents: int, settings: Settings | None) -> None:
 def card_lines(session: Session, sale_id: int) -> tuple[GiftCardLine, ...]:
     return tuple(
         GiftCardLine(load.id, load.kind, load.code, load.amount_cents, load.balance_cents)
-        for load in session.scalars(select(GiftCardLoad).where(GiftCardLoad.sale_id == sale_id).order_by(GiftCardLoad.id))
+        for load in _loads(session, sale_id)
     )
 
 
@@ -446,9 +447,6 @@ def balance(db: Database, code: str, *, last: int = 10, today: date | None = Non
         )
 
 
-MOVEMENT_WORDS = {"loaded": "loaded", "topped_up": "topped up", "spent": "spent", "refunded": "refund"}
-
-
 def balance_lines(found: CardBalance) -> list[str]:
     """The look-up as text lines, for the till's screen and the CLI."""
     from orto.i18n import format_datetime
@@ -469,9 +467,8 @@ def balance_lines(found: CardBalance) -> list[str]:
         "refunded": _("refund"),
     }
     for move in found.movements:
-        lines.append(
-            f"{format_datetime(move.at)}  {words[move.what]:<12}{format_money(move.amount_cents):>10}  {move.sale_number or ''}"
-        )
+        amount = format_money(move.amount_cents)
+        lines.append(f"{format_datetime(move.at)}  {words[move.what]:<12}{amount:>10}  {move.sale_number or ''}")
     if not found.movements:
         lines.append("  -")
     return lines
