@@ -76,6 +76,9 @@ SECTIONS: dict[str, dict[str, Key]] = {
         "discount_approval_threshold_percent": whole(0, 100),
         "social_card_unknown": Key((str,), choices=("warn", "refuse")),
     },
+    # pos.selling.gift_cards: the most a card may hold (so the most one load adds), in whole euros,
+    # and how long a card stays valid after its last load (0: no expiry)
+    "gift_cards": {"max_euros": whole(1, 10_000), "validity_months": whole(0, 120)},
     "supply": {"max_chilled_temperature_dc": whole(-500, 1_000), "max_frozen_temperature_dc": whole(-500, 1_000)},
     "lab": {"rescue_days": whole(0, 365), "label_printer": TEXT},
     # the A4 sheet's grid is checked as a whole by receipts.label_sheet.SheetGrid (docs/labels.md)

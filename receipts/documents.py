@@ -107,6 +107,16 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
             elements.append(Columns("  " + _("near-expiry markdown"), _money(-line["markdown_cents"])))
         if line["discount_cents"]:
             elements.append(Columns("  " + _("discount"), _money(-line["discount_cents"])))
+    for card in doc.get("gift_cards") or ():  # sold outside VAT: after the goods, never in the VAT table
+        label = _("Gift card {code}") if card["kind"] == "new" else _("Gift card top-up {code}")
+        elements.append(Columns(label.format(code=card["code"]), _money(card["amount_cents"])))
+        elements.append(Text("  " + _("outside VAT (multi-purpose voucher)")))
+        if card.get("balance_cents") is not None:
+            elements.append(Columns("  " + _("new balance"), _money(card["balance_cents"])))
+        if card.get("expires_on"):
+            elements.append(
+                Text("  " + _("valid until {day}").format(day=format_date(date.fromisoformat(card["expires_on"]))))
+            )
     elements.append(Rule())
     elements.append(Columns(_("TOTAL EUR"), _money(doc["total_cents"]), bold=True, double=True))
     elements.append(Rule())
@@ -117,6 +127,13 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
         tendered = payment.get("tendered_cents")
         shown = tendered if payment["method"] == "cash" and tendered else payment["amount_cents"]
         elements.append(Columns(label, _money(shown)))
+        if payment.get("card"):  # a gift card that paid: what it still holds
+            elements.append(
+                Columns(
+                    "  " + _("card {code}, balance").format(code=payment["card"]),
+                    _money(payment["card_balance_cents"]),
+                )
+            )
     if doc.get("change_cents"):
         elements.append(Columns(_("Change"), _money(doc["change_cents"]), bold=True))
     elements.append(Rule())
@@ -129,6 +146,25 @@ def customer_slip(doc: dict[str, Any], width: int = 48) -> Layout:
     elements.append(Barcode(doc["number"]))
     if doc["company"].get("footer"):
         elements.append(Text(doc["company"]["footer"], "center"))
+    return Layout(tuple(elements), width)
+
+
+def gift_card_slip(doc: dict[str, Any], width: int = 48) -> Layout:
+    """A gift card's own slip (its code made by Orto): the gift, with the full code and its barcode."""
+    elements = _header(doc["company"])
+    elements += _title(NON_FISCAL)
+    elements.append(Text(_("GIFT CARD"), "center", bold=True, double=True))
+    elements.append(Text(_money(doc["amount_cents"]) + " EUR", "center", bold=True, double=True))
+    code = doc["code"]  # GC and 12 digits in groups of four, to read and type (pos.selling.gift_cards)
+    shown = f"{code[:2]} {code[2:6]} {code[6:10]} {code[10:]}" if len(code) == 14 and code[2:].isdigit() else code
+    elements.append(Text(shown, "center", bold=True))
+    elements.append(Barcode(doc["code"]))
+    if doc.get("expires_on"):
+        elements.append(
+            Text(_("valid until {day}").format(day=format_date(date.fromisoformat(doc["expires_on"]))), "center")
+        )
+    elements.append(Text(_("Spend it at our shops: keep this slip, its code is the card."), "center"))
+    elements.append(Columns(_when(doc["at"]), _("No. {number}").format(number=doc["number"])))
     return Layout(tuple(elements), width)
 
 
@@ -169,6 +205,13 @@ def shift_report(doc: dict[str, Any], width: int = 48) -> Layout:
     ]
     elements += [Columns(label, _money(cents)) for label, cents in rows]
     elements += [Rule(), *_vat_table(totals["vat"], width)]
+    if totals.get("gift_cards_cents"):  # Z reports stored before 0011 have none
+        elements.append(
+            Columns(
+                _("Gift cards ({count}), outside VAT").format(count=totals.get("gift_cards_count", 0)),
+                _money(totals["gift_cards_cents"]),
+            )
+        )
     elements.append(Rule())
     elements += [Columns(_(method), _money(cents)) for method, cents in totals["payments"].items()]
     elements.append(Rule())
@@ -281,6 +324,8 @@ def layout_for(document: dict[str, Any], width: int = 48) -> Layout:
         return customer_slip(document, width)
     if kind == "kitchen":
         return kitchen_ticket(document, width)
+    if kind == "gift_card":
+        return gift_card_slip(document, width)
     if kind in ("z_report", "x_report"):
         return shift_report(document, width)
     if kind == "label":

@@ -101,6 +101,8 @@ class Sale(Base):
     sale_discount_cents: Mapped[int | None] = mapped_column(Integer, default=None)
     total_cents: Mapped[int] = mapped_column(Integer, default=0)
     discount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    # gift cards sold or topped up on this sale (gift_card_loads): part of total_cents, outside VAT
+    gift_cards_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     note: Mapped[str | None] = mapped_column(Text, default=None)
 
     lines: Mapped[list[SaleLine]] = relationship(
@@ -166,6 +168,29 @@ class GiftCard(Base):
     balance_cents: Mapped[int] = mapped_column(Integer, default=0)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)  # last day it may be used
+
+
+class GiftCardLoad(Base):
+    """A gift card sold (``new``) or topped up (``top_up``) on a sale: a line of the sale outside VAT.
+
+    Written while the sale is open; the card's balance is credited (and a new card created) only
+    by the sale's completion, in its transaction. A cancelled sale keeps its loads, never loaded.
+    """
+
+    __tablename__ = "gift_card_loads"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # new | top_up
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    generated: Mapped[bool] = mapped_column(Boolean, default=False)  # the code made by Orto (its own slip)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    gift_card_id: Mapped[int | None] = mapped_column(ForeignKey("gift_cards.id"), default=None)  # once loaded
+    balance_cents: Mapped[int | None] = mapped_column(Integer, default=None)  # the card's balance after it
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class GiftCardMovement(Base):

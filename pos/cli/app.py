@@ -15,6 +15,7 @@ from pos.cli import (
     catalog,
     catering,
     fiscal,
+    giftcard,
     haccp,
     kitchen,
     labels,
@@ -138,6 +139,7 @@ app.add_typer(audit.audit_app, name="audit")
 app.add_typer(catering.catering_app, name="catering")
 app.add_typer(catering.invoices_app, name="invoices")
 app.add_typer(fiscal.fiscal_app, name="fiscal")
+app.add_typer(giftcard.giftcard_app, name="giftcard")
 app.add_typer(haccp.haccp_app, name="haccp")
 app.add_typer(kitchen.recall_app, name="recall")
 app.add_typer(labels.labels_app, name="labels")

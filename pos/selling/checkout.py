@@ -58,10 +58,13 @@ from orto.policy import Action, Operator
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
 from pos.selling.pricing import markdown_of, markdown_rules
 from pos.selling.sales import LineTerms, business_date, figures, view
-from pos.selling.views import LineView, PaymentInput, PaymentView, SaleResult, SaleView
+from pos.selling.views import GiftCardLine, LineView, PaymentInput, PaymentView, SaleResult, SaleView
 from receipts.jobs import printer_for
 
 _FIRST = (PaymentMethod.CARD, PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER)
+# what may pay for goods only, never for a gift card sold on the sale (a card is not bought with a card,
+# nor with the fund's or a meal voucher's money)
+GOODS_ONLY = (PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER)
 
 
 @dataclass
@@ -100,10 +103,12 @@ def check_payments(payments: Sequence[PaymentInput]) -> None:
 
 
 def gift_card(session: Session, code: str | None, *, lock: bool = True) -> GiftCard:
-    stmt = select(GiftCard).where(GiftCard.code == (code or "").strip())
-    card = session.scalar(stmt.with_for_update() if lock else stmt)
-    if card is None or not card.active:
-        raise NotFound(_("no active gift card {code}").format(code=code))
+    """The card paying, however its code was typed (pos.selling.gift_cards.find_card); blocked or
+    expired refused."""
+    from pos.selling.gift_cards import find_card, usable
+
+    card = find_card(session, code, lock=lock)
+    usable(card, business_date())
     return card
 
 
@@ -119,10 +124,28 @@ def site_fund(session: Session, site_id: int, *, lock: bool = True) -> Solidarit
     return fund
 
 
-def _apply(session: Session, sale_id: int, site_id: int, due: int, entry: PaymentInput, actor: Operator) -> _Applied:
+def _apply(
+    session: Session,
+    sale_id: int,
+    site_id: int,
+    due: int,
+    entry: PaymentInput,
+    actor: Operator,
+    goods: int | None = None,
+) -> _Applied:
+    """``goods``: what is left of the goods for a GOODS_ONLY method (None: no gift card on the sale)."""
     if entry.amount_cents <= 0:
         raise InvalidInput(_("a payment must be more than zero"))
     method = entry.method
+    if goods is not None and method in GOODS_ONLY:
+        if method is PaymentMethod.VOUCHER:
+            due = min(due, goods)
+        elif entry.amount_cents > goods:
+            raise NotAllowed(
+                _("a gift card cannot be paid with {method}: at most {goods} of this sale can be").format(
+                    method=_(method.value), goods=format_money(goods)
+                )
+            )
     if method is PaymentMethod.CASH:
         change = max(entry.amount_cents - due, 0)
         return _Applied(
@@ -316,6 +339,7 @@ class _Completed:
     total_cents: int
     discount_cents: int
     warnings: list[str] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)  # gift cards loaded (gift_cards.slip_line)
 
 
 def complete_sale(
@@ -347,7 +371,7 @@ def complete_sale(
         if head.status is not SaleStatus.OPEN:
             raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(head.status.value)))
         lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
-        if not lines:
+        if not lines and not head.gift_cards_cents:
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=head.counter_name))
@@ -371,7 +395,8 @@ def complete_sale(
             if reason:
                 raise NotAllowed(_("{product}: {reason}").format(product=ln.description, reason=reason))
         done_figures = _figures(session, head, lines, lots, day)
-        total = sum(f.total_cents for f in done_figures)
+        cards = head.gift_cards_cents  # gift cards sold on the sale: outside the lines' figures and VAT
+        total = sum(f.total_cents for f in done_figures) + cards
         if total == 0 and printer_for(settings, head.counter_code, PrinterRole.FISCAL):
             raise InvalidInput(_("a sale of zero cannot be certified on the RT"))
 
@@ -379,17 +404,25 @@ def complete_sale(
         warnings: list[str] = []
         rows: list[dict[str, Any]] = []
         ordered = sorted(payments, key=lambda p: (p.method not in _FIRST, p.method is PaymentMethod.CASH))
+        goods = total - cards if cards else None
         for entry in ordered:
             if due <= 0:
                 raise InvalidInput(_("the sale is already paid: remove the extra payment"))
-            applied = _apply(session, sale_id, head.site_id, due, entry, actor)
+            applied = _apply(session, sale_id, head.site_id, due, entry, actor, goods)
             rows.append(applied.row)
             due -= applied.row["amount_cents"]
+            if goods is not None and entry.method in GOODS_ONLY:
+                goods -= applied.row["amount_cents"]
             if applied.warning:
                 warnings.append(applied.warning)
         if due > 0:
             raise InvalidInput(_("{amount} still due").format(amount=format_money(due)))
 
+        card_lines: list[dict[str, Any]] = []
+        if cards:  # the cards are credited now, in the sale's transaction: a cancelled sale loads nothing
+            from pos.selling.gift_cards import complete_loads
+
+            card_lines = complete_loads(session, settings, sale_id, actor, day)
         number = f"{head.counter_code}-{session.execute(_NEXT_NUMBER, {'b_counter': head.counter_id}).scalar_one():06d}"
         completed_at = utcnow()
         payment_ids = _insert_returning_ids(session, _INSERT_PAYMENTS, [{"sale_id": sale_id, **row} for row in rows])
@@ -426,6 +459,7 @@ def complete_sale(
             total,
             sum(f.discount_cents for f in done_figures),
             warnings,
+            card_lines,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
         session.execute(_INSERT_AUDIT, chain_rows(session, _audit_rows(done, actor.id, cash)))
@@ -534,14 +568,23 @@ def _queue_documents(session: Session, settings: Settings, done: _Completed, cas
             counter_code=head.counter_code,
             counter_id=head.counter_id,
             sale_id=head.id,
-            slip=_slip(settings, done, km0),
+            slip=_slip(session, settings, done, km0),
             original_sale_id=head.original_sale_id,
             open_drawer=cash,
         )
     if receipt_printer and fiscal is None:
         doc_type = "refund" if head.kind.value == "refund" else "receipt"
-        slip = _slip(settings, done, km0)
+        slip = _slip(session, settings, done, km0)
         jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, slip, cash))
+    if receipt_printer:  # a card whose code Orto made gets a slip of its own: the gift, with its barcode
+        from pos.selling.gift_cards import card_voucher
+        from receipts.snapshots import company
+
+        place = company(settings, cast(Site, _Place(head.site_name, head.site_address, head.site_city)))
+        for card in done.cards:
+            if card["full_code"]:
+                voucher = card_voucher(card, place, done.completed_at.isoformat(), done.number)
+                jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, "gift_card", head, voucher, False))
     kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
     kitchen_printer = printer_for(settings, head.counter_code, PrinterRole.KITCHEN)
     if kitchen_lines and kitchen_printer and head.tab_id is None:  # tab items went to the kitchen when ordered
@@ -579,7 +622,18 @@ def _job(
     }
 
 
-def _slip(settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]:
+def _card_paid(session: Session, payment: dict[str, Any]) -> dict[str, Any]:
+    """A gift card that paid: its masked code and what it still holds, for the slip."""
+    if payment["method"] is not PaymentMethod.GIFT_CARD or payment["gift_card_id"] is None:
+        return {}
+    from pos.selling.gift_cards import mask
+
+    card = session.get(GiftCard, payment["gift_card_id"])
+    assert card is not None
+    return {"card": mask(card.code), "card_balance_cents": card.balance_cents}
+
+
+def _slip(session: Session, settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]:
     """receipts.snapshots.sale_snapshot of the completed sale, from the rows in hand."""
     from receipts.snapshots import company
 
@@ -612,6 +666,7 @@ def _slip(settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]
             }
             for ln, f in zip(done.lines, done.figures, strict=True)
         ],
+        "gift_cards": [{k: v for k, v in card.items() if k != "full_code"} for card in done.cards],
         "total_cents": done.total_cents,
         "discount_cents": done.discount_cents,
         "vat": [
@@ -629,6 +684,7 @@ def _slip(settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]
                 "amount_cents": p["amount_cents"],
                 "tendered_cents": p["tendered_cents"],
                 "change_cents": p["change_cents"],
+                **_card_paid(session, p),
             }
             for p in done.payments
         ],
@@ -693,6 +749,10 @@ def _view(done: _Completed) -> SaleView:
         ),
         original_sale_id=head.original_sale_id,
         warnings=tuple(done.warnings),
+        gift_cards=tuple(
+            GiftCardLine(0, c["kind"], c["full_code"] or c["code"], c["amount_cents"], c["balance_cents"])
+            for c in done.cards
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from pos.selling.shifts import day_totals
 from receipts.fiscal.client import EpsonRT, ZResult
 from receipts.fiscal.jobs import department_map, fiscal_printer
 from receipts.fiscal.queue import OPEN, FiscalQueue, client_for
-from receipts.fiscal.rules import TENDERS, check_lottery_code
+from receipts.fiscal.rules import OUTSIDE_VAT, OUTSIDE_VAT_KEY, TENDERS, check_lottery_code
 
 PAYMENT_NAMES = {0: "cash", 1: "cheque", 2: "electronic", 3: "ticket", 5: "not_collected"}
 
@@ -52,7 +52,10 @@ def _rt_side(result: ZResult, departments: dict[int, int]) -> dict[str, Any]:
     for key, cents in result.totals.items():
         if key.startswith("dept") and key[4:].isdigit():
             rate = rate_of.get(int(key[4:]))
-            vat[str(rate) if rate is not None else f"dept{key[4:]}"] = cents
+            if rate == OUTSIDE_VAT:
+                vat[OUTSIDE_VAT_KEY] = cents  # gift cards sold (natura N2)
+            else:
+                vat[str(rate) if rate is not None else f"dept{key[4:]}"] = cents
         elif key.startswith("pay") and key[3:].isdigit():
             payments[PAYMENT_NAMES.get(int(key[3:]), key)] = cents
     return {"vat": vat, "payments": payments, "total": result.totals.get("dailyAmount", sum(vat.values()))}
@@ -60,6 +63,8 @@ def _rt_side(result: ZResult, departments: dict[int, int]) -> dict[str, Any]:
 
 def _orto_side(totals: dict[str, Any]) -> dict[str, Any]:
     vat = {str(v["rate_bp"]): int(v["gross_cents"]) for v in totals["vat"] if v["gross_cents"]}
+    if totals.get("gift_cards_cents"):  # sold outside VAT: the RT's N2 department
+        vat[OUTSIDE_VAT_KEY] = int(totals["gift_cards_cents"])
     payments: dict[str, int] = {}
     for method, cents in totals["payments"].items():
         name = PAYMENT_NAMES[TENDERS[method][1]]
@@ -197,6 +202,8 @@ def comparison_lines(comparison: FiscalComparison) -> list[str]:
     lines.append(f"{'':<16}{_('RT'):>12}{_('Orto'):>12}")
     for key in sorted(set(comparison.rt["vat"]) | set(comparison.orto["vat"]), key=lambda k: (len(k), k)):
         label = _("VAT {rate} %").format(rate=_pct(int(key))) if key.isdigit() else key
+        if key == OUTSIDE_VAT_KEY:
+            label = _("gift cards (N2)")
         lines.append(row(label, comparison.rt["vat"].get(key, 0), comparison.orto["vat"].get(key, 0)))
     for key in sorted(set(comparison.rt["payments"]) | set(comparison.orto["payments"])):
         lines.append(

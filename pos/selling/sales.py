@@ -165,7 +165,14 @@ def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleVi
         original_sale_id=sale.original_sale_id,
         warnings=warnings,
         note=sale.note,
+        gift_cards=_cards(session, sale.id) if sale.gift_cards_cents else (),
     )
+
+
+def _cards(session: Session, sale_id: int) -> tuple[Any, ...]:
+    from pos.selling.gift_cards import card_lines
+
+    return card_lines(session, sale_id)
 
 
 def get_sale(db: Database, sale_id: int) -> SaleView:
@@ -266,7 +273,7 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
             fig.discount_cents,
             fig.total_cents,
         )
-    sale.total_cents = sum(ln.total_cents for ln in sale.lines)
+    sale.total_cents = sum(ln.total_cents for ln in sale.lines) + sale.gift_cards_cents  # cards: never discounted
     sale.discount_cents = sum(ln.discount_cents for ln in sale.lines)
 
 
@@ -418,7 +425,8 @@ def add_item(
         head = _scan_head(session, sale_id)
         product, label_quantity, _kind, lot = _resolve(session, code, head.scale_barcode_rules)
         added = _add_line(session, head, product, label_quantity or quantity, code, day, lot)
-    return _open_view(*added)  # built after the commit: the write lock is not held for it
+        cards = _cards(session, head.id) if head.gift_cards_cents else ()
+    return _open_view(*added, cards)  # built after the commit: the write lock is not held for it
 
 
 def add_product(
@@ -439,7 +447,8 @@ def add_product(
         if product is None:
             raise NotFound(_("no product {id}").format(id=product_id))
         added = _add_line(session, head, product, quantity, None, day)
-    return _open_view(*added)
+        cards = _cards(session, head.id) if head.gift_cards_cents else ()
+    return _open_view(*added, cards)
 
 
 # ---------------------------------------------------------------- the scan path, in a few statements
@@ -708,6 +717,7 @@ def _add_line(
         )
     _figure_lines(session, lines, head.sale_discount_bp, head.sale_discount_cents, today, rules)
     total, discount = _store_lines(session, head.id, lines)
+    total += head.gift_cards_cents  # the gift cards sold on the sale: outside the lines' figures
     if (total, discount) != (head.total_cents, head.discount_cents):
         session.execute(_SALE_TOTALS, {"b_sale": head.id, "b_total": total, "b_discount": discount})
     return head, lines, total, discount, tuple(warnings)
@@ -788,7 +798,9 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
     )
 
 
-def _open_view(head: Any, lines: list[_Line], total: int, discount: int, warnings: tuple[str, ...]) -> SaleView:
+def _open_view(
+    head: Any, lines: list[_Line], total: int, discount: int, warnings: tuple[str, ...], cards: tuple[Any, ...] = ()
+) -> SaleView:
     """view() of an open sale from the rows in hand (an open sale has no payments yet)."""
     views = tuple(
         LineView(
@@ -837,6 +849,7 @@ def _open_view(head: Any, lines: list[_Line], total: int, discount: int, warning
         payments=(),
         original_sale_id=head.original_sale_id,
         warnings=warnings,
+        gift_cards=cards,
     )
 
 
@@ -1025,7 +1038,7 @@ def discount_sale(
         sale = _open_sale(session, sale_id)
         sale.sale_discount_bp, sale.sale_discount_cents = None, None
         recompute(session, sale, day)
-        base = sale.total_cents
+        base = sale.total_cents - sale.gift_cards_cents  # a discount is on the goods, never on a gift card
         approver = _approve_discount(session, settings, actor, base, percent_bp, amount_cents, approver_pin)
         sale.sale_discount_bp, sale.sale_discount_cents = percent_bp, amount_cents
         recompute(session, sale, day)
@@ -1151,7 +1164,7 @@ def park_sale(db: Database, sale_id: int, actor: Operator, note: str | None = No
     with db.write() as session:
         authorise(session, actor, Action.SELL)
         sale = _open_sale(session, sale_id)
-        if not sale.lines:
+        if not sale.lines and not sale.gift_cards_cents:
             raise NotAllowed(_("an empty sale cannot be parked"))
         sale.status = SaleStatus.PARKED
         sale.note = note
@@ -1167,7 +1180,7 @@ def resume_sale(db: Database, sale_id: int, actor: Operator) -> SaleView:
             raise NotAllowed(_("sale {id} is not parked").format(id=sale_id))
         current = session.scalar(select(Sale).where(Sale.counter_id == sale.counter_id, Sale.status == SaleStatus.OPEN))
         if current is not None:
-            if current.lines:
+            if current.lines or current.gift_cards_cents:
                 raise NotAllowed(_("park or finish the current sale first"))
             current.status, current.cancelled_at, current.cancel_reason = (
                 SaleStatus.CANCELLED,

@@ -227,7 +227,11 @@ def close_shift(db: Database, counter_id: int, actor: Operator, counted: dict[in
         busy = session.scalar(
             select(func.count())
             .select_from(Sale)
-            .where(Sale.shift_id == shift.id, Sale.status == SaleStatus.OPEN, Sale.lines.any())
+            .where(
+                Sale.shift_id == shift.id,
+                Sale.status == SaleStatus.OPEN,
+                Sale.lines.any() | (Sale.gift_cards_cents > 0),
+            )
         )
         if busy:
             raise NotAllowed(_("a sale is still open: finish, park or cancel it first"))
@@ -261,6 +265,7 @@ class ZSale:
     total_cents: int
     price_list_id: int | None
     operator_id: int  # who completed it (sale_operators), else who started it
+    gift_cards_cents: int = 0  # gift cards sold or topped up on it: money taken, outside VAT
 
 
 @dataclass(frozen=True)
@@ -335,6 +340,9 @@ def z_sums(d: ZDay) -> dict[str, Any]:
         "refunds_count": len(refunds),
         "refunds_cents": -sum(s.total_cents for s in refunds),
         "net_cents": sum(s.total_cents for s in d.sales),
+        # gift cards sold or topped up: in the sales and the payments, outside the VAT table
+        "gift_cards_cents": sum(s.gift_cards_cents for s in d.sales),
+        "gift_cards_count": sum(1 for s in d.sales if s.gift_cards_cents),
         "discounts_cents": sum(ln.discount_cents for ln in sold_lines),
         "markdowns_cents": sum(ln.markdown_cents for ln in sold_lines),
         "cancelled_count": d.cancelled_count,
@@ -409,13 +417,21 @@ def load_z_day(session: Session, counter_id: int, day: date) -> ZDay:
         Sale.status == SaleStatus.COMPLETED,
     )
     heads = session.execute(
-        select(Sale.id, Sale.kind, Sale.total_cents, Sale.price_list_id, Sale.user_id, SaleOperator.user_id)
+        select(
+            Sale.id,
+            Sale.kind,
+            Sale.total_cents,
+            Sale.price_list_id,
+            Sale.user_id,
+            SaleOperator.user_id,
+            Sale.gift_cards_cents,
+        )
         .outerjoin(SaleOperator, SaleOperator.sale_id == Sale.id)
         .where(*in_day)
     ).all()
     sales = [
-        ZSale(sid, kind, total, price_list, done_by or started_by)
-        for sid, kind, total, price_list, started_by, done_by in heads
+        ZSale(sid, kind, total, price_list, done_by or started_by, cards)
+        for sid, kind, total, price_list, started_by, done_by, cards in heads
     ]
     sale_ids = [s.id for s in sales]
     lines = (

@@ -33,6 +33,23 @@ class LineView:
 
 
 @dataclass(frozen=True)
+class GiftCardLine:
+    """A gift card sold (``new``) or topped up (``top_up``) on the sale: outside VAT, never discounted."""
+
+    id: int
+    kind: str  # new | top_up
+    code: str
+    amount_cents: int
+    balance_cents: int | None = None  # the card's balance after the load, once the sale is complete
+
+    @property
+    def masked(self) -> str:
+        from pos.selling.gift_cards import mask
+
+        return mask(self.code)
+
+
+@dataclass(frozen=True)
 class PaymentView:
     id: int
     method: PaymentMethod
@@ -67,6 +84,16 @@ class SaleView:
     original_sale_id: int | None = None
     note: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    gift_cards: tuple[GiftCardLine, ...] = ()  # part of total_cents, outside the VAT table
+
+    @property
+    def goods_cents(self) -> int:
+        """What the goods come to: the total less the gift cards sold on the sale."""
+        return self.total_cents - sum(card.amount_cents for card in self.gift_cards)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines and not self.gift_cards
 
     @property
     def paid_cents(self) -> int:

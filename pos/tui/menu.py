@@ -45,6 +45,7 @@ def register(entry: MenuEntry) -> None:
 
 
 def load_entries() -> list[MenuEntry]:
+    import pos.tui.screens.gift_cards  # noqa: F401  (its entries: sell, top up, balance)
     from pos.tui.screens import catering, kitchen_common, manager_actions, people, reports  # noqa: F401  (register their entries)
 
     ENTRIES.sort(key=lambda e: e.key == "lock")  # locking the till stays the last entry (a stable sort)

@@ -3,9 +3,11 @@
 Payment types, decided from the facts of domain.md (written in docs/fiscal.md):
 - cash -> 0 (the RT computes the change from what was handed over); card -> 2 electronic, index 1;
 - meal voucher -> 3 ticket, one printRecTotal per voucher so the RT counts them;
-- gift card -> 2, index 2 "CARTA REGALO": a multi-purpose voucher was not taxed when sold, so VAT
-  and the corrispettivo are due now, and the money was collected (when the card was sold):
-  certified as collected, never "not collected" (that would leave the sale out of the totals);
+- gift card -> 5 "not collected", index 1 "CARTA REGALO": a multi-purpose voucher's sale is certified
+  when it is sold, as a line outside VAT (the department ``"N2" = n``, natura N2 "non soggetta"),
+  so its money is collected then; when the card is spent the goods are certified with their VAT
+  and paid "not collected" (the money came in with the card's sale: counting it again would
+  double the day's takings). See docs/fiscal.md and docs/till.md, "Gift cards";
 - spesa sospesa -> 2, index 3 "SPESA SOSPESA": the donations were not sales either; the goods
   leaving now are the sale, paid from money collected earlier.
 """
@@ -23,6 +25,7 @@ from orto.i18n import gettext as _
 from receipts.fiscal.document import (
     CASH,
     ELECTRONIC,
+    NOT_COLLECTED,
     REFUND,
     SALE,
     TICKET,
@@ -33,13 +36,16 @@ from receipts.fiscal.document import (
     Tender,
 )
 
+# the department key of what is outside VAT (a gift card's sale, natura N2): ``"N2" = 5``
+OUTSIDE_VAT = -1
+OUTSIDE_VAT_KEY = "N2"
 MAX_DESCRIPTION = 38  # printRecItem's description on Epson RTs
 LOTTERY_CODE = re.compile(r"^[A-Z0-9]{8}$")
 TENDERS = {
     "cash": ("CONTANTI", CASH, 0),
     "card": ("CARTA", ELECTRONIC, 1),
     "voucher": ("BUONO PASTO", TICKET, 1),
-    "gift_card": ("CARTA REGALO", ELECTRONIC, 2),
+    "gift_card": ("CARTA REGALO", NOT_COLLECTED, 1),
     "solidarity": ("SPESA SOSPESA", ELECTRONIC, 3),
 }
 
@@ -61,7 +67,7 @@ def departments(printer: str, raw: object) -> dict[int, int]:
         raise ConfigError(_('{where}: map each VAT % to an RT department, e.g. {{ "4" = 1 }}').format(where=where))
     out: dict[int, int] = {}
     for key, dept in raw.items():
-        rate = percent_to_bp(key, where)
+        rate = OUTSIDE_VAT if str(key).strip().upper() == OUTSIDE_VAT_KEY else percent_to_bp(key, where)
         if isinstance(dept, bool) or not isinstance(dept, int) or not 1 <= dept <= 99:
             raise ConfigError(
                 _("{where}: the department of {rate} % must be a number from 1 to 99, not {dept!r}").format(
@@ -82,6 +88,8 @@ def departments(printer: str, raw: object) -> dict[int, int]:
 
 def percent(rate_bp: int) -> str:
     """1000 -> "10", 550 -> "5.5": the rate as orto.toml names it."""
+    if rate_bp == OUTSIDE_VAT:
+        return OUTSIDE_VAT_KEY
     whole, part = divmod(rate_bp, 100)
     return str(whole) if part == 0 else f"{whole}.{part:02d}".rstrip("0")
 
@@ -136,6 +144,11 @@ def _item(line: Mapping[str, Any], dept: int, refund: bool) -> Item:
     return Item(item.description, item.quantity_milli, item.unit_price_cents, dept, tuple(adjustments))
 
 
+def _rt_card(card: Mapping[str, Any]) -> str:
+    code = str(card["code"])
+    return ("CARTA REGALO " if card["kind"] == "new" else "RICARICA CARTA ") + code[-4:]
+
+
 def receipt_of(
     slip: Mapping[str, Any],
     mapping: Mapping[int, int],
@@ -160,6 +173,17 @@ def receipt_of(
                 ).format(rate=percent(int(line["vat_rate_bp"])), printer=printer)
             )
         items.append(_item(line, dept, refund))
+    for card in slip.get("gift_cards") or ():  # outside VAT: the RT's department of natura N2
+        dept = mapping.get(OUTSIDE_VAT)
+        if dept is None:
+            raise InvalidInput(
+                _(
+                    'a gift card is sold outside VAT: give the RT {printer} a department of natura N2, '
+                    'e.g. "N2" = 5 in [printers.{printer}] departments'
+                ).format(printer=printer)
+            )
+        text = description(_rt_card(card))
+        items.append(Item(text, 1000, int(card["amount_cents"]), dept))
     total = abs(int(slip["total_cents"]))
     if total == 0:
         raise InvalidInput(_("a sale of zero cannot be certified on the RT"))

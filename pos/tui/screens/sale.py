@@ -22,6 +22,7 @@ from orto.models import CounterKind, PaymentMethod
 from orto.money import format_amount, format_kg, format_percent_bp, parse_money, parse_percent_bp
 from pos import selling
 from pos.selling import SaleView
+from pos.selling.gift_cards import grouped
 from pos.tui.app import TillScreen
 from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
@@ -158,10 +159,14 @@ class SaleScreen(TillScreen):
                     format_percent_bp(line.vat_rate_bp),
                 )
             )
+        for card in sale.gift_cards:  # sold outside VAT: after the goods, "-" in the VAT column
+            label = _("Gift card {code}") if card.kind == "new" else _("Gift card top-up {code}")
+            amount = format_amount(card.amount_cents)
+            rows.append((label.format(code=grouped(card.code)), "1", amount, "", amount, "-"))
         # a new line is the one the cashier acts on next (F4 quantity, F8 remove); otherwise the selection stays
         grew = len(rows) > table.row_count
         table.set_rows(rows, len(rows) - 1 if grew else table.cursor_row)
-        if not self.change_shown or sale.lines:
+        if not self.change_shown or not sale.empty:
             self.change_shown = False
             self.query_one("#total-label", Label).update(_("TOTAL"))
             self.query_one("#total", Digits).update(format_amount(sale.total_cents))
@@ -551,6 +556,13 @@ class SaleScreen(TillScreen):
         self.call(selling.set_take_away, self.ctx.db, self.sale.id, self._user, away, done=self._show)
 
     def action_remove(self) -> None:
+        table = self.query_one("#cart", CartTable)
+        if self.sale is not None and self.sale.gift_cards and table.cursor_row >= len(self.sale.lines):
+            from pos.selling.gift_cards import remove_card
+
+            card = self.sale.gift_cards[min(table.cursor_row - len(self.sale.lines), len(self.sale.gift_cards) - 1)]
+            self.call(remove_card, self.ctx.db, self.sale.id, self._user, card.id, done=self._show)
+            return
         line = self._selected_line()
         if line is not None and self.sale is not None:
             self.call(selling.remove_line, self.ctx.db, self.sale.id, self._user, line, done=self._show)
@@ -578,7 +590,7 @@ class SaleScreen(TillScreen):
         self._prompt(_("Neighbourhood card number (- to remove)"), "T-0000", apply)
 
     def action_park(self) -> None:
-        if self.sale is None or not self.sale.lines:
+        if self.sale is None or self.sale.empty:
             return
         from pos.tui.screens.dialogs import TextPrompt
 
@@ -607,7 +619,7 @@ class SaleScreen(TillScreen):
         )
 
     def action_pay(self, shares: list[int] | None = None) -> None:
-        if self.sale is None or not self.sale.lines:
+        if self.sale is None or self.sale.empty:
             return
         from pos.tui.screens.payment import PaymentScreen
 
