@@ -19,7 +19,7 @@ from pos import selling
 from pos.tui.app import OrtoTill
 from pos.tui.context import CounterInfo
 from tests.shop import CASHIER_PIN, Shop, build_shop
-from tests.test_tui_flows import settle, type_text
+from tests.tui.test_tui_flows import settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

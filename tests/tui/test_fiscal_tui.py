@@ -17,7 +17,7 @@ from pos.tui.screens.dialogs import TextPreview
 from receipts.fiscal.simulator import SimulatedRT
 from tests.fiscal_shop import done_when_sale, fiscal_shop, queue
 from tests.shop import MANAGER_PIN
-from tests.test_tui_flows import _counter, login, settle
+from tests.tui.test_tui_flows import _counter, login, settle
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ async def test_the_managers_z_closes_the_rt_and_shows_rt_and_orto_side_by_side(d
 
 async def test_the_cashier_adds_a_lotteria_code_that_reaches_the_rt(db: Database, rt: SimulatedRT) -> None:
     from orto.models import LotteryCode
-    from tests.test_tui_flows import menu_entry, scan, type_text
+    from tests.tui.test_tui_flows import menu_entry, scan, type_text
 
     shop = fiscal_shop(db, rt)
     app = OrtoTill(db, shop.settings, _counter(db, shop.counter), start_queue=False)

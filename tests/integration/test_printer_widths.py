@@ -24,9 +24,9 @@ from receipts.escpos_render import PrinterProfile, barcode_module_width, code128
 from receipts.layout import render_text
 from receipts.queue import PrintQueue
 from tests.escpos_head import run
+from tests.integration.test_labels import _peppers_preserve
+from tests.integration.test_receipts_layouts import SLIP
 from tests.printer_server import PrinterServer
-from tests.test_labels import _peppers_preserve
-from tests.test_receipts_layouts import SLIP
 
 TOTALS: dict[str, Any] = {
     "business_date": "2026-11-25",

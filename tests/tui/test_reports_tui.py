@@ -15,7 +15,7 @@ from orto.money import format_amount
 from pos import selling
 from pos.tui.screens import reports as reports_screen
 from tests.shop import MANAGER_PIN, Shop, build_shop
-from tests.test_tui_flows import _till, login, settle
+from tests.tui.test_tui_flows import _till, login, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

@@ -17,8 +17,8 @@ from receipts.documents import customer_slip
 from receipts.layout import render_text
 from tests import factories
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
-from tests.test_till_day import _expected_from_rows, login_as
-from tests.test_tui_flows import _till, scan, settle, type_text
+from tests.tui.test_till_day import _expected_from_rows, login_as
+from tests.tui.test_tui_flows import _till, scan, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

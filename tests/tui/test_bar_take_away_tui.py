@@ -12,7 +12,7 @@ from pos.tui.app import OrtoTill
 from pos.tui.cart import CartTable
 from pos.tui.keys import KeyBar
 from tests.shop import Shop, build_shop
-from tests.test_tui_flows import _bar, _till, login, scan, settle
+from tests.tui.test_tui_flows import _bar, _till, login, scan, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

@@ -17,7 +17,7 @@ from pos.tui.cart import CartTable
 from pos.tui.keys import KeyBar
 from pos.tui.screens.dialogs import TextPrompt
 from tests.shop import CASHIER_PIN, Shop
-from tests.test_tui_flows import _open_sale, _till, login, scan, settle, shop, type_text
+from tests.tui.test_tui_flows import _open_sale, _till, login, scan, settle, shop, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 __all__ = ["shop"]  # the fixture, shared with the flows
@@ -185,7 +185,7 @@ async def test_in_italian_the_cart_and_the_total_use_the_decimal_comma(db: Datab
 
 
 class _Prompting(App[None]):
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "pos" / "tui" / "till.tcss")
+    CSS_PATH = str(Path(__file__).resolve().parents[2] / "pos" / "tui" / "till.tcss")
 
     answers: ClassVar[list[str | None]] = []
 

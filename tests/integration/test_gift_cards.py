@@ -250,7 +250,7 @@ async def test_selling_a_card_at_the_till_then_looking_up_its_balance(db: Databa
     from textual.widgets import Static
 
     from pos.tui.cart import CartTable
-    from tests.test_tui_flows import _till, login, menu_entry, scan, settle, type_text
+    from tests.tui.test_tui_flows import _till, login, menu_entry, scan, settle, type_text
 
     app = _till(db, shop)
     async with app.run_test(size=(80, 24)) as pilot:

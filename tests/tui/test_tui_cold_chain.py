@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from orto.db import Database
 from orto.models import Appliance, ApplianceKind, ApplianceReading, Site
-from tests.test_tui_kitchen import Kitchen, _till, kitchen, login_kitchen, open_entry, say, settle
+from tests.tui.test_tui_kitchen import Kitchen, _till, kitchen, login_kitchen, open_entry, say, settle
 
 __all__ = ["kitchen"]  # the fixture, shared with the kitchen screens' tests
 

@@ -16,8 +16,8 @@ from pos import selling
 from pos.tui.app import OrtoTill
 from pos.tui.context import CounterInfo
 from tests.catering_world import build_kitchen
+from tests.integration.test_catering_accounts_public import association
 from tests.shop import CASHIER_PIN
-from tests.test_catering_accounts_public import association
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 

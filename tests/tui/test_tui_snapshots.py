@@ -14,7 +14,7 @@ import pytest
 from pos import selling
 from tests.engines import SqliteTemplate
 from tests.shop import build_shop
-from tests.test_tui_flows import _till, login, scan, settle
+from tests.tui.test_tui_flows import _till, login, scan, settle
 
 pytestmark = [pytest.mark.sqlite_only, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 

@@ -9,7 +9,7 @@ from babel.messages.mofile import read_mo
 
 from orto import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MO = i18n.LOCALE_DIR / "it" / "LC_MESSAGES" / "orto.mo"
 
 

@@ -222,7 +222,7 @@ def shop(db: Database) -> Shop:
 
 
 async def test_a_manager_adds_and_unlocks_people_at_the_till(db: Database, shop: Shop) -> None:
-    from tests.test_tui_flows import _till, login, settle
+    from tests.tui.test_tui_flows import _till, login, settle
 
     selling.open_shift(db, shop.counter, shop.manager, {})
     for _ in range(5):

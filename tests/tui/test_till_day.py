@@ -19,7 +19,7 @@ from pos.tui.screens.sale import SaleScreen
 from pos.tui.screens.shift import ShiftScreen
 from tests import factories
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
-from tests.test_tui_flows import _till, settle, type_text
+from tests.tui.test_tui_flows import _till, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 KITCHEN_PIN = "4444"
@@ -359,7 +359,7 @@ def test_the_cli_reads_days_as_the_till_writes_them() -> None:
 async def test_an_ambiguous_round_text_asks_which_product(db: Database, shop: Shop) -> None:
     from orto.models import TabLine
     from pos.tui.screens.manager_actions import Choice
-    from tests.test_tui_flows import _bar
+    from tests.tui.test_tui_flows import _bar
 
     with db.write() as session:
         plain = factories.product(session, "Cornetto vuoto", code="CRV", price_cents=120, vat_rate_bp=1000)

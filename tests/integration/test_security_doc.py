@@ -8,7 +8,7 @@ from pathlib import Path
 
 from orto.policy import APPROVABLE, PERMISSIONS, Action
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
 
 def test_the_documented_table_is_the_policy() -> None:

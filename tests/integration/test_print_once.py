@@ -16,8 +16,8 @@ from orto.db import Database
 from orto.models import PrintStatus
 from receipts.escpos_render import decode_text
 from receipts.queue import PrintQueue, confirm_printed, unconfirmed_jobs
+from tests.integration.test_print_queue import _job, _later, _sell, _shop_with_printer
 from tests.printer_server import PrinterServer
-from tests.test_print_queue import _job, _later, _sell, _shop_with_printer
 
 COPY = "*** COPY ***"
 REPRINT = "REPRINT - MAY BE A DUPLICATE"
@@ -119,7 +119,7 @@ PrintQueue(db, settings, transport_factory=lambda c: Slow("127.0.0.1", int(sys.a
 def test_a_job_taken_back_after_a_worker_was_killed_says_it_is_a_reprint(db: Database, printer: PrinterServer) -> None:
     shop = _shop_with_printer(db, printer.port)
     job_id = _sell(db, shop)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, db.url, str(printer.port)],
         stdout=subprocess.PIPE,
