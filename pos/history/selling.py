@@ -377,6 +377,8 @@ class _ZTotals:
             "refunds_count": 0,
             "refunds_cents": 0,
             "net_cents": self.cents,
+            "gift_cards_cents": 0,  # the history sells no gift cards
+            "gift_cards_count": 0,
             "discounts_cents": 0,
             "markdowns_cents": 0,
             "cancelled_count": 0,
