@@ -280,28 +280,36 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
 # ---------------------------------------------------------------- lifecycle
 
 
+def open_or_new_sale(session: Session, counter_id: int, actor: Operator) -> tuple[int, dict[str, Any] | None]:
+    """The counter's open sale's id, or a new sale's id and the row it was made from, in the
+    caller's transaction (``start_sale``, and a tab put on the sale in one write). Needs a shift."""
+    counter = session.execute(_START, {"counter_id": counter_id, "user_id": actor.id}).one_or_none()
+    if counter is None:
+        raise NotFound(_("no counter {id}").format(id=counter_id))
+    if counter.open_sale_id is not None:
+        return counter.open_sale_id, None
+    if counter.shift_id is None:
+        raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
+    row = {
+        "uuid": str(uuid_module.uuid4()),
+        "kind": SaleKind.SALE,
+        "status": SaleStatus.OPEN,
+        "counter_id": counter_id,
+        "shift_id": counter.shift_id,
+        "user_id": actor.id,
+        "onsite": counter.kind is CounterKind.BAR,
+        "started_at": utcnow(),
+    }
+    return session.execute(_INSERT_SALE, row).scalar_one(), row
+
+
 def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
     """The counter's open sale (restored after a restart), or a new one. Needs an open shift."""
     with db.write(durable=False) as session:
         authorise(session, actor, Action.SELL)
-        counter = session.execute(_START, {"counter_id": counter_id, "user_id": actor.id}).one_or_none()
-        if counter is None:
-            raise NotFound(_("no counter {id}").format(id=counter_id))
-        if counter.open_sale_id is not None:
-            return view(session, _sale(session, counter.open_sale_id, lock=False))
-        if counter.shift_id is None:
-            raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=counter.name))
-        row = {
-            "uuid": str(uuid_module.uuid4()),
-            "kind": SaleKind.SALE,
-            "status": SaleStatus.OPEN,
-            "counter_id": counter_id,
-            "shift_id": counter.shift_id,
-            "user_id": actor.id,
-            "onsite": counter.kind is CounterKind.BAR,
-            "started_at": utcnow(),
-        }
-        new_id = session.execute(_INSERT_SALE, row).scalar_one()
+        new_id, row = open_or_new_sale(session, counter_id, actor)
+        if row is None:
+            return view(session, _sale(session, new_id, lock=False))
         return SaleView(
             id=new_id,
             uuid=row["uuid"],
@@ -309,7 +317,7 @@ def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
             status=SaleStatus.OPEN,
             number=None,
             counter_id=counter_id,
-            shift_id=counter.shift_id,
+            shift_id=row["shift_id"],
             user_id=actor.id,
             price_list=None,
             customer_card=None,

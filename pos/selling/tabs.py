@@ -41,7 +41,7 @@ from orto.vat_choice import line_rate
 from pos.selling.audit import audit
 from pos.selling.lots import pick_lot
 from pos.selling.pricing import list_price, markdown_for, markdown_rules
-from pos.selling.sales import LineFigures, LineTerms, business_date, figures, recompute, start_sale, view
+from pos.selling.sales import LineFigures, LineTerms, business_date, figures, open_or_new_sale, recompute, view
 from pos.selling.views import SaleView
 
 
@@ -336,13 +336,15 @@ def merge_tabs(db: Database, from_tab_id: int, into_tab_id: int, actor: Operator
 def tab_to_sale(
     db: Database, tab_id: int, counter_id: int, actor: Operator, line_ids: Sequence[int] | None = None
 ) -> SaleView:
-    """Put the tab's lines (all unpaid ones, or those chosen) on the counter's sale, to be paid."""
-    sale_view = start_sale(db, counter_id, actor)
+    """Put the tab's lines (all unpaid ones, or those chosen) on the counter's sale, to be paid:
+    one transaction, so a refusal leaves no empty sale behind it."""
     today = business_date()
     with db.write() as session:
+        authorise(session, actor, Action.SELL)
         authorise(session, actor, Action.TAB)
         tab = _tab(session, tab_id)
-        sale = session.get(Sale, sale_view.id, with_for_update=True)
+        sale_id, _new = open_or_new_sale(session, counter_id, actor)
+        sale = session.get(Sale, sale_id, with_for_update=True)
         assert sale is not None
         if sale.lines and sale.tab_id != tab.id:
             raise NotAllowed(_("finish or park the current sale first"))

@@ -287,6 +287,23 @@ def test_five_wrong_pins_lock_for_a_minute(db: Database, shop: Shop) -> None:
     assert selling.login(db, shop.cashier.id, CASHIER_PIN).name == "Marco"
 
 
+def test_a_tab_refused_at_the_till_leaves_no_empty_sale_behind(db: Database, shop: Shop) -> None:
+    selling.open_shift(db, shop.bar, shop.cashier, {})
+    empty = selling.open_tab(db, shop.bar, shop.cashier, "Tavolo 9")
+
+    def sales() -> int:
+        with db.read() as session:
+            return int(session.scalar(select(func.count()).select_from(Sale).where(Sale.counter_id == shop.bar)) or 0)
+
+    before = sales()
+    with pytest.raises(NotAllowed, match="nothing left to pay"):
+        selling.tab_to_sale(db, empty.id, shop.bar, shop.cashier)
+    assert sales() == before  # one transaction: the sale it would have opened went with the refusal
+    selling.add_round(db, empty.id, shop.cashier, [(shop.water, 1, None)])
+    sale = selling.tab_to_sale(db, empty.id, shop.bar, shop.cashier)
+    assert sales() == before + 1 and [ln.quantity for ln in sale.lines] == [1]
+
+
 def test_bar_tabs_rounds_kitchen_merge_and_split(db: Database, shop: Shop) -> None:
     selling.open_shift(db, shop.bar, shop.cashier, {})
     table = selling.open_tab(db, shop.bar, shop.cashier, "Tavolo 4")
