@@ -9,10 +9,22 @@ locks them until a manager unlocks them.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from orto.i18n import gettext as _
 from orto.localtime import ROME
 from orto.models import User
+
+
+class LockState(Protocol):
+    """What the lockout reads of a person: a ``User`` row, or the light row ``authorise`` loads."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def failed_attempts(self) -> int: ...
+    @property
+    def locked_until(self) -> datetime | None: ...
 
 WRONG_PINS_PER_STEP = 5
 STEPS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
@@ -27,11 +39,11 @@ def lock_for(failed_attempts: int) -> timedelta | None:
     return STEPS[failed_attempts // WRONG_PINS_PER_STEP - 1]
 
 
-def locked_for_good(user: User) -> bool:
+def locked_for_good(user: LockState) -> bool:
     return user.failed_attempts >= UNTIL_UNLOCKED
 
 
-def is_locked(user: User, now: datetime) -> bool:
+def is_locked(user: LockState, now: datetime) -> bool:
     return locked_for_good(user) or (user.locked_until is not None and _aware(user.locked_until) > now)
 
 
@@ -51,7 +63,7 @@ def clear(user: User) -> None:
     user.locked_until = None
 
 
-def locked_message(user: User) -> str:
+def locked_message(user: LockState) -> str:
     """What the till says: until when (time of day in Milan), or that a manager must unlock."""
     if locked_for_good(user):
         return _("{name} is locked after too many wrong PINs: a manager must unlock").format(name=user.name)
