@@ -12,8 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.config import Settings
+from orto.gift_card_codes import mask
 from orto.km0 import Km0Rule, km0_lot_ids
-from orto.models import Counter, Lot, Sale, SaleOperator, Site, User
+from orto.models import (
+    Counter,
+    GiftCard,
+    GiftCardLoad,
+    Lot,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleOperator,
+    Site,
+    User,
+)
 from orto.money import vat_breakdown
 
 Snapshot = dict[str, Any]
@@ -82,17 +94,48 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
             }
             for s in vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)
         ],
+        "gift_cards": _cards_loaded(session, sale.id),
         "payments": [
             {
                 "method": p.method.value,
                 "amount_cents": p.amount_cents,
                 "tendered_cents": p.tendered_cents,
                 "change_cents": p.change_cents,
+                **_card_paid(session, p),
             }
             for p in sale.payments
         ],
         "change_cents": sum(p.change_cents for p in sale.payments),
     }
+
+
+def _cards_loaded(session: Session, sale_id: int) -> list[dict[str, object]]:
+    """The gift cards sold or topped up on the sale, as its slip showed them (code masked)."""
+    rows = session.execute(
+        select(GiftCardLoad, GiftCard.expires_on)
+        .outerjoin(GiftCard, GiftCard.id == GiftCardLoad.gift_card_id)
+        .where(GiftCardLoad.sale_id == sale_id)
+        .order_by(GiftCardLoad.id)
+    ).all()
+    return [
+        {
+            "kind": load.kind,
+            "code": mask(load.code),
+            "amount_cents": load.amount_cents,
+            "balance_cents": load.balance_cents,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        }
+        for load, expires_on in rows
+    ]
+
+
+def _card_paid(session: Session, payment: Payment) -> dict[str, object]:
+    """A gift card that paid: its masked code and what it holds now (a reprint says today's balance)."""
+    if payment.method is not PaymentMethod.GIFT_CARD or payment.gift_card_id is None:
+        return {}
+    card = session.get(GiftCard, payment.gift_card_id)
+    assert card is not None
+    return {"card": mask(card.code), "card_balance_cents": card.balance_cents}
 
 
 def kitchen_snapshot(counter: Counter, *, label: str, lines: list[tuple[str, int, str | None]]) -> Snapshot:

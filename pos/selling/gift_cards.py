@@ -26,12 +26,14 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from stdnum import luhn
 
 from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
+from orto.gift_card_codes import PREFIX, mask, normalise
 from orto.i18n import gettext as _
 from orto.models import GiftCard, GiftCardLoad, GiftCardMovement, Sale, SaleKind, SaleStatus
 from orto.money import format_money
@@ -42,7 +44,6 @@ from pos.selling.views import GiftCardLine, SaleView
 MIN_LOAD_CENTS = 100
 DEFAULT_MAX_EUROS = 500
 NEW, TOP_UP = "new", "top_up"
-PREFIX = "GC"
 _OURS = re.compile(r"^GC\d{12}$")
 _ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]$")
 
@@ -50,36 +51,11 @@ _ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]$")
 # ---------------------------------------------------------------- codes
 
 
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2 == 0:
-            n *= 2
-            if n > 9:
-                n -= 9
-        total += n
-    return str((10 - total % 10) % 10)
-
-
 def new_code() -> str:
     """``GC`` + 11 random digits + their Luhn check digit: 10^11 codes, a typo caught by the check."""
     body = "".join(secrets.choice("0123456789") for _i in range(11))
-    return PREFIX + body + _luhn_digit(body)
+    return PREFIX + body + luhn.calc_check_digit(body)
 
-
-def normalise(text: str | None) -> str:
-    """A code as typed or scanned, to compare: upper case, no spaces or hyphens."""
-    return re.sub(r"[\s-]", "", (text or "").strip().upper())
-
-
-def mask(code: str) -> str:
-    """What a slip shows of a card it is not: its last four characters (``GC********9012``)."""
-    clean = normalise(code)
-    if len(clean) <= 4:
-        return clean
-    head = PREFIX if clean.startswith(PREFIX) else ""
-    return head + "*" * (len(clean) - len(head) - 4) + clean[-4:]
 
 
 def grouped(code: str) -> str:
@@ -91,7 +67,7 @@ def grouped(code: str) -> str:
 
 def _checked_code(text: str) -> str:
     clean = normalise(text)
-    if _OURS.match(clean) and _luhn_digit(clean[2:13]) != clean[13]:
+    if _OURS.match(clean) and luhn.calc_check_digit(clean[2:13]) != clean[13]:
         raise InvalidInput(_("gift card {code}: the check digit is wrong, scan or type it again").format(code=text))
     return clean
 

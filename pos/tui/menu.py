@@ -44,11 +44,32 @@ def register(entry: MenuEntry) -> None:
         ENTRIES.append(entry)
 
 
+# The menu's order, by the module an entry's screen lives in: the counter's work first, then gift
+# cards, the kitchen's, catering, people and reports; locking the till last. Entries register
+# when their module is imported, and which module is imported first depends on what the process
+# did before (a test, a screen opened earlier): the order must not, or a number chooses another
+# entry in another process.
+AREAS = (
+    "pos.tui.screens.manager_actions",
+    "pos.tui.screens.gift_cards",
+    "pos.tui.screens.kitchen_common",
+    "pos.tui.screens.catering",
+    "pos.tui.screens.people",
+    "pos.tui.screens.reports",
+)
+
+
+def _place(entry: MenuEntry) -> tuple[bool, int]:
+    module = entry.action.__module__
+    area = next((i for i, name in enumerate(AREAS) if module == name or module.startswith(name + "_")), len(AREAS))
+    return entry.key == "lock", area
+
+
 def load_entries() -> list[MenuEntry]:
     import pos.tui.screens.gift_cards  # noqa: F401  (its entries: sell, top up, balance)
     from pos.tui.screens import catering, kitchen_common, manager_actions, people, reports  # noqa: F401  (register their entries)
 
-    ENTRIES.sort(key=lambda e: e.key == "lock")  # locking the till stays the last entry (a stable sort)
+    ENTRIES.sort(key=_place)  # stable: within an area, the order its module registers them in
     return ENTRIES
 
 

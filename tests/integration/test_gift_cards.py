@@ -19,6 +19,7 @@ from receipts.documents import layout_for
 from receipts.fiscal.document import NOT_COLLECTED
 from receipts.fiscal.rules import TENDERS, receipt_of
 from receipts.layout import render_text
+from receipts.snapshots import sale_snapshot
 from tests.shop import Shop, build_shop
 
 
@@ -67,6 +68,9 @@ def test_a_card_sold_with_goods_is_loaded_at_the_commit_and_outside_the_vat(db: 
         jobs = session.scalars(select(PrintJob).where(PrintJob.doc_id == sale.id).order_by(PrintJob.id)).all()
     slip, voucher = jobs
     assert slip.doc_type == "receipt" and voucher.doc_type == "gift_card"
+    with db.read() as session:  # a reprint, built from the stored rows, says what the slip said
+        stored = session.get(Sale, sale.id)
+        assert stored is not None and slip.document == sale_snapshot(session, shop.settings, stored)
     # the sale's slip: the card masked, outside VAT, its new balance; the VAT table the goods' only
     assert slip.document["vat"] == [{"rate_bp": 1000, "taxable_cents": 891, "tax_cents": 89, "gross_cents": 980}]
     text = render_text(layout_for(slip.document))
@@ -108,6 +112,9 @@ def test_top_up_pay_and_refund_move_the_balance(db: Database, shop: Shop) -> Non
         slip = session.scalar(select(PrintJob).where(PrintJob.doc_id == sale.id, PrintJob.doc_type == "receipt"))
         assert slip is not None
     assert slip.document["payments"][0]["card_balance_cents"] == 2520
+    with db.read() as session:
+        stored = session.get(Sale, sale.id)
+        assert stored is not None and slip.document == sale_snapshot(session, shop.settings, stored)
     assert format_amount(2520) in render_text(layout_for(slip.document))
 
     line = paid.sale.lines[0].id

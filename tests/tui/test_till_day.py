@@ -425,3 +425,19 @@ async def test_the_reports_form_fits_80_by_24(db: Database, shop: Shop, language
                 assert box.content_region.width >= len(box.value) == 10  # dd/mm/yyyy whole
     finally:
         set_language("en")
+
+
+def test_the_menu_order_does_not_depend_on_what_a_process_imported_first() -> None:
+    """Menu numbers are what a cashier types: the same entry under the same number in every till."""
+    import subprocess
+    import sys
+
+    from pos.tui.menu import load_entries
+
+    for first in ("reports, gift_cards, people", "gift_cards, kitchen_common", "catering, manager_actions"):
+        modules = ", ".join(f"pos.tui.screens.{m.strip()}" for m in first.split(","))
+        code = (
+            f"import {modules}; from pos.tui.menu import load_entries; print(' '.join(e.key for e in load_entries()))"
+        )
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        assert other == [e.key for e in load_entries()], first
