@@ -415,6 +415,46 @@ async def test_an_idle_till_locks_itself_and_keeps_the_sale(db: Database, shop: 
     assert len(_open_sale(db, shop).lines) == 1
 
 
+async def test_a_payment_the_database_drops_leaves_the_sale_open_and_the_till_alive(
+    db: Database, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a rule's refusal but a fault (the database gone mid-payment): the cashier is told, the
+    payment screen stays, and paying again completes the sale once."""
+    from pos.tui.screens.payment import PaymentScreen
+
+    real = selling.complete_sale
+    calls: list[int] = []
+
+    def dropped(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selling, "complete_sale", dropped)
+    app = _till(db, shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, "8001234567897")
+        sale = _open_sale(db, shop)
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("f1")  # exact cash: the first try meets the fault
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentScreen) and not app.screen.busy
+        shown = [str(n.message) for n in app._notifications]
+        assert any("server closed the connection" in m for m in shown), shown
+        with db.read() as session:
+            still = session.get(Sale, sale.id)
+            assert still is not None and still.status is SaleStatus.OPEN and not still.payments
+        await pilot.press("f1")  # again: it goes through
+        await settle(pilot)
+        assert not isinstance(app.screen, PaymentScreen)
+    with db.read() as session:
+        done = session.get(Sale, sale.id)
+        assert done is not None and done.status is SaleStatus.COMPLETED and len(done.payments) == 1
+
+
 async def test_bar_tab_round_kitchen_and_pay(db: Database, shop: Shop) -> None:
     selling.open_shift(db, shop.bar, shop.cashier, {})
     info = _bar(db, shop)

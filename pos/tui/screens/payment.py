@@ -148,9 +148,14 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
             except OrtoError as exc:
                 app.call_from_thread(self._refused, exc)
                 return
+            except Exception as exc:  # the database gone, or a bug: the sale is still open, say so
+                app.call_from_thread(self._failed, exc)
+                return
             app.call_from_thread(self.dismiss, result)
 
-        self.run_worker(work, thread=True, exit_on_error=False)
+        # The app's worker, not this screen's: the screen is dismissed from inside it, and a
+        # screen's workers are cancelled with the screen.
+        app.run_worker(work, thread=True, exit_on_error=False, group="payment")
 
     def _refused(self, exc: OrtoError) -> None:
         """The sale is still open and unpaid: say why and let the cashier fix the payments."""
@@ -158,6 +163,13 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         self.payments.clear()
         self._refresh()
         self.notify(str(exc), severity="error", timeout=8)
+
+    def _failed(self, exc: Exception) -> None:
+        """Not a refusal the rules gave: the payment did not go through; the cashier may try again."""
+        self.busy = False
+        self.payments.clear()
+        self._refresh()
+        self.notify(str(exc) or repr(exc), title=_("The payment did not go through"), severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
