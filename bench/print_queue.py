@@ -20,9 +20,9 @@ from receipts.documents import customer_slip
 from receipts.escpos_render import PrinterProfile, render
 from receipts.jobs import queue_document
 from receipts.queue import PrintQueue
+from tests.integration.test_receipts_layouts import SLIP
 from tests.printer_server import PrinterServer
 from tests.shop import build_shop
-from tests.test_receipts_layouts import SLIP
 
 N = 500
 

@@ -12,7 +12,7 @@ from _common import machine, percentile, verdict
 from receipts.documents import customer_slip
 from receipts.escpos_render import PrinterProfile, render
 from receipts.layout import render_text
-from tests.test_receipts_layouts import SLIP
+from tests.integration.test_receipts_layouts import SLIP
 
 N = 300
 

@@ -132,7 +132,7 @@ async def _scan_latency(db: Database) -> list[float]:
     from pos.tui.context import CounterInfo
     from pos.tui.screens.sale import SaleScreen
     from tests.shop import shop_settings
-    from tests.test_tui_flows import login
+    from tests.tui.test_tui_flows import login
 
     with db.read() as s:
         c = s.scalar(select(Counter).where(Counter.code == "PAL-1"))
