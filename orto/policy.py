@@ -32,6 +32,7 @@ class Action(StrEnum):
     Z_REPORT = "z_report"
     SOLIDARITY_REDEMPTION = "solidarity_redemption"
     GIFT_CARD = "gift_card"
+    GIFT_CARD_BLOCK = "gift_card_block"
     STOCK = "stock"
     LAB_DECISION = "lab_decision"
     RECALL = "recall"
@@ -67,6 +68,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.Z_REPORT: _MANAGER,
     Action.SOLIDARITY_REDEMPTION: _COUNTER,
     Action.GIFT_CARD: _COUNTER,
+    # a lost or stolen card stops (and a found one starts again) on a manager's word: its balance is
+    # someone's money, so a cashier asks for the PIN at the counter
+    Action.GIFT_CARD_BLOCK: _MANAGER,
     Action.STOCK: _KITCHEN,
     Action.LAB_DECISION: _MANAGER,
     Action.RECALL: _MANAGER,
@@ -93,6 +97,7 @@ APPROVABLE = frozenset(
         Action.CASH_OUT,
         Action.OPEN_DRAWER,
         Action.CANCEL_SALE,
+        Action.GIFT_CARD_BLOCK,
     }
 )
 

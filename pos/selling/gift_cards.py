@@ -35,7 +35,7 @@ from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.gift_card_codes import PREFIX, mask, normalise
 from orto.i18n import gettext as _
-from orto.models import GiftCard, GiftCardLoad, GiftCardMovement, Sale, SaleKind, SaleStatus
+from orto.models import AuditEntry, GiftCard, GiftCardLoad, GiftCardMovement, Sale, SaleKind, SaleStatus
 from orto.money import format_money
 from orto.policy import Action, Operator
 from pos.selling.audit import audit
@@ -55,7 +55,6 @@ def new_code() -> str:
     """``GC`` + 11 random digits + their Luhn check digit: 10^11 codes, a typo caught by the check."""
     body = "".join(secrets.choice("0123456789") for _i in range(11))
     return PREFIX + body + luhn.calc_check_digit(body)
-
 
 
 def grouped(code: str) -> str:
@@ -91,9 +90,7 @@ def usable(card: GiftCard, today: date) -> None:
     if not card.active:
         raise NotAllowed(_("gift card {code} is blocked").format(code=mask(card.code)))
     if card.expires_on is not None and card.expires_on < today:
-        raise NotAllowed(
-            _("gift card {code} expired on {day}").format(code=mask(card.code), day=_day(card.expires_on))
-        )
+        raise NotAllowed(_("gift card {code} expired on {day}").format(code=mask(card.code), day=_day(card.expires_on)))
 
 
 def _day(day: date) -> str:
@@ -198,9 +195,7 @@ def _pending_new(session: Session, code: str) -> bool:
 
 def _add(session: Session, sale: Sale, actor: Operator, kind: str, code: str, amount: int, generated: bool) -> None:
     session.add(
-        GiftCardLoad(
-            sale_id=sale.id, kind=kind, code=code, generated=generated, amount_cents=amount, user_id=actor.id
-        )
+        GiftCardLoad(sale_id=sale.id, kind=kind, code=code, generated=generated, amount_cents=amount, user_id=actor.id)
     )
     sale.gift_cards_cents += amount
     sale.total_cents += amount
@@ -388,6 +383,7 @@ class CardBalance:
     expires_on: date | None
     expired: bool
     movements: tuple[Movement, ...]  # the last ones, newest first
+    blocked_because: str | None = None  # a blocked card: the reason its blocking gave
 
 
 def balance(db: Database, code: str, *, last: int = 10, today: date | None = None) -> CardBalance:
@@ -420,7 +416,19 @@ def balance(db: Database, code: str, *, last: int = 10, today: date | None = Non
             card.expires_on,
             card.expires_on is not None and card.expires_on < day,
             tuple(reversed(movements))[:last],
+            None if card.active else _block_reason(session, card.id),
         )
+
+
+def _block_reason(session: Session, card_id: int) -> str | None:
+    details = session.scalar(
+        select(AuditEntry.details)
+        .where(AuditEntry.entity == "gift_card", AuditEntry.entity_id == card_id)
+        .where(AuditEntry.action == "gift_card_blocked")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return str(details["reason"]) if details and details.get("reason") else None
 
 
 def balance_lines(found: CardBalance) -> list[str]:
@@ -432,6 +440,7 @@ def balance_lines(found: CardBalance) -> list[str]:
         _("Gift card {code}").format(code=grouped(found.code)),
         _("Balance: {amount}").format(amount=format_money(found.balance_cents)),
         _("State: {state}").format(state=state),
+        *([_("Blocked because: {reason}").format(reason=found.blocked_because)] if found.blocked_because else []),
         _("Valid until: {day}").format(day=_day(found.expires_on)) if found.expires_on else _("No expiry"),
         "",
         _("Last movements:"),
@@ -448,3 +457,45 @@ def balance_lines(found: CardBalance) -> list[str]:
     if not found.movements:
         lines.append("  -")
     return lines
+
+
+# ---------------------------------------------------------------- blocking a lost or stolen card
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    code: str
+    active: bool  # after the change
+    balance_cents: int  # what the card holds: kept, never zeroed (it is the holder's money)
+
+
+def set_blocked(
+    db: Database, actor: Operator, code: str, *, blocked: bool, reason: str, approver_pin: str | None = None
+) -> BlockChange:
+    """Block a card (lost, stolen, disputed) or unblock it, saying why; recorded in the audit log.
+
+    A blocked card keeps its balance and cannot pay or be topped up until it is unblocked
+    (``usable``); a refund of goods it paid for still goes back onto it, the card they came from. Blocking a blocked card, or unblocking an active one, is refused so the
+    log never holds a change that changed nothing.
+    """
+    why = limits.text(reason, _("reason"), 200, required=True).strip()
+    with db.write() as session:
+        approver = authorise(session, actor, Action.GIFT_CARD_BLOCK, approver_pin)
+        card = find_card(session, code, lock=True)
+        if card.active != blocked:
+            raise NotAllowed(
+                (_("gift card {code} is already blocked") if blocked else _("gift card {code} is not blocked")).format(
+                    code=mask(card.code)
+                )
+            )
+        card.active = not blocked
+        audit(
+            session,
+            "gift_card_blocked" if blocked else "gift_card_unblocked",
+            actor.id,
+            approver_id=approver,
+            entity="gift_card",
+            entity_id=card.id,
+            details={"code": mask(card.code), "reason": why, "balance_cents": card.balance_cents},
+        )
+        return BlockChange(card.code, card.active, card.balance_cents)
