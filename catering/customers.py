@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from orto.access import authorise
 from orto.audit import audit
 from orto.db import Database
+from orto.enums import CustomerKind
 from orto.errors import InvalidInput, NotFound
 from orto.i18n import gettext as _
 from orto.models import Customer, CustomerCard
 from orto.policy import Action, Operator
 
-KINDS = ("person", "business", "association", "public")
+KINDS = tuple(CustomerKind)
 _PROVINCE = re.compile(r"^[A-Z]{2}$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _SDI = re.compile(r"^[A-Z0-9]{6,7}$")

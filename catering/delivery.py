@@ -16,6 +16,7 @@ from orto.access import authorise
 from orto.allergens import Allergen
 from orto.audit import audit
 from orto.db import Database
+from orto.enums import OrderStatus
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.localtime import local_day
@@ -180,7 +181,7 @@ def deliver(
             reservation.released_at = now
         if order.status == "confirmed":
             order.prepared_at = now
-        order.status, order.delivered_at = "delivered", now
+        order.status, order.delivered_at = OrderStatus.DELIVERED, now
         audit(
             session,
             "catering_delivered",

@@ -25,6 +25,7 @@ from orto.access import authorise
 from orto.audit import audit
 from orto.config import Settings
 from orto.db import Database
+from orto.enums import OrderStatus
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.localtime import local_day
@@ -286,7 +287,7 @@ def invoice_order(
             ),
             deducted_cents=sum(d.total_cents for d in deposits),
         )
-        order.status = "invoiced"
+        order.status = OrderStatus.INVOICED
         return invoice.id
 
 
@@ -394,7 +395,7 @@ def _record_state(session: Session, invoice: Invoice, state: str, reason: str, u
     if state == "rejected" and invoice.doc_type == "TD01" and invoice.order_id:
         order = session.get(CateringOrder, invoice.order_id)
         if order is not None and order.status == "invoiced":
-            order.status = "delivered"  # a rejected file is no invoice: it is corrected and issued again
+            order.status = OrderStatus.DELIVERED  # a rejected file is no invoice: it is corrected and issued again
     audit(
         session,
         "invoice_state",

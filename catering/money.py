@@ -32,6 +32,7 @@ from orto.access import authorise
 from orto.audit import audit
 from orto.config import Settings
 from orto.db import Database
+from orto.enums import CateringPaymentMethod
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.localtime import local_day
@@ -53,7 +54,7 @@ from orto.models import (
 from orto.models.base import utcnow
 from orto.policy import Action, Operator
 
-METHODS = ("counter", "cash", "card", "bank_transfer")
+METHODS = tuple(CateringPaymentMethod)
 SERVICE_PRODUCT = "CATERING"
 _PAYABLE = frozenset({"confirmed", "prepared", "delivered", "invoiced"})
 
@@ -170,7 +171,7 @@ def take_payment(
         if invoiced_customer(customer):
             if method in ("cash", "counter"):
                 _cash_in(session, actor, counter_id, amount_cents, order.number)
-                payment.method = "cash"
+                payment.method = CateringPaymentMethod.CASH
             session.add(payment)
             session.flush()
             if kind == "deposit":
@@ -184,7 +185,7 @@ def take_payment(
             else:
                 if counter_id is None:
                     raise InvalidInput(_("counter: a private person's payment is taken at a counter"))
-                payment.method = "counter"
+                payment.method = CateringPaymentMethod.COUNTER
                 sale_id = ring(session, actor, counter_id, amount_cents, _line_text(kind, order.number))
                 payment.sale_id = sale_id
                 session.add(payment)
@@ -542,14 +543,14 @@ def settle_account(
         if not invoiced_customer(customer) and method != "bank_transfer":
             if counter_id is None:
                 raise InvalidInput(_("counter: a private person's payment is taken at a counter"))
-            payment.method = "counter"
+            payment.method = CateringPaymentMethod.COUNTER
             sale_id = ring(
                 session, actor, counter_id, amount_cents, _("Account settlement {name}").format(name=customer.name)
             )
             payment.sale_id = sale_id
         elif method in ("cash", "counter"):
             _cash_in(session, actor, counter_id, amount_cents, customer.name)
-            payment.method = "cash"
+            payment.method = CateringPaymentMethod.CASH
         session.add(payment)
         session.flush()
         audit(

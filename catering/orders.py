@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from orto.access import authorise
 from orto.audit import audit
 from orto.db import Database
+from orto.enums import OrderStatus
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import N_
 from orto.i18n import gettext as _
@@ -27,7 +28,7 @@ from orto.money import VAT_RATES_BP
 from orto.policy import Action, Operator
 
 CATERING_VAT_BP = 1000
-STATES = ("quote", "confirmed", "prepared", "delivered", "invoiced", "paid", "cancelled")
+STATES = tuple(OrderStatus)
 # the words shown for states, payment methods and invoice states, translated where they are shown
 WORDS = (
     N_("quote"),
@@ -212,7 +213,7 @@ def set_state(session: Session, order: CateringOrder, to: str, moment: datetime)
                 number=order.number, state=_(order.status), to=_(to)
             )
         )
-    order.status = to
+    order.status = OrderStatus(to)
     setattr(order, f"{to}_at", moment)
 
 
@@ -267,7 +268,7 @@ def cancel(db: Database, actor: Operator, order_id: int, reason: str) -> None:
                     number=order.number, state=_(order.status)
                 )
             )
-        order.status, order.cancelled_at, order.cancel_reason = "cancelled", utcnow(), reason.strip()
+        order.status, order.cancelled_at, order.cancel_reason = OrderStatus.CANCELLED, utcnow(), reason.strip()
         from orto.models import LotReservation
 
         for reservation in session.scalars(

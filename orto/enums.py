@@ -187,3 +187,63 @@ class ApplianceKind(StrEnum):
     FRIDGE = "fridge"
     COLD_ROOM = "cold_room"
     FREEZER = "freezer"
+
+
+class FiscalKind(StrEnum):
+    """What an RT document certifies (receipts.fiscal): one of each per sale at most."""
+
+    SALE = "sale"  # the documento commerciale of a sale
+    REFUND = "refund"  # a reso, referring to the sale's document
+    VOID = "void"  # an annullo of the sale's document
+
+
+class FiscalStatus(StrEnum):
+    PENDING = "pending"  # queued, not sent
+    ISSUING = "issuing"  # sent (or about to be): the RT is asked before anything is sent again
+    ISSUED = "issued"  # the RT answered with its number
+    FAILED = "failed"  # the RT refused it: a manager's decision
+
+
+class GiftCardLoadKind(StrEnum):
+    NEW = "new"  # a card sold on the sale
+    TOP_UP = "top_up"  # an existing card credited
+
+
+class FundMovementKind(StrEnum):
+    DONATION = "donation"  # a customer's money into the spesa sospesa fund
+    REDEMPTION = "redemption"  # a referred household's shopping paid from it
+    REVERSAL = "reversal"  # a refund of such shopping: the money goes back to the fund
+
+
+class CustomerKind(StrEnum):
+    """Who a catering customer is, for the invoice (catering.customers)."""
+
+    PERSON = "person"
+    BUSINESS = "business"
+    ASSOCIATION = "association"
+    PUBLIC = "public"  # a public body: split payment, a 6-character office code
+
+
+class OrderStatus(StrEnum):
+    """A catering order's life (catering.orders): in this order, or cancelled before delivery."""
+
+    QUOTE = "quote"
+    CONFIRMED = "confirmed"
+    PREPARED = "prepared"
+    DELIVERED = "delivered"
+    INVOICED = "invoiced"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class CateringPaymentKind(StrEnum):
+    DEPOSIT = "deposit"
+    BALANCE = "balance"
+    ACCOUNT = "account"  # a tab on account settled at the counter or by transfer
+
+
+class CateringPaymentMethod(StrEnum):
+    COUNTER = "counter"  # through a sale at a till
+    CASH = "cash"
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orto.models.base import Base, UtcDateTime, utcnow
+from orto.enums import CateringPaymentKind, CateringPaymentMethod, OrderStatus
+from orto.models.base import Base, UtcDateTime, str_enum, utcnow
 
 
 class CustomerCard(Base):
@@ -36,7 +37,7 @@ class CateringOrder(Base):
     number: Mapped[str] = mapped_column(String(24), unique=True)  # PRV-2026-0001
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    status: Mapped[str] = mapped_column(String(16), default="quote", index=True)
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, 16), default=OrderStatus.QUOTE, index=True)
     event_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     place: Mapped[str] = mapped_column(Text, default="")
     guests: Mapped[int] = mapped_column(Integer)
@@ -87,8 +88,8 @@ class CateringPayment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("catering_orders.id"), default=None, index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # deposit, balance, account
-    method: Mapped[str] = mapped_column(String(16))  # counter, bank_transfer
+    kind: Mapped[CateringPaymentKind] = mapped_column(str_enum(CateringPaymentKind, 16))
+    method: Mapped[CateringPaymentMethod] = mapped_column(str_enum(CateringPaymentMethod, 16))
     amount_cents: Mapped[int] = mapped_column(Integer)
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), default=None)  # counts once completed
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)

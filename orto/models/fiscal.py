@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orto.models.base import Base, UtcDateTime, utcnow
+from orto.enums import FiscalKind, FiscalStatus
+from orto.models.base import Base, UtcDateTime, str_enum, utcnow
 
 
 class FiscalDocument(Base):
@@ -25,10 +26,10 @@ class FiscalDocument(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # sale | refund | void
+    kind: Mapped[FiscalKind] = mapped_column(str_enum(FiscalKind, 16))
     printer: Mapped[str] = mapped_column(String(60))  # the RT's name in orto.toml
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | issuing | issued | failed
+    status: Mapped[FiscalStatus] = mapped_column(str_enum(FiscalStatus, 16), default=FiscalStatus.PENDING)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)  # receipts.fiscal.document.FiscalReceipt
     # a reso or annullo: the document it refers to (its reference is read once that one is issued)
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("fiscal_documents.id"), default=None)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orto.enums import CounterKind, LocationKind, Role
+from orto.enums import CounterKind, CustomerKind, LocationKind, Role
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
 
 
@@ -108,7 +108,7 @@ class Customer(Base):
     address: Mapped[str] = mapped_column(String(200), default="")  # street and number
     contact: Mapped[str] = mapped_column(Text, default="")
     # catering (migration 0009): who they are for an invoice and how to reach them
-    kind: Mapped[str] = mapped_column(String(16), default="business")
+    kind: Mapped[CustomerKind] = mapped_column(str_enum(CustomerKind, 16), default=CustomerKind.BUSINESS)
     code: Mapped[str | None] = mapped_column(String(24), unique=True, index=True, default=None)
     fiscal_code: Mapped[str | None] = mapped_column(String(16), default=None)
     postcode: Mapped[str] = mapped_column(String(10), default="")

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from orto.enums import PaymentMethod, SaleKind, SaleStatus, ShiftStatus, TabStatus
+from orto.enums import FundMovementKind, GiftCardLoadKind, PaymentMethod, SaleKind, SaleStatus, ShiftStatus, TabStatus
 from orto.models.base import Base, UtcDateTime, str_enum, utcnow
 
 
@@ -183,7 +183,7 @@ class GiftCardLoad(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # new | top_up
+    kind: Mapped[GiftCardLoadKind] = mapped_column(str_enum(GiftCardLoadKind, 8))
     code: Mapped[str] = mapped_column(String(40), index=True)
     generated: Mapped[bool] = mapped_column(Boolean, default=False)  # the code made by Orto (its own slip)
     amount_cents: Mapped[int] = mapped_column(Integer)
@@ -221,7 +221,7 @@ class FundMovement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("solidarity_funds.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # donation | redemption | reversal
+    kind: Mapped[FundMovementKind] = mapped_column(str_enum(FundMovementKind, 16))
     amount_cents: Mapped[int] = mapped_column(Integer)  # signed
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), default=None)
     referral: Mapped[str | None] = mapped_column(String(60), default=None)  # social services' number

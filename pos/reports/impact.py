@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from orto.enums import FundMovementKind
 from orto.i18n import gettext as _
 from orto.km0 import Km0Rule, km0_lot_ids, producer_of
 from orto.models import (
@@ -182,9 +183,9 @@ def impact_report(session: Session, scope: Scope) -> Report:
             .group_by(FundMovement.kind)
         )
     )
-    donations = funds.get("donation", (0, 0))
-    redemptions = funds.get("redemption", (0, 0))
-    reversals = funds.get("reversal", (0, 0))
+    donations = funds.get(FundMovementKind.DONATION, (0, 0))
+    redemptions = funds.get(FundMovementKind.REDEMPTION, (0, 0))
+    reversals = funds.get(FundMovementKind.REVERSAL, (0, 0))
 
     per_site = session.execute(
         select(Site.code, Site.name, func.count(), func.sum(Sale.total_cents))

@@ -32,6 +32,7 @@ from orto import limits
 from orto.access import authorise
 from orto.config import Settings
 from orto.db import Database
+from orto.enums import GiftCardLoadKind
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.gift_card_codes import PREFIX, mask, normalise
 from orto.i18n import gettext as _
@@ -43,7 +44,7 @@ from pos.selling.views import GiftCardLine, SaleView
 
 MIN_LOAD_CENTS = 100
 DEFAULT_MAX_EUROS = 500
-NEW, TOP_UP = "new", "top_up"
+NEW, TOP_UP = GiftCardLoadKind.NEW, GiftCardLoadKind.TOP_UP
 _OURS = re.compile(r"^GC\d{12}$")
 _ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9-]{4,38}[A-Z0-9]$")
 
@@ -475,8 +476,9 @@ def set_blocked(
     """Block a card (lost, stolen, disputed) or unblock it, saying why; recorded in the audit log.
 
     A blocked card keeps its balance and cannot pay or be topped up until it is unblocked
-    (``usable``); a refund of goods it paid for still goes back onto it, the card they came from. Blocking a blocked card, or unblocking an active one, is refused so the
-    log never holds a change that changed nothing.
+    (``usable``); a refund of goods it paid for still goes back onto it, the card they came from.
+    Blocking a blocked card, or unblocking an active one, is refused so the log never holds a
+    change that changed nothing.
     """
     why = limits.text(reason, _("reason"), 200, required=True).strip()
     with db.write() as session:

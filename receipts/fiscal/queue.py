@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from orto.config import PrinterConfig
+from orto.enums import FiscalStatus
 from orto.i18n import gettext as _
 from orto.models import FiscalDocument, utcnow
 from receipts.fiscal.client import DEFAULT_TIMEOUT_S, EpsonRT, FiscalFault, Issued
@@ -117,7 +118,7 @@ class FiscalQueue(PrintQueue):
                 )
             )
             for doc in stuck:
-                doc.status = "pending"
+                doc.status = FiscalStatus.PENDING
                 doc.next_attempt_at = None
             return len(stuck)
 
@@ -168,7 +169,7 @@ class FiscalQueue(PrintQueue):
                         original.rt_serial or "",
                     ),
                 )
-            doc.status = "issuing"
+            doc.status = FiscalStatus.ISSUING
             doc.next_attempt_at = moment + PRINTING_LEASE
             doc.attempts += 1
             doc_id, attempts, in_doubt, amount = doc.id, doc.attempts, doc.in_doubt, doc.amount_cents
@@ -227,7 +228,7 @@ class FiscalQueue(PrintQueue):
         with self.db.write() as session:
             doc = session.get(FiscalDocument, doc_id, with_for_update=True)
             assert doc is not None
-            doc.status = "issued"
+            doc.status = FiscalStatus.ISSUED
             doc.in_doubt = False
             doc.last_error = None
             doc.next_attempt_at = None
@@ -239,7 +240,7 @@ class FiscalQueue(PrintQueue):
         with self.db.write() as session:
             doc = session.get(FiscalDocument, doc_id, with_for_update=True)
             assert doc is not None
-            doc.status = "pending"
+            doc.status = FiscalStatus.PENDING
             if sent:  # a refusal issued nothing; no answer may have issued it
                 doc.in_doubt = fault.maybe_issued
             doc.last_error = str(fault)

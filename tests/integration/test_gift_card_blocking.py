@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orto.db import Database
 from orto.access import ApprovalRequired
+from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.models import AuditEntry, GiftCard, PaymentMethod
 from pos import selling
@@ -91,7 +91,9 @@ def test_a_cashier_blocks_only_with_a_managers_pin(db: Database, shop: Shop) -> 
     assert _balance(db, code) == (3000, True)
     cards.set_blocked(db, shop.cashier, code, blocked=True, reason="stolen", approver_pin=MANAGER_PIN)
     assert _balance(db, code) == (3000, False)
-    assert [(a, u, p) for a, u, p, _d in _block_entries(db)] == [("gift_card_blocked", shop.cashier.id, shop.manager.id)]
+    assert [(a, u, p) for a, u, p, _d in _block_entries(db)] == [
+        ("gift_card_blocked", shop.cashier.id, shop.manager.id)
+    ]
 
 
 def test_refusals_name_what_is_wrong_and_change_nothing(db: Database, shop: Shop) -> None:
