@@ -28,6 +28,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from catering.orders import locked_order
+from orto import limits
 from orto.access import authorise
 from orto.audit import audit
 from orto.config import Settings
@@ -312,25 +313,47 @@ def put_on_account(db: Database, actor: Operator, order_id: int, *, today: date 
         if due <= 0:
             raise NotAllowed(_("order {number} is paid").format(number=order.number))
         order.on_account = True
-        entry = AccountEntry(
-            customer_id=customer.id,
-            amount_cents=due,
-            order_id=order.id,
-            due_on=day + timedelta(days=customer.payment_days),
-            description=_("order {number}").format(number=order.number),
-            user_id=actor.id,
-        )
-        session.add(entry)
-        session.flush()
-        audit(
+        return _charge(
             session,
-            "account_charge",
-            actor.id,
-            entity="customer",
-            entity_id=customer.id,
+            actor,
+            customer,
+            due,
+            day,
+            _("order {number}").format(number=order.number),
+            order_id=order.id,
             details={"order": order.number, "amount_cents": due},
         )
-        return entry.id
+
+
+def _charge(
+    session: Session,
+    actor: Operator,
+    customer: Customer,
+    amount_cents: int,
+    day: date,
+    description: str,
+    *,
+    details: dict[str, Any],
+    order_id: int | None = None,
+    tab_id: int | None = None,
+    invoice_id: int | None = None,
+    action: str = "account_charge",
+) -> int:
+    """An entry on the customer's account, due after their payment days, and its audit record."""
+    entry = AccountEntry(
+        customer_id=customer.id,
+        amount_cents=amount_cents,
+        order_id=order_id,
+        tab_id=tab_id,
+        invoice_id=invoice_id,
+        due_on=day + timedelta(days=customer.payment_days),
+        description=description[:200],  # typed ones are checked; a generated one with a long tab label is cut
+        user_id=actor.id,
+    )
+    session.add(entry)
+    session.flush()
+    audit(session, action, actor.id, entity="customer", entity_id=customer.id, details=details)
+    return entry.id
 
 
 def charge_account(
@@ -346,31 +369,23 @@ def charge_account(
     """A bar tab (or anything agreed) put on a customer's account."""
     if amount_cents <= 0 or not description.strip():
         raise InvalidInput(_("account: an amount above zero and a description are expected"))
+    description = limits.text(description, _("description"), 200)
     day = today or local_day(utcnow())
     with db.write() as session:
         authorise(session, actor, Action.CUSTOMERS)
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(_("no customer {id}").format(id=customer_id))
-        entry = AccountEntry(
-            customer_id=customer.id,
-            amount_cents=amount_cents,
-            tab_id=tab_id,
-            due_on=day + timedelta(days=customer.payment_days),
-            description=description.strip(),
-            user_id=actor.id,
-        )
-        session.add(entry)
-        session.flush()
-        audit(
+        return _charge(
             session,
-            "account_charge",
-            actor.id,
-            entity="customer",
-            entity_id=customer.id,
+            actor,
+            customer,
+            amount_cents,
+            day,
+            description.strip(),
+            tab_id=tab_id,
             details={"amount_cents": amount_cents, "tab_id": tab_id},
         )
-        return entry.id
 
 
 @dataclass(frozen=True)
@@ -460,29 +475,20 @@ def tab_on_account(
             causale=_("Bar tab {label} of {day}").format(label=tab.label, day=local_day(tab.opened_at).isoformat()),
         )
         amount = numbers.taxable_cents if split_payment(customer) else numbers.total_cents
-        entry = AccountEntry(
-            customer_id=customer.id,
-            amount_cents=amount,
+        tab.status, tab.closed_at = TabStatus.CLOSED, utcnow()
+        entry_id = _charge(
+            session,
+            actor,
+            customer,
+            amount,
+            day,
+            _("bar tab {label}, invoice {number}").format(label=tab.label, number=invoice_number(invoice)),
             tab_id=tab.id,
             invoice_id=invoice.id,
-            due_on=day + timedelta(days=customer.payment_days),
-            description=_("bar tab {label}, invoice {number}").format(label=tab.label, number=invoice_number(invoice))[
-                :200
-            ],
-            user_id=actor.id,
-        )
-        session.add(entry)
-        tab.status, tab.closed_at = TabStatus.CLOSED, utcnow()
-        session.flush()
-        audit(
-            session,
-            "tab_on_account",
-            actor.id,
-            entity="customer",
-            entity_id=customer.id,
+            action="tab_on_account",
             details={"tab_id": tab.id, "amount_cents": amount, "invoice_id": invoice.id},
         )
-        return TabCharged(entry.id, invoice.id, amount)
+        return TabCharged(entry_id, invoice.id, amount)
 
 
 def account_customers(db: Database, text: str) -> list[tuple[int, str, int]]:

@@ -210,3 +210,11 @@ def test_an_associations_bar_tab_on_account_oldest_settled_first(k: Kitchen, db:
     assert later.overdue_cents == 2500
     with pytest.raises(InvalidInput, match="above the account's balance"):
         money.settle_account(db, k.cashier, k.business, 2501, method="bank_transfer")
+
+
+def test_a_charge_whose_description_does_not_fit_is_refused_and_writes_nothing(k: Kitchen, db: Database) -> None:
+    with pytest.raises(InvalidInput, match="description"):
+        money.charge_account(db, k.cashier, k.business, 4500, "Bar tab " + "x" * 200, today=k.today)
+    with pytest.raises(InvalidInput, match="description"):
+        money.charge_account(db, k.cashier, k.business, 4500, "Bar tab\x00", today=k.today)
+    assert money.statement(db, k.business, today=k.today).balance_cents == 0
