@@ -25,7 +25,6 @@ customers_app = typer.Typer(help="Catering customers: import, export, cards.", n
 catering_app.add_typer(customers_app, name="customers")
 
 
-
 def _actor(user: str | None) -> Operator:
     """The Operator behind a PIN, as at the till: every write of catering says who did it."""
     return acting(state.database(), user)

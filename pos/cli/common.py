@@ -70,6 +70,14 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def check_output(out: Path) -> None:
+    """Refuse, in one line and before any work, a PDF destination that cannot be a new file."""
+    if out.is_dir():
+        raise fail(_("cannot write {path}: it is a folder, give a file name").format(path=out))
+    if not out.parent.is_dir():
+        raise fail(_("cannot write {path}: the folder does not exist").format(path=out))
+
+
 def open_till(database: Database | None = None, demo: bool = False, counter: str | None = None) -> None:
     """The till for the counter in orto.toml (plain ``orto``, ``orto till``, ``orto demo``)."""
     from pos.cli.launch import open_till as _open

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.common import EXIT_INPUT, state
+from pos.cli.common import EXIT_INPUT, check_output, state
 from pos.cli.identity import acting
 
 app = typer.Typer()  # its top-level commands, merged into the root
@@ -90,9 +90,7 @@ def recall_notice_command(
     """The recall notice (A4 PDF): the lot, what was made from it, sales per site and day, customers."""
     from inventory.recall_notice import recall_notice
 
-    if not out.parent.is_dir():
-        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
-        raise typer.Exit(EXIT_INPUT)
+    check_output(out)
     recall_notice(state.database(), state.settings, lot, out)
     typer.echo(_("written {path}").format(path=out))
 
@@ -114,9 +112,7 @@ def donation_document_command(
     if donation_id is None:
         typer.echo(_("orto: no donation {number}").format(number=number), err=True)
         raise typer.Exit(EXIT_INPUT)
-    if not out.parent.is_dir():
-        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
-        raise typer.Exit(EXIT_INPUT)
+    check_output(out)
     donation_document(db, state.settings, donation_id, out)
     typer.echo(_("written {path}").format(path=out))
 
@@ -129,8 +125,6 @@ def count_sheet_command(
     """Print the sheet of an open stock count (blind: the expected quantities are not on it)."""
     from inventory.counts import count_sheet_pdf
 
-    if not out.parent.is_dir():
-        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
-        raise typer.Exit(EXIT_INPUT)
+    check_output(out)
     count_sheet_pdf(state.database(), number, out)
     typer.echo(_("written {path}").format(path=out))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from orto.i18n import gettext as _
-from pos.cli.common import EXIT_INPUT, state
+from pos.cli.common import check_output, state
 
 labels_app = typer.Typer(help="Lot labels (Reg. EU 1169/2011) on A4 sheets.", no_args_is_help=True)
 
@@ -27,8 +27,6 @@ def sheet_command(
     """Write COPIES labels of a lot on A4 label sheets ([labels.sheet] in orto.toml sets the grid)."""
     from receipts.label_sheet import lot_sheet
 
-    if not out.parent.is_dir():
-        typer.echo(_("orto: cannot write {path}: the folder does not exist").format(path=out), err=True)
-        raise typer.Exit(EXIT_INPUT)
+    check_output(out)
     pages = lot_sheet(state.database(), state.settings, lot, out, copies=copies, skip=skip)
     typer.echo(_("written {path} ({pages} pages)").format(path=out, pages=pages))

@@ -210,3 +210,24 @@ def test_a_demo_counter_that_does_not_exist_is_refused_before_anything_is_built(
     code, _out, err = run(capsys, "--lang", "en", "demo", "--no-tui", "--counter", "BAR-9")
     assert code == 1 and "no counter BAR-9" in err and "CAP-1, MON-1, PAL-1" in err
     assert not (tmp_path / "data" / "demo.sqlite3").exists()
+
+
+@pytest.mark.parametrize("command", [["count-sheet", "1"], ["labels", "sheet", "PAL-261201-001"], ["donation", "X"]])
+def test_a_pdf_that_cannot_be_written_there_is_refused_before_any_work(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    missing = folder / "nowhere" / "sheet.pdf"
+    status = main_group(["--db", db.url, "--lang", "en", *command, "--out", str(missing)])
+    _out, err = capsys.readouterr()
+    if command[0] != "donation":  # the donation is looked up first: an unknown number says so
+        assert status == 1 and f"orto: cannot write {missing}: the folder does not exist" in err
+    else:
+        assert status == 1 and "no donation X" in err
+    status = main_group(["--db", db.url, "--lang", "en", *command, "--out", str(folder)])
+    _out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in err
+    if command[0] != "donation":
+        assert f"orto: cannot write {folder}: it is a folder, give a file name" in err
+    assert list(folder.iterdir()) == []
