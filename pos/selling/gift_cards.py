@@ -86,6 +86,27 @@ def find_card(session: Session, code: str | None, *, lock: bool = False) -> Gift
     return card
 
 
+def scanned_as_goods(session: Session, code: str) -> str | None:
+    """What to tell a cashier who scanned a gift card where goods are scanned (None: not a card).
+
+    A customer hands the card over to pay and it gets scanned by reflex: saying "unknown code"
+    would send the cashier looking for a product. A card is neither sold nor spent from here.
+    """
+    clean = normalise(code)
+    card = session.scalar(select(GiftCard).where(GiftCard.code.in_(sorted({code, clean}))))
+    if card is None and not _OURS.match(clean):
+        return None
+    shown = mask(card.code if card is not None else clean)
+    if card is None:
+        return _("{code} is a gift card code Orto does not know: check it at F12 → Gift card balance").format(
+            code=shown
+        )
+    return _(
+        "{code} is a gift card, not a product ({amount} on it): to pay with it, F8 Gift card at the payment;"
+        " to load it, F12 → Top up a gift card"
+    ).format(code=shown, amount=format_money(card.balance_cents))
+
+
 def usable(card: GiftCard, today: date) -> None:
     """Refuse an inactive or expired card, saying which and since when."""
     if not card.active:

@@ -420,6 +420,11 @@ def _resolve(
         return found, None, "lot", lot
     if code.isdigit() and len(code) in (8, 12, 13):
         classify(code)  # raises naming the wrong check digit: a misread, scan again
+    from pos.selling.gift_cards import scanned_as_goods
+
+    card = scanned_as_goods(session, code)
+    if card is not None:
+        raise InvalidInput(card)
     raise NotFound(_("unknown code {code}: no product has it").format(code=code))
 
 
@@ -742,11 +747,7 @@ def _figure_lines(
     """recompute() on lines read as rows."""
     terms = []
     for line in lines:
-        markdown = (
-            None
-            if line.price_overridden
-            else markdown_of(line.category_id, line.lot, today, rules)
-        )
+        markdown = None if line.price_overridden else markdown_of(line.category_id, line.lot, today, rules)
         terms.append(
             LineTerms(
                 price_for_quantity(line.unit_price_cents, line.quantity, line.weighed),
