@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from orto.db import Database
+from orto.errors import NotFound
 from orto.i18n import gettext as _
 from pos.cli.common import open_till, state
 
@@ -13,7 +15,15 @@ app = typer.Typer()  # its top-level commands, merged into the root
 
 
 @app.command("init")
-def init() -> None:
+def init(
+    manager: Annotated[
+        str | None,
+        typer.Option(
+            "--manager",
+            help="Also create the first manager, on a database without users (the PIN from ORTO_PIN or asked)",
+        ),
+    ] = None,
+) -> None:
     """Create or upgrade the database schema (backs an SQLite file up first). Safe to repeat."""
     from orto.schema import upgrade
 
@@ -31,6 +41,41 @@ def init() -> None:
         typer.echo(_("Database {url} is ready.").format(url=db.display_url))
     else:
         typer.echo(_("Database {url} was already up to date.").format(url=db.display_url))
+    if manager is not None:
+        _first_manager(db, manager)
+
+
+def _first_manager(db: Database, name: str) -> None:
+    """The first manager from the command line, so the imports that follow know who is acting.
+
+    Only on a database without users, like the till's first-run wizard; run again with the same
+    name (the README's steps repeated) it says so and succeeds, with another name it refuses.
+    """
+    import os
+    import sys
+
+    from pos.cli.identity import PIN_VARIABLE, USER_VARIABLE
+    from pos.selling.users import create_first_manager, user_id_named
+
+    try:
+        user_id_named(db, name)
+    except NotFound:
+        pass
+    else:
+        typer.echo(_("{name} is a user already.").format(name=name.strip()))
+        return
+    asked = _("{name}'s PIN (4-8 digits)").format(name=name.strip())
+    # unseen and twice at a terminal; a script pipes it in or sets ORTO_PIN (never an option: ps shows those)
+    at_terminal = sys.stdin.isatty()
+    pin = os.environ.get(PIN_VARIABLE) or str(
+        typer.prompt(asked, hide_input=at_terminal, confirmation_prompt=at_terminal)
+    )
+    created = create_first_manager(db, name, pin)
+    typer.echo(
+        _("Manager {name} created. The commands that write ask who is acting: {user}={name} and the PIN.").format(
+            name=created.name, user=USER_VARIABLE
+        )
+    )
 
 
 @app.command("info")

@@ -231,3 +231,37 @@ def test_a_pdf_that_cannot_be_written_there_is_refused_before_any_work(
     if command[0] != "donation":
         assert f"orto: cannot write {folder}: it is a folder, give a file name" in err
     assert list(folder.iterdir()) == []
+
+
+def test_the_readmes_setup_in_order_init_with_a_manager_then_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    suppliers = tmp_path / "fornitori.csv"
+    suppliers.write_text("codice;nome;tipo;km_PAL;km_CAP;km_MON\nF01;Cascina Nuova;farm;12;15;20\n", encoding="utf-8")
+    monkeypatch.setenv("ORTO_PIN", "1357")
+    code, out, err = run(capsys, "--db", url, "--lang", "en", "init", "--manager", "Giulia")
+    assert code == 0 and "Manager Giulia created" in out, err
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    code, out, err = run(capsys, "--db", url, "--lang", "en", "import", "suppliers", str(suppliers))
+    assert code == 0 and "1 created" in out, err
+    # the steps repeated: the same manager is there already; another name is not a first manager
+    code, out, _err = run(capsys, "--db", url, "--lang", "en", "init", "--manager", "giulia")
+    assert code == 0 and "is a user already" in out
+    code, _out, err = run(capsys, "--db", url, "--lang", "en", "init", "--manager", "Marco")
+    assert code == 1 and "there are users already" in err
+    db = Database(url)
+    with db.read() as session:
+        users = session.execute(select(User.name, User.role)).all()
+        created = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user_created"))
+    assert [(n, r.value) for n, r in users] == [("Giulia", "manager")] and created == 1
+    db.dispose()
+
+
+def test_init_without_users_refuses_a_pin_that_is_not_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    monkeypatch.setenv("ORTO_PIN", "12")
+    code, _out, err = run(capsys, "--db", url, "--lang", "en", "init", "--manager", "Giulia")
+    assert code == 1 and "PIN" in err and "Traceback" not in err
