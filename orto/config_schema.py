@@ -99,6 +99,7 @@ SECTIONS: dict[str, dict[str, Key]] = {
             "postcode",
             "town",
             "province",
+            "footer",  # the slip's last line (receipts.snapshots.company)
         )
     },
 }

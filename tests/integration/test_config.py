@@ -168,3 +168,19 @@ def test_the_cli_says_it_in_one_line_with_exit_2(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         f"orto: {path}: [selling] discount_approval_threshold_percent = 12.5: atteso un numero intero da 0 a 100"
     ]
+
+
+def test_the_readmes_example_orto_toml_is_accepted_and_read(tmp_path: Path) -> None:
+    """A shop copies the README's example: every key in it must be one Orto knows and uses."""
+    import re
+
+    from receipts.snapshots import company
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    _toml(tmp_path, example)
+    settings = load_settings()
+    assert settings.printers["banco"].options["host"] == "192.168.1.50"
+    slip = company(settings, None)
+    assert slip["footer"] == "Grazie e a presto! Prodotti km0 e del nostro laboratorio."  # not the default
+    assert slip["vat_number"] == "IT00000000000"

@@ -25,3 +25,22 @@ def test_the_documented_table_is_the_policy() -> None:
         roles, approvable = rows[action.value]
         assert roles == {r.value for r in PERMISSIONS[action]}, action
         assert approvable == (action in APPROVABLE), action
+
+
+def test_the_documented_config_table_names_every_key_orto_reads() -> None:
+    from orto.config_schema import COUNTER_ROLES, PRINTER_COMMON, PRINTER_KINDS, SECTIONS
+
+    rows = {
+        cells[0]: cells[1]
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if len(cells := [c.strip() for c in line.strip().strip("|").split("|")]) == 2 and cells[0].startswith("`[")
+    }
+    for section, keys in SECTIONS.items():
+        row = rows.get(f"`[{section}]`")
+        assert row is not None, f"docs/security.md has no row for [{section}]"
+        documented = set(re.findall(r"`([a-z_]+)`", row))
+        assert set(keys) <= documented, (section, set(keys) - documented)
+    printers = set(re.findall(r"`([a-z_]+)`", rows["`[printers.NAME]`"]))
+    every_kind = {key for kind in PRINTER_KINDS.values() for key in kind}
+    assert set(PRINTER_COMMON) | every_kind <= printers, (set(PRINTER_COMMON) | every_kind) - printers
+    assert set(COUNTER_ROLES) <= set(re.findall(r"`([a-z_]+)`", rows["`[counters.CODE.printers]`"]))
