@@ -155,9 +155,13 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def export_customers(db: Database, path: Path, *, plain: bool = False, language: str = "it") -> int:
+def export_customers(db: Database, actor: Operator, path: Path, *, plain: bool = False, language: str = "it") -> int:
+    """Every customer with their fiscal codes and addresses into a file: people's data in bulk,
+    so a manager's (``Action.REPORTS``), checked before anything is written."""
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(_("{path}: .csv or .xlsx expected").format(path=path))
+    with db.read() as session:
+        authorise(session, actor, Action.REPORTS)
     italian = language == "it" and not plain
     header = [it if italian else en for _f, it, en in COLUMNS]
     rows = list(_export_rows(db))

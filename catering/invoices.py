@@ -484,3 +484,41 @@ def export_xml(db: Database, invoice_id: int, folder: Path) -> Path:
         target = folder / invoice.file_name
         target.write_text(invoice.xml, encoding="utf-8")
         return target
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    year: int
+    number: int
+    doc_type: str
+    issued_on: date
+    customer: str
+    total_cents: int
+    file_name: str
+    state: str
+    state_reason: str | None
+
+
+def invoices_of(db: Database, actor: Operator, year: int | None = None) -> list[InvoiceRow]:
+    """The invoices (of a year) with their state at the SdI, by number: a manager's (``Action.INVOICES``)."""
+    with db.read() as session:
+        authorise(session, actor, Action.INVOICES)
+        stmt = select(Invoice, Customer.name).join(Customer, Customer.id == Invoice.customer_id)
+        if year:
+            stmt = stmt.where(Invoice.year == year)
+        return [
+            InvoiceRow(
+                inv.id,
+                inv.year,
+                inv.number,
+                inv.doc_type,
+                inv.issued_on,
+                name,
+                inv.total_cents,
+                inv.file_name,
+                inv.state,
+                inv.state_reason,
+            )
+            for inv, name in session.execute(stmt.order_by(Invoice.year, Invoice.number))
+        ]

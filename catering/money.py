@@ -609,10 +609,13 @@ class Statement:
     overdue_cents: int
 
 
-def statement(db: Database, customer_id: int, *, today: date | None = None) -> Statement:
-    """Charges and settlements by date, the balance after each, and what is overdue (oldest paid first)."""
+def statement(db: Database, actor: Operator, customer_id: int, *, today: date | None = None) -> Statement:
+    """Charges and settlements by date, the balance after each, and what is overdue (oldest paid first).
+
+    A customer's own account, for whoever takes their payments (``Action.CUSTOMERS``)."""
     day = today or local_day(utcnow())
     with db.read() as session:
+        authorise(session, actor, Action.CUSTOMERS)
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise NotFound(_("no customer {id}").format(id=customer_id))
@@ -653,13 +656,15 @@ class Receivable:
     overdue_cents: int
 
 
-def receivables(db: Database, *, today: date | None = None) -> list[Receivable]:
-    """Every customer with something on account: the receivables report."""
+def receivables(db: Database, actor: Operator, *, today: date | None = None) -> list[Receivable]:
+    """Every customer with something on account: the receivables report (names and debts of
+    everyone, so a manager's: ``Action.REPORTS``)."""
     with db.read() as session:
+        authorise(session, actor, Action.REPORTS)
         ids = sorted(set(session.scalars(select(AccountEntry.customer_id))))
     rows = []
     for customer_id in ids:
-        s = statement(db, customer_id, today=today)
+        s = statement(db, actor, customer_id, today=today)
         if s.balance_cents:
             rows.append(Receivable(customer_id, s.customer, s.balance_cents, s.overdue_cents))
     return sorted(rows, key=lambda r: (-r.overdue_cents, -r.balance_cents, r.customer))

@@ -297,11 +297,14 @@ class OrderRow:
     paid_cents: int
 
 
-def orders_between(db: Database, first: datetime, last: datetime, *, include_cancelled: bool = False) -> list[OrderRow]:
+def orders_between(
+    db: Database, actor: Operator, first: datetime, last: datetime, *, include_cancelled: bool = False
+) -> list[OrderRow]:
     """Orders (and quotes) whose event falls in [first, last), by event time: the orders-by-date view."""
     from catering.money import owed, paid_by_order
 
     with db.read() as session:
+        authorise(session, actor, Action.CATERING)
         stmt = (
             select(CateringOrder, Customer)
             .join(Customer, Customer.id == CateringOrder.customer_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from catering.money import counted
 from catering.orders import portions
 from inventory.ledger import value_of
+from orto.access import authorise
 from orto.db import Database
 from orto.localtime import ROME, local_day
 from orto.models import (
@@ -34,6 +35,7 @@ from orto.models import (
     RecipeInput,
 )
 from orto.money import vat_breakdown
+from orto.policy import Action, Operator
 
 DONE = ("delivered", "invoiced", "paid")
 
@@ -88,10 +90,12 @@ def recipe_unit_cost(db_session: Session, recipe: Recipe) -> tuple[int, int]:
     return cost, max(recipe.expected_yield, 1)
 
 
-def takings_and_margins(db: Database, first: date, last: date) -> Takings:
-    """Money received in [first, last] by method, and each order delivered for an event in it."""
+def takings_and_margins(db: Database, actor: Operator, first: date, last: date) -> Takings:
+    """Money received in [first, last] by method, and each order delivered for an event in it
+    (a manager's report: ``Action.REPORTS``)."""
     start, end = _bounds(first, last)
     with db.read() as session:
+        authorise(session, actor, Action.REPORTS)
         by_method: dict[str, int] = defaultdict(int)
         for method, amount in session.execute(
             select(CateringPayment.method, CateringPayment.amount_cents).where(

@@ -11,6 +11,7 @@ import typer
 
 from orto.errors import InvalidInput, NotFound
 from orto.i18n import gettext as _
+from orto.localtime import today
 from orto.policy import Operator
 from pos.cli.common import ExportFile, ImportFile, PlainOption, exporting, importing, state
 from pos.cli.identity import UserOption, acting
@@ -59,12 +60,10 @@ def _counter_id(code: str | None) -> int | None:
 
 
 def _day(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(_("{text}: a date as YYYY-MM-DD expected").format(text=text)) from None
+    """A day as the till writes it (25/11/2026) or as ISO (2026-11-25); the default is a Milan day."""
+    from pos.reports.filters import parse_day
+
+    return parse_day(text, _("day")) if text else default
 
 
 def _money(cents: int) -> str:
@@ -85,13 +84,14 @@ def customers_import(file: ImportFile, user: UserOption = None) -> None:
 
 
 @customers_app.command("export")
-def customers_export(file: ExportFile, plain: PlainOption = False) -> None:
-    """Export customers (CSV for Italian Excel by default, or XLSX)."""
+def customers_export(file: ExportFile, plain: PlainOption = False, user: UserOption = None) -> None:
+    """Export customers (CSV for Italian Excel by default, or XLSX): a manager's."""
     from catering.customers_io import export_customers
 
     db = state.database()
+    actor = _actor(user)
     exporting(
-        lambda: export_customers(db, file, plain=plain, language=state.settings.language),
+        lambda: export_customers(db, actor, file, plain=plain, language=state.settings.language),
         file,
         _("{count} customers written to {path}"),
     )
@@ -101,13 +101,13 @@ def customers_export(file: ExportFile, plain: PlainOption = False) -> None:
 def customers_card(
     customer: Annotated[str, typer.Argument(help="Customer id, code, partita IVA or name")],
     number: Annotated[str, typer.Argument(help="The Tessera di quartiere's number")],
-    until: Annotated[str, typer.Option("--until", help="Valid until, YYYY-MM-DD")],
+    until: Annotated[str, typer.Option("--until", help="Valid until, 25/11/2026 or 2026-11-25")],
     user: UserOption = None,
 ) -> None:
     """Give a customer a Tessera di quartiere."""
     from catering.customers import add_card
 
-    add_card(state.database(), _actor(user), _customer_id(customer), number, _day(until, date.today()))
+    add_card(state.database(), _actor(user), _customer_id(customer), number, _day(until, today()))
     typer.echo(_("card {number} issued").format(number=number.upper()))
 
 
@@ -152,18 +152,22 @@ def quote_command(
 
 @catering_app.command("orders")
 def orders_command(
-    first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (today)")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First day, 25/11/2026 or 2026-11-25 (today)")] = None,
     days: Annotated[int, typer.Option("--days")] = 7,
     cancelled: Annotated[bool, typer.Option("--cancelled", help="Show cancelled ones too")] = False,
+    user: UserOption = None,
 ) -> None:
     """Orders and quotes by event date."""
     from catering.orders import orders_between
     from orto.i18n import format_datetime
     from orto.localtime import ROME
 
-    day = _day(first, date.today())
+    day = _day(first, today())
     start = datetime.combine(day, datetime.min.time(), ROME)
-    for row in orders_between(state.database(), start, start + timedelta(days=days), include_cancelled=cancelled):
+    rows = orders_between(
+        state.database(), _actor(user), start, start + timedelta(days=days), include_cancelled=cancelled
+    )
+    for row in rows:
         typer.echo(
             f"{row.number}  {format_datetime(row.event_at)}  {_(row.status):<10} {row.customer}  "
             + _("{n} guests").format(n=row.guests)
@@ -233,7 +237,7 @@ def pay_command(
 
 @catering_app.command("plan")
 def plan_command(
-    first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (today)")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First day, 25/11/2026 or 2026-11-25 (today)")] = None,
     days: Annotated[int, typer.Option("--days", help="1 for a day, 7 for a week")] = 1,
     site: Annotated[str, typer.Option("--site")] = "CAP",
 ) -> None:
@@ -241,7 +245,7 @@ def plan_command(
     from catering.plan import kitchen_plan
     from orto.money import format_quantity
 
-    plan = kitchen_plan(state.database(), _day(first, date.today()), days=days, site_code=site)
+    plan = kitchen_plan(state.database(), _day(first, today()), days=days, site_code=site)
     typer.echo(_("Dishes"))
     for d in plan.dishes:
         typer.echo(f"  {d.event_day} {d.order}  {d.dish}: " + _("{n} portions").format(n=d.portions))
@@ -372,11 +376,11 @@ def settle_command(
 
 
 @catering_app.command("account")
-def account_command(customer: str) -> None:
+def account_command(customer: str, user: UserOption = None) -> None:
     """A customer's statement: charges, payments, balance, overdue."""
     from catering.money import statement
 
-    s = statement(state.database(), _customer_id(customer))
+    s = statement(state.database(), _actor(user), _customer_id(customer))
     typer.echo(s.customer)
     for line in s.lines:
         due = f" ({_('due')} {line.due_on})" if line.due_on else ""
@@ -387,24 +391,27 @@ def account_command(customer: str) -> None:
 
 
 @catering_app.command("receivables")
-def receivables_command() -> None:
-    """Every customer's balance on account, the overdue first."""
+def receivables_command(user: UserOption = None) -> None:
+    """Every customer's balance on account, the overdue first: a manager's."""
     from catering.money import receivables
 
-    for r in receivables(state.database()):
+    for r in receivables(state.database(), _actor(user)):
         typer.echo(f"{r.customer}: {_money(r.balance_cents)}  " + _("overdue {o}").format(o=_money(r.overdue_cents)))
 
 
 @catering_app.command("report")
 def report_command(
-    first: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (first of the month)")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD (today)")] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="25/11/2026 or 2026-11-25 (the first of the month)")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="25/11/2026 or 2026-11-25 (today)")] = None,
+    user: UserOption = None,
 ) -> None:
-    """Catering takings by method and each delivered order's margin (cost from lots and lab batches)."""
+    """Catering takings by method and each delivered order's margin (cost from lots and lab batches): a manager's."""
     from catering.reports import takings_and_margins
 
-    today = date.today()
-    t = takings_and_margins(state.database(), _day(first, today.replace(day=1)), _day(last, today))
+    day = today()
+    t = takings_and_margins(state.database(), _actor(user), _day(first, day.replace(day=1)), _day(last, day))
     typer.echo(_("Takings"))
     for method, amount in sorted(t.by_method.items()):
         typer.echo(f"  {_(method)}: {_money(amount)}")
@@ -448,22 +455,16 @@ def _outputs(invoice_id: int, xml_dir: Path | None, pdf: Path | None) -> None:
 
 
 @invoices_app.command("list")
-def invoices_list(year: Annotated[int | None, typer.Option("--year")] = None) -> None:
-    """Invoices of a year with their state at the SdI."""
-    from sqlalchemy import select
+def invoices_list(year: Annotated[int | None, typer.Option("--year")] = None, user: UserOption = None) -> None:
+    """Invoices of a year with their state at the SdI (a manager's)."""
+    from catering.invoices import invoices_of
 
-    from orto.models import Customer, Invoice
-
-    with state.database().read() as session:
-        stmt = select(Invoice, Customer.name).join(Customer, Customer.id == Invoice.customer_id)
-        if year:
-            stmt = stmt.where(Invoice.year == year)
-        for inv, name in session.execute(stmt.order_by(Invoice.year, Invoice.number)):
-            reason = f" ({inv.state_reason})" if inv.state_reason else ""
-            typer.echo(
-                f"{inv.id:>4} {inv.year}/{inv.number:04d} {inv.doc_type} {inv.issued_on} {name}  "
-                f"{_money(inv.total_cents)}  {inv.file_name}  {_(inv.state)}{reason}"
-            )
+    for inv in invoices_of(state.database(), _actor(user), year):
+        reason = f" ({inv.state_reason})" if inv.state_reason else ""
+        typer.echo(
+            f"{inv.id:>4} {inv.year}/{inv.number:04d} {inv.doc_type} {inv.issued_on} {inv.customer}  "
+            f"{_money(inv.total_cents)}  {inv.file_name}  {_(inv.state)}{reason}"
+        )
 
 
 @invoices_app.command("export")

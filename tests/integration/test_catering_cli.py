@@ -117,3 +117,43 @@ def test_a_catering_order_from_the_command_line(
     monkeypatch.setenv("ORTO_PIN", "0000")
     code, _out, err = run(capsys, *base, "catering", "cancel", number, "--reason", "x")
     assert code == 1 and "wrong PIN" in err
+
+
+def test_what_names_customers_and_their_money_asks_who_is_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.shop import CASHIER_PIN
+
+    url = f"sqlite:///{tmp_path / 'cap.sqlite3'}"
+    db = Database(url)
+    upgrade(db)
+    build_kitchen(db)
+    db.dispose()
+    base = ("--db", url, "--lang", "en")
+    out_file = tmp_path / "clienti.csv"
+    managers_only = (
+        ("catering", "receivables"),
+        ("catering", "report"),
+        ("invoices", "list"),
+        ("catering", "customers", "export", str(out_file)),
+    )
+    counter_too = (("catering", "orders"), ("catering", "account", "Associazione Ortica APS"))
+    monkeypatch.delenv("ORTO_USER", raising=False)
+    for command in (*managers_only, *counter_too):  # nobody named, no terminal: refused, saying what to set
+        code, _out, err = run(capsys, *base, *command)
+        assert code == 1 and "ORTO_USER" in err, command
+    monkeypatch.setenv("ORTO_USER", "Marco")
+    monkeypatch.setenv("ORTO_PIN", CASHIER_PIN)
+    for command in managers_only:
+        code, _out, err = run(capsys, *base, *command)
+        assert code == 1 and "may not" in err and "Traceback" not in err, command
+    assert not out_file.exists()  # refused before anything is written
+    for command in counter_too:
+        code, _out, err = run(capsys, *base, *command)
+        assert code == 0, (command, err)
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    monkeypatch.setenv("ORTO_PIN", MANAGER_PIN)
+    for command in managers_only:
+        code, _out, err = run(capsys, *base, *command)
+        assert code == 0, (command, err)
+    assert out_file.read_text(encoding="utf-8-sig").count("\n") >= 2

@@ -154,7 +154,7 @@ def test_import_is_all_or_nothing_with_line_and_column(db: Database, tmp_path) -
     assert (result.created, result.updated) == (2, 0)
     assert import_customers(db, actor, good).unchanged == 2
     out = tmp_path / "out.xlsx"
-    assert export_customers(db, out) == 2
+    assert export_customers(db, actor, out) == 2
     again = import_customers(db, actor, out)
     assert again.unchanged == 2
     with db.read() as session:

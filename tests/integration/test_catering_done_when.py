@@ -165,16 +165,16 @@ def test_done_when(db: Database, tmp_path: Path) -> None:
     orders.confirm(db, k.cashier, small)
     delivery.deliver(db, k.cashier, small)
     money.put_on_account(db, k.cashier, small, today=k.today)
-    statement = money.statement(db, k.person, today=k.today)
+    statement = money.statement(db, k.cashier, k.person, today=k.today)
     assert statement.balance_cents == 7200 and statement.overdue_cents == 0
     from datetime import timedelta
 
-    later = money.statement(db, k.person, today=k.today + timedelta(days=8))
+    later = money.statement(db, k.cashier, k.person, today=k.today + timedelta(days=8))
     assert later.overdue_cents == 7200  # 7 days' terms passed
-    assert [r.customer for r in money.receivables(db, today=k.today + timedelta(days=8))] == ["Mario Rossi"]
+    assert [r.customer for r in money.receivables(db, k.manager, today=k.today + timedelta(days=8))] == ["Mario Rossi"]
     settled = money.settle_account(db, k.cashier, k.person, 7200, counter_id=k.counter)
     assert settled.sale_id is not None
-    assert money.statement(db, k.person).balance_cents == 7200  # counts once the till completes the sale
+    assert money.statement(db, k.cashier, k.person).balance_cents == 7200  # counts once the till completes the sale
     result = selling.complete_sale(
         db, k.settings, settled.sale_id, k.shop.cashier, [PaymentInput(PaymentMethod.CARD, 7200)]
     )
@@ -183,5 +183,5 @@ def test_done_when(db: Database, tmp_path: Path) -> None:
         sale = session.get(Sale, settled.sale_id)
         assert sale is not None and sale.status is SaleStatus.COMPLETED
         assert [(ln.vat_rate_bp, ln.total_cents) for ln in sale.lines] == [(1000, 7200)]
-    final = money.statement(db, k.person, today=k.today + timedelta(days=8))
+    final = money.statement(db, k.cashier, k.person, today=k.today + timedelta(days=8))
     assert (final.balance_cents, final.overdue_cents) == (0, 0)

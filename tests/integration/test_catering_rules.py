@@ -118,9 +118,9 @@ def test_a_private_deposit_is_a_till_sale_at_ten_percent(k: Kitchen, db: Databas
     balance = money.take_payment(db, k.cashier, order, 14000, kind="balance", counter_id=k.counter)
     assert balance.sale_id is not None
     first, last = datetime.now(UTC), datetime.now(UTC) + timedelta(days=30)
-    assert [r.status for r in orders.orders_between(db, first, last)] == ["delivered"]
+    assert [r.status for r in orders.orders_between(db, k.cashier, first, last)] == ["delivered"]
     selling.complete_sale(db, k.settings, balance.sale_id, k.shop.cashier, [PaymentInput(PaymentMethod.CARD, 14000)])
-    [row] = orders.orders_between(db, first, last)
+    [row] = orders.orders_between(db, k.cashier, first, last)
     assert (row.status, row.paid_cents) == ("paid", 20000)
 
 
@@ -203,10 +203,10 @@ def test_an_associations_bar_tab_on_account_oldest_settled_first(k: Kitchen, db:
     money.charge_account(db, k.cashier, k.business, 3000, "Bar tab, festa", today=k.today + timedelta(days=20))
     assert first > 0
     money.settle_account(db, k.cashier, k.business, 5000, method="bank_transfer", reference="TRN 123")
-    late = money.statement(db, k.business, today=k.today + timedelta(days=40))
+    late = money.statement(db, k.cashier, k.business, today=k.today + timedelta(days=40))
     # 30 days' terms: the first tab (45,00) is paid, 5,00 of the second was; it is due on day 50
     assert (late.balance_cents, late.overdue_cents) == (2500, 0)
-    later = money.statement(db, k.business, today=k.today + timedelta(days=51))
+    later = money.statement(db, k.cashier, k.business, today=k.today + timedelta(days=51))
     assert later.overdue_cents == 2500
     with pytest.raises(InvalidInput, match="above the account's balance"):
         money.settle_account(db, k.cashier, k.business, 2501, method="bank_transfer")
@@ -217,4 +217,4 @@ def test_a_charge_whose_description_does_not_fit_is_refused_and_writes_nothing(k
         money.charge_account(db, k.cashier, k.business, 4500, "Bar tab " + "x" * 200, today=k.today)
     with pytest.raises(InvalidInput, match="description"):
         money.charge_account(db, k.cashier, k.business, 4500, "Bar tab\x00", today=k.today)
-    assert money.statement(db, k.business, today=k.today).balance_cents == 0
+    assert money.statement(db, k.cashier, k.business, today=k.today).balance_cents == 0
