@@ -109,6 +109,7 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
     for level, output in enumerate(outputs, start=1):
         recipe = save_recipe(
             db,
+            actor=manager,
             code=f"BENCH-R{level}",
             name=f"bench {level}",
             output_product_id=output,

@@ -15,11 +15,14 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 
+from orto.access import authorise
+from orto.audit import audit
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import Batch, DateType, Product, Recipe, RecipeInput, RecipeStep
+from orto.policy import Action, Operator
 
 # measure -> (how many units make one, the symbol shown, its name for people)
 MEASURES: dict[str, tuple[int, str, str]] = {
@@ -84,6 +87,7 @@ def within_limits(step: RecipeStep, value: int) -> bool:
 def save_recipe(
     db: Database,
     *,
+    actor: Operator,
     code: str,
     name: str,
     output_product_id: int,
@@ -94,9 +98,13 @@ def save_recipe(
     steps: Sequence[StepInput],
     notes: str = "",
 ) -> int:
-    """Create the recipe, or update the one with this code; returns its id."""
+    """Create the recipe, or update the one with this code; returns its id.
+
+    A recipe's steps and critical limits are the lab's HACCP plan, so it is a manager's
+    (``Action.CATALOG``), recorded in the audit log with the limits as saved."""
     _check(code, expected_yield, shelf_life_days, inputs, steps)
     with db.write() as session:
+        authorise(session, actor, Action.CATALOG)
         if session.get(Product, output_product_id) is None:
             raise NotFound(_("no such product"))
         for item in inputs:
@@ -124,6 +132,19 @@ def save_recipe(
                 for n, s in enumerate(steps, start=1)
             ]
         session.flush()
+        audit(
+            session,
+            "recipe_saved",
+            actor.id,
+            entity="recipe",
+            entity_id=recipe.id,
+            details={
+                "code": recipe.code,
+                "yield": expected_yield,
+                "shelf_life_days": shelf_life_days,
+                "limits": [[s.name, s.measure, s.min_value, s.max_value] for s in steps if s.measure],
+            },
+        )
         return recipe.id
 
 
@@ -171,12 +192,22 @@ def _update_used_steps(recipe: Recipe, steps: Sequence[StepInput]) -> None:
             )
 
 
-def set_active(db: Database, recipe_id: int, active: bool) -> None:
+def set_active(db: Database, actor: Operator, recipe_id: int, active: bool) -> None:
+    """Retire a recipe (no new batches from it; its batches and lots keep it) or bring it back."""
     with db.write() as session:
+        authorise(session, actor, Action.CATALOG)
         recipe = session.get(Recipe, recipe_id)
         if recipe is None:
             raise NotFound(_("no such recipe"))
         recipe.active = active
+        audit(
+            session,
+            "recipe_activated" if active else "recipe_retired",
+            actor.id,
+            entity="recipe",
+            entity_id=recipe.id,
+            details={"code": recipe.code},
+        )
 
 
 @dataclass(frozen=True)

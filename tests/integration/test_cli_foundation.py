@@ -253,7 +253,9 @@ def test_the_readmes_setup_in_order_init_with_a_manager_then_imports(
     db = Database(url)
     with db.read() as session:
         users = session.execute(select(User.name, User.role)).all()
-        created = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user_created"))
+        created = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user_created")
+        )
     assert [(n, r.value) for n, r in users] == [("Giulia", "manager")] and created == 1
     db.dispose()
 

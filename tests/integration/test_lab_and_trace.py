@@ -84,6 +84,7 @@ def _kitchen(db: Database):  # type: ignore[no-untyped-def]
         }
     recipe_id = save_recipe(
         db,
+        actor=shop.manager,
         code="PASSATA",
         name="Passata di pomodoro",
         output_product_id=ids["passata"],
@@ -409,6 +410,7 @@ def test_a_recipe_in_use_keeps_its_steps(db: Database) -> None:
     shop, ids, recipe_id = _kitchen(db)
     lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
     common = dict(
+        actor=shop.manager,
         code="PASSATA",
         name="Passata",
         output_product_id=ids["passata"],
@@ -517,3 +519,36 @@ def test_the_printed_count_sheet_is_blind(db: Database, tmp_path) -> None:  # ty
     assert f"Stock count {count_id}" in text and "Confettura di albicocche" in text and jam_code in text
     cells = {line.strip() for line in text.splitlines()}
     assert not cells & {"30", "20000", "20.000", "20,000", "20.000 kg", "20,000 kg"}  # no expected quantity
+
+
+def test_a_recipes_limits_are_a_managers_and_kept_in_the_audit_log(db: Database) -> None:
+    from inventory.recipes import set_active
+    from orto.models import AuditEntry
+
+    shop, ids, recipe_id = _kitchen(db)
+    kitchen = shop.cashier  # not a manager
+    steps = [StepInput("Pastorizzare", "temperature_dc", min_value=850)]
+    common = dict(
+        code="PASSATA-2",
+        name="Passata",
+        output_product_id=ids["passata"],
+        expected_yield=20,
+        shelf_life_days=365,
+        date_type=DateType.BEST_BEFORE,
+        inputs=[IngredientInput(ids["tomatoes"], 10_000)],
+        steps=steps,
+    )
+    with pytest.raises(NotAllowed, match="may not"):
+        save_recipe(db, actor=kitchen, **common)  # type: ignore[arg-type]
+    with pytest.raises(NotAllowed, match="may not"):
+        set_active(db, kitchen, recipe_id, False)
+    new_id = save_recipe(db, actor=shop.manager, **common)  # type: ignore[arg-type]
+    set_active(db, shop.manager, new_id, False)
+    with db.read() as session:
+        rows = session.execute(
+            select(AuditEntry.action, AuditEntry.user_id, AuditEntry.details)
+            .where(AuditEntry.entity == "recipe", AuditEntry.entity_id == new_id)
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [(a, u) for a, u, _d in rows] == [("recipe_saved", shop.manager.id), ("recipe_retired", shop.manager.id)]
+    assert rows[0][2]["limits"] == [["Pastorizzare", "temperature_dc", 850, None]]

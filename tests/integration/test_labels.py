@@ -129,6 +129,7 @@ def _peppers_preserve(db: Database) -> tuple[int, object]:
         ids = (peppers.id, vinegar.id, salt.id, preserve.id)
     recipe = save_recipe(
         db,
+        actor=shop.manager,
         code="PEP-ACETO",
         name="Peperoni sott'aceto",
         output_product_id=ids[3],

@@ -71,6 +71,7 @@ class SupplyMachine(RuleBasedStateMachine):
             self.supplier, self.tomatoes, self.jars = supplier.id, tomatoes.id, jars.id
         self.recipe = save_recipe(
             self.db,
+            actor=self.actor,
             code=f"R{n}",
             name="Passata",
             output_product_id=self.jars,

@@ -104,6 +104,7 @@ def test_trace_matches_an_independent_walk(db: Database, seed: int) -> None:
     for level, output in enumerate(made_products):
         recipe = save_recipe(
             db,
+            actor=shop.manager,
             code=f"R{level}",
             name=f"Recipe {level}",
             output_product_id=output,

@@ -109,6 +109,7 @@ def kitchen(db: Database) -> Kitchen:
         }
     recipe_id = save_recipe(
         db,
+        actor=shop.manager,
         code="PASSATA",
         name="Passata di pomodoro",
         output_product_id=ids["passata"],
