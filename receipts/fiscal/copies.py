@@ -11,11 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orto.access import authorise
+from orto.audit import audit
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.models import FiscalDocument, PrinterRole, Sale
+from orto.policy import Action, Operator
 from receipts.jobs import printer_for, queue_document
 
 
@@ -41,14 +44,16 @@ def with_fiscal_reference(session: Session, sale_id: int, document: dict[str, An
     return {**document, "fiscal": reference} if reference else document
 
 
-def queue_copy(db: Database, settings: Settings, sale_id: int, counter_code: str) -> int:
-    """A non-fiscal copy of a sale on the counter's slip printer, with the RT's reference."""
+def queue_copy(db: Database, settings: Settings, actor: Operator, sale_id: int, counter_code: str) -> int:
+    """A non-fiscal copy of a sale on the counter's slip printer, with the RT's reference (a
+    reprint: ``Action.PRINTERS``, in the audit log like every reprint)."""
     from receipts.snapshots import sale_snapshot
 
     printer = printer_for(settings, counter_code, PrinterRole.RECEIPT)
     if printer is None:
         raise NotAllowed(_("counter {counter} has no slip printer for a copy").format(counter=counter_code))
     with db.write() as session:
+        authorise(session, actor, Action.PRINTERS)
         sale = session.get(Sale, sale_id)
         if sale is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
@@ -62,4 +67,5 @@ def queue_copy(db: Database, settings: Settings, sale_id: int, counter_code: str
             document=document,
             counter_id=sale.counter_id,
         )
+        audit(session, "fiscal_copy", actor.id, counter_id=sale.counter_id, entity="sale", entity_id=sale.id)
         return job.id

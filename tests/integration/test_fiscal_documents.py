@@ -221,7 +221,7 @@ def test_a_copy_carries_the_rts_reference_and_never_reaches_the_rt(db: Database,
     from receipts.queue import reprint
 
     shop, sale = _issued_sale(db, rt)
-    job_id = queue_copy(db, shop.settings, sale.id, "PAL-1")
+    job_id = queue_copy(db, shop.settings, shop.cashier, sale.id, "PAL-1")
     again = reprint(db, job_id, actor=shop.manager)
     [original] = documents(db)
     with db.read() as session:
@@ -231,3 +231,10 @@ def test_a_copy_carries_the_rts_reference_and_never_reaches_the_rt(db: Database,
             texts = [e.text for e in customer_slip(job.document).elements if isinstance(e, Text)]
             assert f"Documento commerciale 0001-0001 of {original.rt_date}, RT {rt.serial}" in texts
     assert len(rt.issued()) == 1
+    from sqlalchemy import select as _select
+
+    from orto.models import AuditEntry
+
+    with db.read() as session:
+        who = session.scalar(_select(AuditEntry.user_id).where(AuditEntry.action == "fiscal_copy"))
+    assert who == shop.cashier.id
