@@ -94,6 +94,7 @@ class SaleRow:
     counter: str
     quantity: int  # net of refunds
     customer: str | None
+    customer_id: int | None = None  # who the recall notice informs: matched by id, not by name
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class CateringRow:
     customer: str
     vat_number: str | None
     quantity: int
+    customer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def _transfers(session: Session, lot_id: int) -> list[TransferRow]:
 
 def _sales(session: Session, lot_id: int) -> list[SaleRow]:
     rows = session.execute(
-        select(StockMovement.at, StockMovement.quantity, Site.code, Counter.code, Customer.name)
+        select(StockMovement.at, StockMovement.quantity, Site.code, Counter.code, Customer.name, Customer.id)
         .join(SaleLine, SaleLine.id == StockMovement.doc_id)
         .join(Sale, Sale.id == SaleLine.sale_id)
         .join(Counter, Counter.id == Sale.counter_id)
@@ -277,12 +279,12 @@ def _sales(session: Session, lot_id: int) -> list[SaleRow]:
             StockMovement.kind.in_([MovementKind.SALE, MovementKind.REFUND]),
         )
     ).all()
-    totals: dict[tuple[str, date, str, str | None], int] = defaultdict(int)
-    for at, quantity, site, counter, customer in rows:
-        totals[(site, local_day(at), counter, customer)] -= int(quantity)  # a sale moves stock out
+    totals: dict[tuple[str, date, str, str | None, int | None], int] = defaultdict(int)
+    for at, quantity, site, counter, customer, customer_id in rows:
+        totals[(site, local_day(at), counter, customer, customer_id)] -= int(quantity)  # a sale moves stock out
     return [
-        SaleRow(site, day, counter, quantity, customer)
-        for (site, day, counter, customer), quantity in sorted(
+        SaleRow(site, day, counter, quantity, customer, customer_id)
+        for (site, day, counter, customer, customer_id), quantity in sorted(
             totals.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])
         )
         if quantity
@@ -299,6 +301,7 @@ def _catering(session: Session, lot_id: int) -> list[CateringRow]:
             Customer.name,
             Customer.vat_number,
             DeliveryNoteItem.quantity,
+            Customer.id,
         )
         .join(DeliveryNote, DeliveryNote.id == DeliveryNoteItem.note_id)
         .join(CateringOrder, CateringOrder.id == DeliveryNote.order_id)
@@ -307,8 +310,8 @@ def _catering(session: Session, lot_id: int) -> list[CateringRow]:
         .order_by(DeliveryNote.at, DeliveryNote.id)
     ).all()
     return [
-        CateringRow(local_day(at), f"{year}/{number:04d}", order, name, vat, int(quantity))
-        for at, year, number, order, name, vat, quantity in rows
+        CateringRow(local_day(at), f"{year}/{number:04d}", order, name, vat, int(quantity), customer_id)
+        for at, year, number, order, name, vat, quantity, customer_id in rows
     ]
 
 
