@@ -194,6 +194,15 @@ def confirm_command(order: str, user: UserOption = None) -> None:
     typer.echo(_("{order} confirmed").format(order=order))
 
 
+@catering_app.command("prepared")
+def prepared_command(order: str, user: UserOption = None) -> None:
+    """The kitchen has made an order: it waits to be delivered (a confirmed order may be delivered directly too)."""
+    from catering.orders import advance
+
+    advance(state.database(), _actor(user), _order_id(order), "prepared")
+    typer.echo(_("{order} prepared").format(order=order))
+
+
 @catering_app.command("cancel")
 def cancel_command(order: str, reason: Annotated[str, typer.Option("--reason")], user: UserOption = None) -> None:
     """Cancel a quote or an order, with the reason (it is kept)."""

@@ -97,6 +97,11 @@ def test_a_catering_order_from_the_command_line(
     assert code == 0 and "Lasagne" in out and "Latte intero" in out and "SHORT" in out
     code, out, _err = run(capsys, *base, "catering", "orders", "--days", "30")
     assert number in out and "confirmed" in out
+    assert run(capsys, *base, "catering", "prepared", number)[0] == 0
+    code, out, _err = run(capsys, *base, "catering", "orders", "--days", "30")
+    assert number in out and "prepared" in out
+    code, _out, err = run(capsys, *base, "catering", "prepared", number)  # once
+    assert code == 1 and "cannot become prepared" in err
     code, _out, err = run(capsys, *base, "invoices", "issue", number)
     assert code == 1 and "once delivered" in err
     assert run(capsys, *base, "catering", "deliver", number, "--ddt", str(tmp_path / "ddt.pdf"))[0] == 0
