@@ -142,6 +142,25 @@ def z(
     _report(name, "z", user)
 
 
+@fiscal_app.command("void")
+def void(
+    sale: Annotated[str, typer.Argument(help="The sale's number, as on its slip (or the till's number)")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the document was issued by mistake (kept)")],
+    user: Annotated[str | None, typer.Option("--user", help="The manager voiding it")] = None,
+) -> None:
+    """The annullo of a documento commerciale issued by mistake: the whole sale, at its own counter's RT."""
+    from pos import selling
+
+    db = state.database()
+    found = selling.find_sale(db, sale)
+    result = selling.refund(db, state.settings, sale, found.counter_id, _manager(user), void=True, reason=reason)
+    typer.echo(
+        _("Sale {sale} voided: the annullo is queued for the RT ({number}).").format(
+            sale=found.number or sale, number=result.sale.number or result.sale.id
+        )
+    )
+
+
 @fiscal_app.command("x")
 def x(name: NameArg) -> None:
     """The RT's X (the day so far; nothing closed) beside Orto's figures."""

@@ -81,3 +81,26 @@ def test_an_unknown_rt_and_an_rt_that_is_off(
     rt.stop()
     code, _out, err = run(capsys, db, "fiscal", "status", "cassa")
     assert code != 0 and f"cassa (127.0.0.1:{rt.port})" in err
+
+
+def test_orto_fiscal_void_annuls_a_document_issued_by_mistake_once(
+    db: Database, rt: SimulatedRT, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _toml(tmp_path, rt.port, monkeypatch)
+    shop = fiscal_shop(db, rt)
+    sale = done_when_sale(db, shop).sale
+    assert run(capsys, db, "fiscal", "run")[0] == 0 and len(rt.issued()) == 1
+    monkeypatch.setenv("ORTO_USER", "Marco")  # a cashier
+    monkeypatch.setenv("ORTO_PIN", "1234")
+    code, _out, err = run(capsys, db, "fiscal", "void", sale.number or "", "--reason", "battuto due volte")
+    assert code == 1 and "Traceback" not in err and len(documents(db)) == 1  # refused, nothing queued
+    monkeypatch.setenv("ORTO_USER", "Giulia")
+    monkeypatch.setenv("ORTO_PIN", MANAGER_PIN)
+    code, out, err = run(capsys, db, "fiscal", "void", sale.number or "", "--reason", "battuto due volte")
+    assert code == 0 and f"Sale {sale.number} voided" in out, err
+    assert run(capsys, db, "fiscal", "run")[0] == 0
+    original, annullo = documents(db)
+    assert annullo.kind == "void" and annullo.status == "issued" and annullo.refers_to_id == original.id
+    assert rt.issued("void")[0].reference.startswith("VOID ")
+    code, _out, err = run(capsys, db, "fiscal", "void", sale.number or "", "--reason", "ancora")
+    assert code == 1 and len(documents(db)) == 2  # never twice
