@@ -104,3 +104,25 @@ def test_orto_fiscal_void_annuls_a_document_issued_by_mistake_once(
     assert rt.issued("void")[0].reference.startswith("VOID ")
     code, _out, err = run(capsys, db, "fiscal", "void", sale.number or "", "--reason", "ancora")
     assert code == 1 and len(documents(db)) == 2  # never twice
+
+
+def test_the_demos_simulated_rt_issues_the_counters_documents(db: Database) -> None:
+    """`orto demo --fiscal-sim`: the counter's sales go to a simulated RT started in the process,
+    marked simulated so the till says it is not a fiscal device."""
+    from pos import selling
+    from pos.demo import with_fiscal_simulator
+    from receipts.fiscal.queue import FiscalQueue
+    from tests.shop import build_shop
+
+    shop = build_shop(db)
+    settings, port = with_fiscal_simulator(shop.settings, "PAL-1")
+    assert settings.counter_printers["PAL-1"]["fiscal"] == "rt-sim"
+    assert (
+        settings.printers["rt-sim"].options["simulated"] is True and settings.printers["rt-sim"].options["port"] == port
+    )
+    shop.settings = settings
+    selling.open_shift(db, shop.counter, shop.cashier, {})
+    sale = done_when_sale(db, shop).sale
+    assert FiscalQueue(db, settings, now_please=True).run_once() == 1
+    [issued] = documents(db)
+    assert issued.sale_id == sale.id and issued.status == "issued" and issued.printer == "rt-sim"
