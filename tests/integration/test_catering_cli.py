@@ -23,13 +23,20 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_catering_order_from_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _kitchen_file(tmp_path: Path) -> str:
+    """The orto-cucina's test world in a real SQLite file; its URL."""
     url = f"sqlite:///{tmp_path / 'cap.sqlite3'}"
     db = Database(url)
     upgrade(db)
     build_kitchen(db)
+    db.dispose()
+    return url
+
+
+def test_a_catering_order_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _kitchen_file(tmp_path)
     config = tmp_path / "orto.toml"
     config.write_text(
         f'[database]\nurl = "{url}"\n[company]\nname = "Fuori e Dentro"\nvat_number = "07654320154"\n'
@@ -129,11 +136,7 @@ def test_what_names_customers_and_their_money_asks_who_is_reading(
 ) -> None:
     from tests.shop import CASHIER_PIN
 
-    url = f"sqlite:///{tmp_path / 'cap.sqlite3'}"
-    db = Database(url)
-    upgrade(db)
-    build_kitchen(db)
-    db.dispose()
+    url = _kitchen_file(tmp_path)
     base = ("--db", url, "--lang", "en")
     out_file = tmp_path / "clienti.csv"
     managers_only = (

@@ -406,19 +406,23 @@ def test_a_count_books_differences_at_cost(db: Database) -> None:
         counts.enter_counts(db, count_id, {by_lot[jam_code].id: 1}, actor=shop.manager)
 
 
+def _passata(ids: dict[str, int], **more: object) -> dict[str, object]:
+    """save_recipe's arguments for the kitchen's passata, ``more`` added or replacing."""
+    return {
+        "name": "Passata",
+        "output_product_id": ids["passata"],
+        "expected_yield": 20,
+        "shelf_life_days": 365,
+        "date_type": DateType.BEST_BEFORE,
+        "inputs": [IngredientInput(ids["tomatoes"], 10_000)],
+        **more,
+    }
+
+
 def test_a_recipe_in_use_keeps_its_steps(db: Database) -> None:
     shop, ids, recipe_id = _kitchen(db)
     lab.start_batch(db, recipe_id=recipe_id, location_id=ids["cap_lab"], actor=shop.manager, today=TODAY)
-    common = dict(
-        actor=shop.manager,
-        code="PASSATA",
-        name="Passata",
-        output_product_id=ids["passata"],
-        expected_yield=20,
-        shelf_life_days=365,
-        date_type=DateType.BEST_BEFORE,
-        inputs=[IngredientInput(ids["tomatoes"], 10_000)],
-    )
+    common = _passata(ids, actor=shop.manager, code="PASSATA")
     with pytest.raises(NotAllowed, match="not removed"):
         save_recipe(db, steps=[StepInput("Pastorizzare", "temperature_dc", min_value=850)], **common)  # type: ignore[arg-type]
     steps = [
@@ -527,17 +531,7 @@ def test_a_recipes_limits_are_a_managers_and_kept_in_the_audit_log(db: Database)
 
     shop, ids, recipe_id = _kitchen(db)
     kitchen = shop.cashier  # not a manager
-    steps = [StepInput("Pastorizzare", "temperature_dc", min_value=850)]
-    common = dict(
-        code="PASSATA-2",
-        name="Passata",
-        output_product_id=ids["passata"],
-        expected_yield=20,
-        shelf_life_days=365,
-        date_type=DateType.BEST_BEFORE,
-        inputs=[IngredientInput(ids["tomatoes"], 10_000)],
-        steps=steps,
-    )
+    common = _passata(ids, code="PASSATA-2", steps=[StepInput("Pastorizzare", "temperature_dc", min_value=850)])
     with pytest.raises(NotAllowed, match="may not"):
         save_recipe(db, actor=kitchen, **common)  # type: ignore[arg-type]
     with pytest.raises(NotAllowed, match="may not"):
