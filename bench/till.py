@@ -168,9 +168,9 @@ async def _scan_latency(db: Database) -> list[float]:
             for scan in range(96):
                 if scan and scan % CART == 0:  # a customer's cart: then the next customer
                     sale_id = screen.sale.id
-                    await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator.id, "bench")
+                    await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator, "bench")
                     fresh = await asyncio.to_thread(
-                        selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator.id
+                        selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator
                     )
                     screen._show(fresh)
                     await pilot.pause()
@@ -200,7 +200,7 @@ def main() -> None:
             f"B{i:06d};{names[i % len(names)]} varietà {i};10;{1 + i % 40},50;{with_check_digit(f'80{i:010d}')}"
         )
     csv.write_text("\n".join(lines), encoding="utf-8")
-    import_products(db, csv)
+    import_products(db, csv, actor=shop.manager)
     selling.open_shift(db, shop.counter, shop.cashier, {})
     config = folder / "orto.toml"
     config.write_text(
