@@ -9,7 +9,8 @@ from orto.i18n import gettext as _
 
 def gtin_check_digit(body: str) -> int:
     """The check digit for the digits before it (GS1: weights 3,1,3,… from the right)."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    backwards = body[::-1]  # summed by slices: a catalog import checks 20,000 of them
+    total = 3 * sum(map(int, backwards[0::2])) + sum(map(int, backwards[1::2]))
     return (10 - total % 10) % 10
 
 
