@@ -83,6 +83,7 @@ _TEXT_LIMITS: dict[str, int] = {
     "ingredients": limits.MAX_TEXT,
     "storage_note": limits.MAX_TEXT,
 }
+_SHORTEST_LIMIT = min(32, *_TEXT_LIMITS.values())  # 32 also for any column not listed (200)
 _MULTILINE = ("ingredients", "storage_note")
 
 _TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
@@ -269,7 +270,9 @@ class _Checker:
         raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
         values: dict[str, Any] = {}
-        for fld, text_value in list(raw.items()):
+        # most rows: every cell printable and within the shortest limit, all seen at once
+        clean = "".join(cells).isprintable() and max(map(len, cells), default=0) <= _SHORTEST_LIMIT
+        for fld, text_value in list(raw.items()) if not clean else ():
             if text_value.isprintable() and len(text_value) <= _TEXT_LIMITS.get(fld, 200):
                 continue  # no control character (nor any other unprintable one) and short enough
             try:  # control characters and lengths first: a cell with a NUL is not parsed further
@@ -339,7 +342,10 @@ class _Checker:
                 self._error(line, fld, str(exc))
 
         barcodes: list[tuple[str, Any]] = []
-        for code_text in filter(None, (b.strip() for b in raw.get("barcodes", "").split("|"))):
+        for code_text in raw.get("barcodes", "").split("|"):
+            code_text = code_text.strip()
+            if not code_text:
+                continue
             try:
                 kind = classify(code_text)
             except InvalidInput as exc:

@@ -18,13 +18,16 @@ def has_valid_check_digit(code: str) -> bool:
     return code.isdigit() and len(code) >= 2 and gtin_check_digit(code[:-1]) == int(code[-1])
 
 
+_GTIN_KINDS = {13: BarcodeKind.EAN13, 8: BarcodeKind.EAN8, 12: BarcodeKind.UPCA}
+
+
 def classify(code: str) -> BarcodeKind:
     """EAN-13, EAN-8 or UPC-A by length (check digit verified); anything else is internal.
 
     Raises InvalidInput for a GTIN-length number whose check digit is wrong, naming it.
     """
     code = code.strip()
-    kinds = {13: BarcodeKind.EAN13, 8: BarcodeKind.EAN8, 12: BarcodeKind.UPCA}
+    kinds = _GTIN_KINDS
     if code.isdigit() and len(code) in kinds:
         if not has_valid_check_digit(code):
             expected = gtin_check_digit(code[:-1])
