@@ -169,9 +169,7 @@ async def _scan_latency(db: Database) -> list[float]:
                 if scan and scan % CART == 0:  # a customer's cart: then the next customer
                     sale_id = screen.sale.id
                     await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator, "bench")
-                    fresh = await asyncio.to_thread(
-                        selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator
-                    )
+                    fresh = await asyncio.to_thread(selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator)
                     screen._show(fresh)
                     await pilot.pause()
                 entry.value = with_check_digit(f"80{rng.randrange(N):010d}")

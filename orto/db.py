@@ -332,6 +332,7 @@ def after_transaction(session: Session, work: Callable[[Session], None]) -> None
     else:
         pending.append(work)
 
+
 # SQLite's primary result codes (sqlite_errorname, Python 3.11) and PostgreSQL's SQLSTATEs that
 # mean "the storage refuses", not "the statement is wrong"
 _SQLITE_KINDS = {
