@@ -233,6 +233,7 @@ class _Checker:
         self._vats: dict[str, int] = {}
         self._money: dict[str, int] = {}
         self._date_types: dict[str, DateType | None] = {}
+        self._wholes: dict[tuple[str, str], int] = {}
 
     def _unit(self, text: str) -> Unit | None:
         if text not in self._units:
@@ -258,6 +259,13 @@ class _Checker:
                 limits.cents(cents, self._header(fld))
             self._money[text] = cents
         return cents
+
+    def _whole(self, fld: str, text: str, minimum: int, maximum: int) -> int:
+        number = self._wholes.get((fld, text))
+        if number is None:
+            number = limits.whole(_parse_int(text, minimum=minimum), self._header(fld), maximum=maximum)
+            self._wholes[(fld, text)] = number
+        return number
 
     def _header(self, fld: str) -> str:
         return self.header[self.columns.index(fld)] if fld in self.columns else fld
@@ -418,7 +426,7 @@ class _Checker:
             values[fld] = None
             if text:
                 try:
-                    values[fld] = limits.whole(_parse_int(text, minimum=minimum), self._header(fld), maximum=maximum)
+                    values[fld] = self._whole(fld, text, minimum, maximum)
                 except InvalidInput as exc:
                     self._error(line, fld, str(exc))
 
