@@ -182,8 +182,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _install_sqlite_recipe(engine, path)
         return engine
-    for option, value in PG_POOL.items():
-        kwargs.setdefault(option, value)
+    if "poolclass" not in kwargs:  # another pool class may not take the queue pool's sizes
+        for option, value in PG_POOL.items():
+            kwargs.setdefault(option, value)
     try:
         engine = create_engine(parsed, connect_args={"connect_timeout": 5}, **kwargs)
     except NoSuchModuleError as exc:
