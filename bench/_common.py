@@ -1,4 +1,5 @@
-"""Shared bits of the bench scripts: the machine line and a scratch folder."""
+"""Shared bits of the bench scripts: the machine line, a scratch folder, and the round-by-round
+interleaving of a floor with Orto (`interleave`, `ratio_line`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,4 +123,27 @@ def replay(conn: sqlite3.Connection, transactions: list[Transaction]) -> list[fl
             else:
                 conn.execute(statement, parameters).fetchall()
         times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+Step = Callable[[], Any]
+
+
+def interleave(rounds: int, steps: dict[str, Step], *, warm: int = 0) -> dict[str, list[float]]:
+    """Each step once per round, the order rotated round by round, so the machine's drift (other
+    work, caches, thermal) lands on the floor and on Orto alike.
+
+    A step that times only part of what it does (its set-up left out) returns that time in ms as
+    a float; whatever else it returns, it is timed whole here. ``warm`` rounds run first and are not kept.
+    """
+    names = list(steps)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(warm + rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            own = steps[name]()
+            elapsed = own if isinstance(own, float) else (time.perf_counter() - started) * 1000
+            if r >= warm:
+                times[name].append(elapsed)
     return times

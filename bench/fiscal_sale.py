@@ -1,7 +1,7 @@
 """What issuing the documento commerciale adds to a sale, Orto's own time (the RT's excluded).
 
 Two counters of the same shop, same 3-line sale, interleaved round by round so the machine's
-drift hits both alike:
+drift hits both alike (the order alternating):
 - without an RT: complete_sale queues the non-fiscal slip (a print job);
 - with the simulated RT (127.0.0.1): complete_sale maps the sale to the RT's document, checks it
   and writes the fiscal job in the sale's transaction.
@@ -12,11 +12,10 @@ reported too. Target: the commit with the RT ≤ 5 ms more than without.
 
 from __future__ import annotations
 
-import statistics
 import time
 from dataclasses import replace
 
-from _common import machine, median, scratch
+from _common import interleave, machine, median, ratio_line, scratch
 
 from orto.db import Database
 from orto.models import PaymentMethod
@@ -56,11 +55,10 @@ def main() -> None:
     shop.settings = replace(shop.settings, counter_printers=counters)
     for counter in (shop.counter, shop.bar):
         selling.open_shift(db, counter, shop.cashier, {})
-    plain, fiscal = [], []
-    for _ in range(ROUNDS):  # interleaved: one of each per round
-        plain.append(sell(db, shop, shop.bar))
-        fiscal.append(sell(db, shop, shop.counter))
-    ratios = [f / p for f, p in zip(fiscal, plain, strict=True)]
+    times = interleave(
+        ROUNDS, {"plain": lambda: sell(db, shop, shop.bar), "fiscal": lambda: sell(db, shop, shop.counter)}, warm=2
+    )
+    plain, fiscal = times["plain"], times["fiscal"]
 
     # the worker: its time per document minus the time spent in the HTTP exchanges with the RT
     in_http = {"s": 0.0}
@@ -85,7 +83,7 @@ def main() -> None:
         f"complete_sale without RT: p50 {median(plain):.2f} ms; with RT: p50 {median(fiscal):.2f} ms; "
         f"added {added:+.2f} ms (target ≤ 5 ms: {'MET' if added <= 5 else 'MISSED'})"
     )
-    print(f"ratio with/without, round by round: median {statistics.median(ratios):.2f}, min {min(ratios):.2f}")
+    print(ratio_line(fiscal, plain, None, "with RT / without"))
     print(
         f"fiscal queue: {issued} documents issued in {total_s:.2f} s; Orto's own time per document "
         f"{(total_s - in_http['s']) / max(issued, 1) * 1000:.2f} ms (HTTP with the simulated RT excluded: "

@@ -23,7 +23,7 @@ from orto.schema import upgrade
 from tests.factories import manager
 
 N = 20_000
-ROUNDS = 3
+ROUNDS = 5
 TARGET_S = 3.0
 
 

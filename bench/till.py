@@ -6,8 +6,10 @@
   the PIN's Enter → sale loaded and drawn, with the cashier taking ``TYPING`` seconds in between
   (the till loads the rest meanwhile); the same with a PIN entered at once is printed too.
   Beside it, an empty Textual app to its first frame, and what a till that loaded everything
-  before its first frame could not go under (Textual + SQLAlchemy + our mapped models), all in
-  the same run. Targets: ≤ 1.0 s and ≤ 1.5× the empty app;
+  before its first frame could not go under (Textual + SQLAlchemy + our mapped models), the four
+  interleaved round by round (the order rotating). Targets: ≤ 1.0 s; start to the login ≤ 1.3×
+  the empty app (the per-round ratio's median); a PIN typed at once, its Enter → sale screen
+  ≤ 0.5 s;
 - scan to line on screen: from the scanner's Enter (the code submitted in the entry) to the
   frame after the new row is drawn, measured inside the app, p95 ≤ 50 ms;
 - results as you type: p95 ≤ 50 ms over every keystroke of typed names, typos, words run
@@ -23,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import machine, percentile, scratch, verdict
+from _common import interleave, machine, median, percentile, ratio_line, scratch, verdict
 
 from inventory.catalog_io import import_products
 from inventory.search import ProductIndex
@@ -39,6 +41,7 @@ CART = 16  # scans per customer in the scan test: a full emporio basket
 # the models, the selling code, the sale screen, the catalog) loads meanwhile; the bench also
 # prints the start with a PIN entered the instant the login shows.
 TYPING = 1.0
+ROUNDS = 5
 
 EMPTY_APP = """
 import time, sys
@@ -165,10 +168,8 @@ async def _scan_latency(db: Database) -> list[float]:
             for scan in range(96):
                 if scan and scan % CART == 0:  # a customer's cart: then the next customer
                     sale_id = screen.sale.id
-                    await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator.id, "bench")
-                    fresh = await asyncio.to_thread(
-                        selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator.id
-                    )
+                    await asyncio.to_thread(selling.cancel_sale, db, sale_id, screen.ctx.operator, "bench")
+                    fresh = await asyncio.to_thread(selling.start_sale, db, screen.ctx.counter.id, screen.ctx.operator)
                     screen._show(fresh)
                     await pilot.pause()
                 entry.value = with_check_digit(f"80{rng.randrange(N):010d}")
@@ -197,7 +198,7 @@ def main() -> None:
             f"B{i:06d};{names[i % len(names)]} varietà {i};10;{1 + i % 40},50;{with_check_digit(f'80{i:010d}')}"
         )
     csv.write_text("\n".join(lines), encoding="utf-8")
-    import_products(db, csv)
+    import_products(db, csv, actor=shop.manager)
     selling.open_shift(db, shop.counter, shop.cashier, {})
     config = folder / "orto.toml"
     config.write_text(
@@ -207,11 +208,31 @@ def main() -> None:
     )
     _run(EMPTY_APP)
     _start(url, config, 0)  # the first run warms the OS caches and .pyc files
-    empty = min(_run(EMPTY_APP)[0] for _ in range(3))
-    floor = min(_run(FLOOR)[0] for _ in range(3))
-    person = min((_start(url, config, TYPING) for _ in range(3)), key=sum)
-    instant = min((_start(url, config, 0) for _ in range(3)), key=sum)
-    till = sum(person)
+    persons: list[tuple[float, float]] = []
+    instants: list[tuple[float, float]] = []
+
+    def person() -> float:
+        persons.append(_start(url, config, TYPING))
+        return persons[-1][0] * 1000
+
+    def instant() -> float:
+        instants.append(_start(url, config, 0))
+        return instants[-1][1] * 1000
+
+    times = interleave(
+        ROUNDS,
+        {
+            "empty": lambda: _run(EMPTY_APP)[0] * 1000,
+            "login": person,
+            "instant": instant,
+            "floor": lambda: _run(FLOOR)[0] * 1000,
+        },
+    )
+    empty = median(times["empty"]) / 1000
+    floor = median(times["floor"]) / 1000
+    best = min(persons, key=sum)
+    till = median([sum(p) for p in persons])
+    pin_at_once = median([i[1] for i in instants])
     index = ProductIndex.load(db)
     rng = random.Random(5)
     # every keystroke of what a cashier types: names, typos, words run together (found only by
@@ -231,19 +252,18 @@ def main() -> None:
     scans = asyncio.run(_scan_latency(db))
     print(f"machine: {machine()}")
     print(
-        f"start to a usable sale screen ({N} products): {till:.2f} s (target ≤ 1.0 s: {verdict(till <= 1.0)}) = "
-        f"login ready {person[0]:.2f} s + PIN's Enter to the sale drawn {person[1]:.2f} s, the cashier taking "
-        f"{TYPING:.1f} s to pick the name and type the PIN (not counted)"
+        f"start to a usable sale screen ({N} products), {ROUNDS} rounds: median {till:.2f} s "
+        f"(target ≤ 1.0 s: {verdict(till <= 1.0)}); best = login ready {best[0]:.2f} s + PIN's Enter to the sale "
+        f"drawn {best[1]:.2f} s, the cashier taking {TYPING:.1f} s to pick the name and type the PIN (not counted)"
     )
+    print(f"  empty Textual app to its first frame: median {empty:.2f} s")
+    print("  " + ratio_line(times["login"], times["empty"], 1.3, "start to the login / empty app"))
     print(
-        f"  empty Textual app: {empty:.2f} s; ratio {till / empty:.1f}x "
-        f"(target ≤ 1.5x: {verdict(till <= 1.5 * empty)}); login ready alone: {person[0] / empty:.1f}x"
+        f"  a PIN typed the instant the login shows, its Enter to the sale drawn: median {pin_at_once:.2f} s, "
+        f"max {max(i[1] for i in instants):.2f} s (target ≤ 0.5 s: {verdict(pin_at_once <= 0.5)}); "
+        f"the whole start so: median {median([sum(i) for i in instants]):.2f} s"
     )
-    print(
-        f"  a PIN entered the instant the login shows: {sum(instant):.2f} s "
-        f"(login {instant[0]:.2f} s + {instant[1]:.2f} s waiting for what loads behind it)"
-    )
-    print(f"floor: import Textual + SQLAlchemy + our models, mappers configured: {floor:.2f} s")
+    print(f"floor: import Textual + SQLAlchemy + our models, mappers configured: median {floor:.2f} s")
     print(
         f"scan to line on screen: p50 {percentile(scans, 50):.1f} ms, p95 {percentile(scans, 95):.1f} ms "
         f"(target p95 ≤ 50 ms: {verdict(percentile(scans, 95) <= 50)})"

@@ -5,16 +5,17 @@ lots to 100,000, then makes a five-level chain through the real services: tomato
 passata → sauce → lasagne filling → tray, the tray transferred to two sites and sold there.
 Times ``trace_lot`` of the tray (five levels back) and of the tomatoes (five levels forward).
 Floor: the same walk back in plain sqlite3 (a recursive CTE over batch inputs) plus the sales
-of the final lot, in the same run.
+of the final lot, interleaved with the two traces round by round (the order rotating).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
-from _common import machine, percentile, scratch, verdict
+from _common import interleave, machine, percentile, ratio_line, scratch, verdict
 from sqlalchemy import func, insert, select
 
 from inventory import lab, transfers
@@ -161,11 +162,10 @@ def _chain(db: Database, today: date) -> tuple[str, str]:
     return raw_code, final_code
 
 
-def _floor(path: str, final_code: str) -> list[float]:
+def _floor(path: str, final_code: str) -> Callable[[], None]:
     conn = sqlite3.connect(path)
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
+
+    def walk() -> None:
         conn.execute(
             """
             WITH RECURSIVE back(lot_id, depth) AS (
@@ -191,22 +191,23 @@ def _floor(path: str, final_code: str) -> list[float]:
             """,
             (final_code,),
         ).fetchall()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+
+    return walk
 
 
-def _time(db: Database, code: str) -> tuple[list[float], int]:
-    timings = []
-    depth = 0
-    for _ in range(RUNS):
-        started = time.perf_counter()
+def _trace(db: Database, code: str, traces: list[Any]) -> Callable[[], None]:
+    def trace() -> None:
         with db.read() as session:
-            trace = trace_lot(session, code)
-        timings.append((time.perf_counter() - started) * 1000)
+            traces.append(trace_lot(session, code))
+
+    return trace
+
+
+def _depth(trace: Any) -> int:
     node, depth = trace.back, 1
     while node.inputs:
         node, depth = node.inputs[0], depth + 1
-    return timings, depth
+    return depth
 
 
 def main() -> None:
@@ -218,9 +219,14 @@ def main() -> None:
     build_demo(db, today)
     raw, final = _chain(db, today)
     movements = _pad_ledger(db)
-    back, depth = _time(db, final)
-    forward, _depth = _time(db, raw)
-    floor = _floor(str(path), final)
+    traces: list[Any] = []
+    times = interleave(
+        RUNS,
+        {"back": _trace(db, final, traces), "forward": _trace(db, raw, []), "floor": _floor(str(path), final)},
+        warm=1,
+    )
+    back, forward, floor = times["back"], times["forward"], times["floor"]
+    depth = _depth(traces[-1])
     print(f"machine: {machine()}")
     print(f"ledger: {movements:,} movements; chain of {depth} levels: {raw} … {final}")
     p95_back, p95_fwd = percentile(back, 95), percentile(forward, 95)
@@ -233,6 +239,7 @@ def main() -> None:
         f"p95 {p95_fwd:.1f} ms (target ≤ {TARGET_MS:.0f} ms) {verdict(p95_fwd <= TARGET_MS)}"
     )
     print(f"floor, plain sqlite3 recursive walk back + sales of the tray: p50 {percentile(floor, 50):.2f} ms")
+    print(ratio_line(back, floor, None, "tray's trace / walk"))
 
 
 if __name__ == "__main__":

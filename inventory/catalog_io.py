@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from inventory.staged_insert import insert_rows
 from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
 from orto import limits
 from orto.access import authorise
@@ -82,6 +83,7 @@ _TEXT_LIMITS: dict[str, int] = {
     "ingredients": limits.MAX_TEXT,
     "storage_note": limits.MAX_TEXT,
 }
+_SHORTEST_LIMIT = min(32, *_TEXT_LIMITS.values())  # 32 also for any column not listed (200)
 _MULTILINE = ("ingredients", "storage_note")
 
 _TRUE = {"1", "si", "sì", "yes", "true", "vero", "x", "y", "s"}
@@ -225,6 +227,45 @@ class _Checker:
         self.seen_codes: dict[str, int] = {}
         self.seen_barcodes: dict[str, int] = {}
         self.seen_plus: dict[int, int] = {}
+        # a catalog repeats its few units, VAT rates, prices and date types on every row: each
+        # distinct text is parsed once (a refused one is not kept: it is parsed, and said, again)
+        self._units: dict[str, Unit | None] = {}
+        self._vats: dict[str, int] = {}
+        self._money: dict[str, int] = {}
+        self._date_types: dict[str, DateType | None] = {}
+        self._wholes: dict[tuple[str, str], int] = {}
+
+    def _unit(self, text: str) -> Unit | None:
+        if text not in self._units:
+            self._units[text] = _UNITS.get(_key(text))
+        return self._units[text]
+
+    def _date_type(self, text: str) -> DateType | None:
+        if text not in self._date_types:
+            self._date_types[text] = _DATE_TYPES.get(_key(text))
+        return self._date_types[text]
+
+    def _vat(self, text: str) -> int:
+        bp = self._vats.get(text)
+        if bp is None:
+            bp = self._vats[text] = _parse_vat(text)
+        return bp
+
+    def _cents(self, text: str, fld: str) -> int:
+        cents = self._money.get(text)
+        if cents is None:
+            cents = parse_money(text)
+            if not 0 <= cents <= limits.MAX_PRICE_CENTS:  # refused by the limit's own words
+                limits.cents(cents, self._header(fld))
+            self._money[text] = cents
+        return cents
+
+    def _whole(self, fld: str, text: str, minimum: int, maximum: int) -> int:
+        number = self._wholes.get((fld, text))
+        if number is None:
+            number = limits.whole(_parse_int(text, minimum=minimum), self._header(fld), maximum=maximum)
+            self._wholes[(fld, text)] = number
+        return number
 
     def _header(self, fld: str) -> str:
         return self.header[self.columns.index(fld)] if fld in self.columns else fld
@@ -237,7 +278,9 @@ class _Checker:
         raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
         values: dict[str, Any] = {}
-        for fld, text_value in list(raw.items()):
+        # most rows: every cell printable and within the shortest limit, all seen at once
+        clean = "".join(cells).isprintable() and max(map(len, cells), default=0) <= _SHORTEST_LIMIT
+        for fld, text_value in list(raw.items()) if not clean else ():
             if text_value.isprintable() and len(text_value) <= _TEXT_LIMITS.get(fld, 200):
                 continue  # no control character (nor any other unprintable one) and short enough
             try:  # control characters and lengths first: a cell with a NUL is not parsed further
@@ -265,7 +308,7 @@ class _Checker:
         values["name"] = name
 
         unit_text = raw.get("unit", "") or "pz"
-        unit = _UNITS.get(_key(unit_text))
+        unit = self._unit(unit_text)
         if unit is None:
             self._error(
                 line,
@@ -290,7 +333,7 @@ class _Checker:
                 values[target] = None
                 continue
             try:
-                values[target] = _parse_vat(text)
+                values[target] = self._vat(text)
             except InvalidInput as exc:
                 self._error(line, fld, str(exc))
 
@@ -302,12 +345,15 @@ class _Checker:
                 values[target] = 0
                 continue
             try:
-                values[target] = limits.cents(parse_money(text), self._header(fld))
+                values[target] = self._cents(text, fld)
             except InvalidInput as exc:
                 self._error(line, fld, str(exc))
 
         barcodes: list[tuple[str, Any]] = []
-        for code_text in filter(None, (b.strip() for b in raw.get("barcodes", "").split("|"))):
+        for code_text in raw.get("barcodes", "").split("|"):
+            code_text = code_text.strip()
+            if not code_text:
+                continue
             try:
                 kind = classify(code_text)
             except InvalidInput as exc:
@@ -380,14 +426,14 @@ class _Checker:
             values[fld] = None
             if text:
                 try:
-                    values[fld] = limits.whole(_parse_int(text, minimum=minimum), self._header(fld), maximum=maximum)
+                    values[fld] = self._whole(fld, text, minimum, maximum)
                 except InvalidInput as exc:
                     self._error(line, fld, str(exc))
 
         date_text = raw.get("date_type", "").strip().lower()
         values["date_type"] = None
         if date_text:
-            date_type = _DATE_TYPES.get(_key(date_text))
+            date_type = self._date_type(date_text)
             if date_type is None:
                 self._error(
                     line,
@@ -535,17 +581,15 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
         if changed_rows:
             session.execute(update(Product), changed_rows)
         if new_rows:
-            # Core executemany: the ORM's bulk insert with RETURNING is quadratic in SQLAlchemy 2.1
-            session.execute(
-                insert(table_of(Product)), [{f: row.values[f] for f in ("code", *_COMPARED)} for row in new_rows]
-            )
+            # the driver's executemany (inventory.staged_insert); the ORM's bulk insert with
+            # RETURNING is quadratic in SQLAlchemy 2.1, Core's spends more on parameters than SQL
+            insert_rows(session, table_of(Product), ("code", *_COMPARED), [row.values for row in new_rows])
             ids = dict(session.execute(select(Product.code, Product.id)).all())
             for row in new_rows:
                 product_id = ids[row.values["code"]]
                 barcode_rows.extend({"product_id": product_id, "code": c, "kind": k} for c, k in row.barcodes)
             result.created = len(new_rows)
-        if barcode_rows:
-            session.execute(insert(table_of(Barcode)), barcode_rows)
+        insert_rows(session, table_of(Barcode), ("product_id", "code", "kind"), barcode_rows)
         _write_food_info(session, rows)
         session.add(
             AuditEntry(

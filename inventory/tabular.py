@@ -116,7 +116,9 @@ def read_sheet(path: Path) -> Sheet:
     # csv.reader may span a quoted cell over lines; line_num is not kept per record, so count
     for number, record in enumerate(records[1:], start=2):
         if any(cell.strip() for cell in record):
-            rows.append((number, [_unneutralise(cell.strip()) for cell in record]))
+            cells = [cell.strip() for cell in record]
+            # only a cell starting with an apostrophe can be one neutralise() wrote
+            rows.append((number, [_unneutralise(c) if c[:1] == "'" else c for c in cells]))
     return Sheet(header, rows, "excel-it" if delimiter == ";" else "plain")
 
 

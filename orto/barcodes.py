@@ -9,12 +9,16 @@ from orto.i18n import gettext as _
 
 def gtin_check_digit(body: str) -> int:
     """The check digit for the digits before it (GS1: weights 3,1,3,… from the right)."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    backwards = body[::-1]  # summed by slices: a catalog import checks 20,000 of them
+    total = 3 * sum(map(int, backwards[0::2])) + sum(map(int, backwards[1::2]))
     return (10 - total % 10) % 10
 
 
 def has_valid_check_digit(code: str) -> bool:
     return code.isdigit() and len(code) >= 2 and gtin_check_digit(code[:-1]) == int(code[-1])
+
+
+_GTIN_KINDS = {13: BarcodeKind.EAN13, 8: BarcodeKind.EAN8, 12: BarcodeKind.UPCA}
 
 
 def classify(code: str) -> BarcodeKind:
@@ -23,7 +27,7 @@ def classify(code: str) -> BarcodeKind:
     Raises InvalidInput for a GTIN-length number whose check digit is wrong, naming it.
     """
     code = code.strip()
-    kinds = {13: BarcodeKind.EAN13, 8: BarcodeKind.EAN8, 12: BarcodeKind.UPCA}
+    kinds = _GTIN_KINDS
     if code.isdigit() and len(code) in kinds:
         if not has_valid_check_digit(code):
             expected = gtin_check_digit(code[:-1])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from orto.errors import DatabaseUnavailable, StorageError
@@ -181,14 +182,55 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _install_sqlite_recipe(engine, path)
         return engine
+    if "poolclass" not in kwargs:  # another pool class may not take the queue pool's sizes
+        for option, value in PG_POOL.items():
+            kwargs.setdefault(option, value)
     try:
-        return create_engine(parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, connect_args={"connect_timeout": 5}, **kwargs)
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"database {mask(parsed)}: driver missing; install orto[postgres]") from exc
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(
             f"database {mask(parsed)}: PostgreSQL driver missing; pip install 'orto[postgres]'"
         ) from exc
+    _ping_when_idle(engine)
+    return engine
+
+
+# A till runs one transaction at a time on its UI thread, plus the print and fiscal queues and a
+# loader thread: two connections kept, up to five at once. Sixteen tills then hold 32 and can reach
+# 80, under PostgreSQL's default max_connections of 100 (SQLAlchemy's default, 5 + 10, could reach
+# 240). A till that finds none free waits at most 10 s, as long as an SQLite writer waits its turn.
+PG_POOL: dict[str, Any] = {"pool_size": 2, "max_overflow": 3, "pool_timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+# Checked out again within this many seconds, a pooled connection is used without a ping
+PG_PING_AFTER_IDLE_S = 1.0
+_CHECKED_IN = "orto_checked_in"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled PostgreSQL connection on checkout only when it sat idle a while.
+
+    ``pool_pre_ping`` pings at every checkout: a round trip per transaction, five per sale. A
+    connection used a moment ago is as good as its last answer; one that sat idle (a restart of
+    the server may have cut it) is pinged and, if dead, replaced before the transaction starts.
+    A restart inside that second costs the till one refused transaction, said as "unreachable";
+    the disconnect empties the pool, so the next attempt connects afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN)
+        if since is None or time.monotonic() - since < PG_PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # the pool discards this connection and checks out a fresh one
+            raise DisconnectionError(str(exc)) from exc
 
 
 class Database:
@@ -290,6 +332,7 @@ def after_transaction(session: Session, work: Callable[[Session], None]) -> None
         work(session)
     else:
         pending.append(work)
+
 
 # SQLite's primary result codes (sqlite_errorname, Python 3.11) and PostgreSQL's SQLSTATEs that
 # mean "the storage refuses", not "the statement is wrong"
