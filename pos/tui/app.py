@@ -1,8 +1,10 @@
 """The till: a Textual app for the emporio, bar and catering counters.
 
 It holds no business rule: screens call pos.selling and friends. Every database and printer
-call runs in a worker thread (``TillScreen.call``), so the interface never freezes; an error
-becomes a notice and the cart stays as it was (it is in the database already).
+call runs in a worker thread (``TillScreen.call``, or ``Till.run`` awaited in a dialog flow:
+pos.tui.till_session), so the interface never freezes; an error becomes a notice and the cart
+stays as it was (it is in the database already). The screens never import each other: the app
+builds the registry of them once (``pos.tui.navigation.build``) and they ask it for the next one.
 
 Plain ``orto`` opens with ``OrtoTill.opening``: the login screen is drawn from what
 ``orto.driver`` read without SQLAlchemy, and SQLAlchemy, the models, the selling code and the
@@ -13,17 +15,17 @@ therefore import none of them at module level.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from orto.config import Settings
-from orto.errors import OrtoError
 from orto.i18n import gettext as _
 from pos.tui.context import CounterInfo, TillContext
+from pos.tui.navigation import build
+from pos.tui.till_session import FLOW
 
 if TYPE_CHECKING:
     from orto.db import Database
@@ -61,6 +63,8 @@ class OrtoTill(App[None]):
         self.opening_error: Exception | None = None
         self._opening = threading.Lock()
         self._starting_queue = threading.Lock()
+        # every screen by name, so that no screen imports another (pos.tui.navigation)
+        self.nav = build()
         if db is not None:
             self.ready.set()
 
@@ -72,18 +76,14 @@ class OrtoTill(App[None]):
     def on_mount(self) -> None:
         self.title = _("Orto - till")
         if self.counter_info is None:
-            from pos.tui.screens.wizard import WizardScreen
-
-            self.push_screen(WizardScreen())
+            self.push_screen(self.nav.wizard())
             return
         self.begin(self.counter_info)
 
     def begin(self, counter: CounterInfo) -> None:
         self.context = TillContext(self.db, self.settings, counter, demo_pins=self.demo_pins)
         self.sub_title = f"{counter.site_name} - {counter.name}"
-        from pos.tui.screens.login import LoginScreen
-
-        self.push_screen(LoginScreen())
+        self.push_screen(self.nav.login())
         # After the first frame: the database opens (if it is not open yet) and the catalog is
         # read while the cashier types the PIN; the printers are woken a little later (a slip
         # queued meanwhile simply waits for them).
@@ -118,11 +118,10 @@ class OrtoTill(App[None]):
             try:
                 from sqlalchemy.orm import configure_mappers
 
-                # the login's own code, and the next screen, so that switching to it imports nothing
-                import pos.selling
-                import pos.tui.screens.sale  # noqa: F401
                 from orto.db import Database
 
+                # the login's own code (pos.selling) and the next screen: switching to it imports nothing
+                self.nav.preload()
                 configure_mappers()
                 db = Database(self.settings.database_url)
                 db.ping()
@@ -172,107 +171,19 @@ class OrtoTill(App[None]):
         if not count:
             self.exit()
             return
-        from pos.tui.screens.dialogs import Confirm
+        self._quit_if_confirmed(count)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.exit()
+    # a dialog flow (it waits on the cashier: see pos.tui.till_session)
+    @work(group=FLOW, exit_on_error=False)
+    async def _quit_if_confirmed(self, count: int) -> None:
+        from pos.tui.dialogs import Confirm
 
         question = _("A sale is open with {count} lines (kept: the next start shows it). Quit? y = yes, Enter = no")
-        self.push_screen(Confirm(question.format(count=count)), answered)
+        if await self.push_screen_wait(Confirm(question.format(count=count))):
+            self.exit()
 
     def on_unmount(self) -> None:
         if self.queue is not None:
             self.queue.stop(timeout=1.0)
         if self.fiscal_queue is not None:
             self.fiscal_queue.stop(timeout=1.0)
-
-
-class TillScreen(Screen[Any]):
-    """A screen of the till, with the helper that keeps database work off the UI thread."""
-
-    @property
-    def till(self) -> OrtoTill:
-        app = self.app
-        assert isinstance(app, OrtoTill)
-        return app
-
-    @property
-    def ctx(self) -> TillContext:
-        assert self.till.context is not None
-        return self.till.context
-
-    def call(
-        self,
-        fn: Callable[..., Any],
-        *args: Any,
-        done: Callable[[Any], None] | None = None,
-        failed: Callable[[OrtoError], None] | None = None,
-        approval: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        """Run ``fn`` in a worker thread; ``done(result)`` back on the UI thread.
-
-        A manager approval asked by the service opens a PIN prompt and repeats the call with it.
-        """
-
-        def work() -> None:
-            till = self.till
-            till.ready.wait()
-            if till.db is None and not till.retry_open():
-                self.app.call_from_thread(self._cannot_open, till.opening_error)
-                return
-            try:
-                result = fn(*args, **kwargs)
-            except OrtoError as exc:
-                self.app.call_from_thread(self._failed, exc, fn, args, kwargs, done, failed, approval)
-                return
-            except Exception as exc:  # a bug or the database gone: say it, keep the till alive
-                self.app.call_from_thread(
-                    self.notify, str(exc), title=_("Unexpected error"), severity="error", timeout=10
-                )
-                return
-            if done is not None:
-                try:
-                    self.app.call_from_thread(done, result)
-                except Exception as exc:  # a bug in a screen: show it rather than lose it
-                    self.app.call_from_thread(
-                        self.notify, repr(exc), title=_("Unexpected error"), severity="error", timeout=10
-                    )
-
-        self.run_worker(work, thread=True, exit_on_error=False, group="db")
-
-    def _cannot_open(self, exc: Exception | None) -> None:
-        message = str(exc) if isinstance(exc, OrtoError) else repr(exc)
-        self.notify(
-            _("{error} (enter the PIN again to retry)").format(error=message),
-            title=_("The database could not be opened"),
-            severity="error",
-            timeout=15,
-        )
-
-    def _failed(
-        self,
-        exc: OrtoError,
-        fn: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        done: Callable[[Any], None] | None,
-        failed: Callable[[OrtoError], None] | None,
-        approval: bool,
-    ) -> None:
-        from pos.selling import ApprovalRequired
-
-        if isinstance(exc, ApprovalRequired) and approval:
-            from pos.tui.screens.dialogs import PinPrompt
-
-            def with_pin(pin: str | None) -> None:
-                if pin:
-                    self.call(fn, *args, done=done, failed=failed, approval=True, **{**kwargs, "approver_pin": pin})
-
-            self.app.push_screen(PinPrompt(str(exc)), with_pin)
-            return
-        if failed is not None:
-            failed(exc)
-        else:
-            self.notify(str(exc), severity="error", timeout=6)

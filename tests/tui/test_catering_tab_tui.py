@@ -18,13 +18,14 @@ from pos.tui.context import CounterInfo
 from tests.catering_world import build_kitchen
 from tests.integration.test_catering_accounts_public import association
 from tests.shop import CASHIER_PIN
+from tests.tui.workers import work_done
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     for _ in range(5):
-        await pilot.app.workers.wait_for_complete()
+        await work_done(pilot)
         await pilot.pause()
 
 

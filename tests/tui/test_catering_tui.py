@@ -22,6 +22,7 @@ from pos.tui.app import OrtoTill
 from pos.tui.context import CounterInfo
 from tests.catering_world import Kitchen, build_kitchen, event
 from tests.shop import CASHIER_PIN, MANAGER_PIN
+from tests.tui.workers import work_done
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -39,7 +40,7 @@ def _till(db: Database, k: Kitchen) -> OrtoTill:
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     for _ in range(6):
-        await pilot.app.workers.wait_for_complete()
+        await work_done(pilot)
         await pilot.pause()
 
 

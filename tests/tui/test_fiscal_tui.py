@@ -12,8 +12,8 @@ from orto.models import FiscalClosure, ZReport
 from orto.money import format_money
 from pos import selling
 from pos.tui.app import OrtoTill
+from pos.tui.dialogs import TextPreview
 from pos.tui.screens.day import DayScreen
-from pos.tui.screens.dialogs import TextPreview
 from receipts.fiscal.simulator import SimulatedRT
 from tests.fiscal_shop import done_when_sale, fiscal_shop, queue
 from tests.shop import MANAGER_PIN

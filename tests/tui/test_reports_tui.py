@@ -13,6 +13,7 @@ from orto.db import Database
 from orto.models import PaymentMethod
 from orto.money import format_amount
 from pos import selling
+from pos.tui import documents
 from pos.tui.screens import reports as reports_screen
 from tests.shop import MANAGER_PIN, Shop, build_shop
 from tests.tui.test_tui_flows import _till, login, settle
@@ -31,7 +32,7 @@ async def test_manager_previews_and_writes_the_sales_report(
         db, shop.settings, sale.id, shop.cashier, [selling.PaymentInput(PaymentMethod.CARD, 1470)]
     )
     assert done.sale.total_cents == 1470
-    monkeypatch.setattr(reports_screen, "documents_dir", lambda: tmp_path)
+    monkeypatch.setattr(documents, "documents_dir", lambda: tmp_path)
 
     app = _till(db, shop)
     async with app.run_test(size=(110, 40)) as pilot:

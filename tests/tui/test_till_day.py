@@ -11,8 +11,8 @@ from orto.db import Database
 from orto.errors import NotAllowed
 from orto.models import CashMovement, Payment, PaymentMethod, Role, Sale, SaleStatus, Shift, ShiftStatus, ZReport
 from pos import selling
+from pos.tui.dialogs import TextPreview
 from pos.tui.screens.day import DayScreen
-from pos.tui.screens.dialogs import TextPreview
 from pos.tui.screens.login import LoginScreen
 from pos.tui.screens.menu import MenuScreen
 from pos.tui.screens.sale import SaleScreen
@@ -255,8 +255,7 @@ async def test_the_sale_belongs_to_who_is_logged_in_when_it_is_paid(db: Database
 
 
 async def test_parked_sales_say_whose_when_and_who_and_ctrl_q_asks_with_a_cart(db: Database, shop: Shop) -> None:
-    from pos.tui.screens.dialogs import Confirm
-    from pos.tui.screens.manager_actions import Choice
+    from pos.tui.dialogs import Choice, Confirm
 
     app = _till(db, shop)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -358,7 +357,7 @@ def test_the_cli_reads_days_as_the_till_writes_them() -> None:
 
 async def test_an_ambiguous_round_text_asks_which_product(db: Database, shop: Shop) -> None:
     from orto.models import TabLine
-    from pos.tui.screens.manager_actions import Choice
+    from pos.tui.dialogs import Choice
     from tests.tui.test_tui_flows import _bar
 
     with db.write() as session:
@@ -432,12 +431,13 @@ def test_the_menu_order_does_not_depend_on_what_a_process_imported_first() -> No
     import subprocess
     import sys
 
-    from pos.tui.menu import load_entries
+    from pos.tui.navigation import menu_entries
 
-    for first in ("reports, gift_cards, people", "gift_cards, kitchen_common", "catering, manager_actions"):
+    for first in ("reports, gift_cards, people", "gift_cards, kitchen_home", "catering, manager_actions"):
         modules = ", ".join(f"pos.tui.screens.{m.strip()}" for m in first.split(","))
         code = (
-            f"import {modules}; from pos.tui.menu import load_entries; print(' '.join(e.key for e in load_entries()))"
+            f"import {modules}; from pos.tui.navigation import menu_entries; "
+            "print(' '.join(e.key for e in menu_entries()))"
         )
         other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-        assert other == [e.key for e in load_entries()], first
+        assert other == [e.key for e in menu_entries()], first

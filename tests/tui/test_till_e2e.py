@@ -130,8 +130,9 @@ def _wait(probe: Callable[[], T | None], term: Terminal, timeout: float = 15) ->
 
 def _menu_number(role: Role, key: str) -> str:
     from pos.tui.menu import entries_for
+    from pos.tui.navigation import menu_entries
 
-    return str(next(i for i, e in enumerate(entries_for(role, CounterKind.EMPORIO), 1) if e.key == key))
+    return str(next(i for i, e in enumerate(entries_for(menu_entries(), role, CounterKind.EMPORIO), 1) if e.key == key))
 
 
 def _count(cents: int) -> list[int]:

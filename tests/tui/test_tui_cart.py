@@ -14,8 +14,8 @@ from textual.widgets import Digits, Input
 from orto.db import Database
 from orto.models import AuditEntry, User
 from pos.tui.cart import CartTable
+from pos.tui.dialogs import TextPrompt
 from pos.tui.keys import KeyBar
-from pos.tui.screens.dialogs import TextPrompt
 from tests.shop import CASHIER_PIN, Shop
 from tests.tui.test_tui_flows import _open_sale, _till, login, scan, settle, shop, type_text
 

@@ -31,6 +31,7 @@ from pos.tui.cart import CartTable
 from pos.tui.context import CounterInfo
 from tests import factories
 from tests.shop import CASHIER_PIN, MANAGER_PIN, Shop, build_shop
+from tests.tui.workers import work_done
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -56,7 +57,7 @@ def _bar(db: Database, shop: Shop) -> CounterInfo:
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        await work_done(pilot)
         await pilot.pause()
 
 
@@ -520,7 +521,7 @@ async def test_stock_lookup_shows_lots_at_every_site(db: Database, shop: Shop) -
     from inventory import transfers
     from inventory.recalls import open_recall
     from orto.models import Lot
-    from pos.tui.screens.dialogs import TextPreview
+    from pos.tui.dialogs import TextPreview
 
     transfers.receive_transfer(
         db,

@@ -27,6 +27,7 @@ from orto.models import (
     BatchInput,
     BatchStatus,
     Counter,
+    CounterKind,
     CountStatus,
     DateType,
     Delivery,
@@ -49,10 +50,18 @@ from orto.models import (
 )
 from pos.tui.app import OrtoTill
 from pos.tui.context import CounterInfo
-from pos.tui.menu import entries_for
+from pos.tui.menu import MenuEntry
+from pos.tui.menu import entries_for as _entries_for
+from pos.tui.navigation import menu_entries
 from suppliers.deliveries import DeliveryLineInput, receive_delivery
 from tests import factories
 from tests.shop import MANAGER_PIN, Shop, build_shop
+from tests.tui.workers import work_done
+
+
+def entries_for(role: Role, counter: CounterKind) -> list[MenuEntry]:  # the menu as pos.tui.navigation declares it
+    return _entries_for(menu_entries(), role, counter)
+
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -159,7 +168,7 @@ def _till(db: Database, shop: Shop, counter_code: str = "CAP-1") -> OrtoTill:
 
 async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     for _ in range(5):
-        await pilot.app.workers.wait_for_complete()
+        await work_done(pilot)
         await pilot.pause()
 
 
@@ -379,9 +388,9 @@ async def test_a_donation_gathers_lots_and_writes_its_transfer_document(
     db: Database, kitchen: Kitchen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orto.models import Donation
-    from pos.tui.screens import reports
+    from pos.tui import documents as till_documents
 
-    monkeypatch.setattr(reports, "documents_dir", lambda: tmp_path)
+    monkeypatch.setattr(till_documents, "documents_dir", lambda: tmp_path)
     app = _till(db, kitchen.shop)
     async with app.run_test(size=(120, 40)) as pilot:
         await login_kitchen(pilot)
@@ -446,9 +455,9 @@ async def test_send_a_transfer_and_receive_it_with_a_difference(db: Database, ki
 async def test_count_a_location_and_close_with_the_differences(
     db: Database, kitchen: Kitchen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pos.tui.screens import reports
+    from pos.tui import documents as till_documents
 
-    monkeypatch.setattr(reports, "documents_dir", lambda: tmp_path)
+    monkeypatch.setattr(till_documents, "documents_dir", lambda: tmp_path)
     app = _till(db, kitchen.shop)
     async with app.run_test(size=(120, 40)) as pilot:
         await login_kitchen(pilot)

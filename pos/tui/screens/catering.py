@@ -21,10 +21,10 @@ from orto.errors import InvalidInput, OrtoError
 from orto.i18n import N_, format_datetime
 from orto.i18n import gettext as _
 from orto.localtime import ROME
-from orto.models import CounterKind
 from orto.money import format_amount, format_money, parse_money
-from pos.tui.menu import MenuEntry, register
-from pos.tui.screens.kitchen_common import KitchenScreen, parse_day, parse_whole
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.parsing import parse_day, parse_whole
+from pos.tui.routes import SaleHost
 
 
 def _time(text: str) -> time:
@@ -252,9 +252,9 @@ class CateringScreen(KitchenScreen):
 
         def delivered(note_id: int) -> None:
             from catering.documents import ddt_pdf
-            from pos.tui.screens.reports import documents_dir
+            from pos.tui import documents
 
-            path = documents_dir() / f"DDT-{row.number}-{note_id}.pdf"
+            path = documents.documents_dir() / f"DDT-{row.number}-{note_id}.pdf"
             self.call(
                 ddt_pdf,
                 self.ctx.db,
@@ -273,9 +273,9 @@ class CateringScreen(KitchenScreen):
 
         def issued(invoice_id: int) -> None:
             from catering.documents import invoice_pdf
-            from pos.tui.screens.reports import documents_dir
+            from pos.tui import documents
 
-            folder = documents_dir()
+            folder = documents.documents_dir()
             path = invoices.export_xml(self.ctx.db, invoice_id, folder)
             invoice_pdf(self.ctx.db, self.ctx.settings, invoice_id, path.with_suffix(".pdf"))
             self.done(_("invoice {name} in {folder}").format(name=path.name, folder=folder))
@@ -384,11 +384,6 @@ class CateringScreen(KitchenScreen):
         )
 
 
-def _open(origin: Any) -> None:
-    refresh = getattr(origin, "_next_sale", None)
-    origin.app.push_screen(CateringScreen(), lambda _result: refresh() if refresh else None)
-
-
-register(
-    MenuEntry("catering", N_("Catering: orders, quotes, invoices"), _open, counters=frozenset({CounterKind.CUCINA}))
-)
+def open_catering(origin: SaleHost) -> None:
+    """From the menu; back on the sale screen, its sale is read again (an order may have made one)."""
+    origin.app.push_screen(CateringScreen(), lambda _result: origin.reload())

@@ -15,14 +15,14 @@ from textual.containers import Vertical
 from textual.widgets import Header, Label, Static
 from textual.widgets.option_list import Option
 
-from orto.errors import OrtoError
 from orto.i18n import format_date
 from orto.i18n import gettext as _
 from orto.policy import Action, may
 from pos import selling
-from pos.tui.app import TillScreen
 from pos.tui.keys import KeyBar
 from pos.tui.numbered import NumberedList
+from pos.tui.till_screen import TillScreen
+from pos.tui.z_report import show_z, take_z
 
 
 class DayScreen(TillScreen):
@@ -50,10 +50,8 @@ class DayScreen(TillScreen):
             self.call(selling.day_state, self.ctx.db, self.ctx.counter.id, done=self._show)
 
     def _show(self, state: selling.DayState) -> None:
-        from pos.tui.screens.sale import SaleScreen
-
         if state.shift is not None:  # opened meanwhile at another terminal of this counter
-            self.app.switch_screen(SaleScreen())
+            self.app.switch_screen(self.nav.sale())
             return
         self.state = state
         assert self.ctx.operator is not None
@@ -87,58 +85,14 @@ class DayScreen(TillScreen):
         self.choices[event.option_index][2]()
 
     def _open_shift(self) -> None:
-        from pos.tui.screens.shift import ShiftScreen
-
-        self.app.switch_screen(ShiftScreen(closing=False))
+        self.app.switch_screen(self.nav.shift(closing=False))
 
     def _take_z(self) -> None:
         take_z(self, done=lambda report: show_z(self, report))
 
     def _kitchen(self) -> None:
-        from pos.tui.screens.kitchen_common import KitchenHome
-
-        self.app.switch_screen(KitchenHome())
+        self.app.switch_screen(self.nav.kitchen_home())
 
     def action_leave(self) -> None:
-        from pos.tui.screens.login import LoginScreen
-
         self.ctx.operator = None
-        self.app.switch_screen(LoginScreen())
-
-
-def take_z(
-    screen: TillScreen, done: Callable[[object], None], failed: Callable[[OrtoError], None] | None = None
-) -> None:
-    """The day's Z: at a counter with an RT, the RT's fiscal closure first and then Orto's Z
-    (pos.selling.fiscal.close_day, answering both); elsewhere Orto's Z alone."""
-    assert screen.ctx.operator is not None
-    ctx = screen.ctx
-    if ctx.fiscal_printer:
-        from pos.selling.fiscal import close_day
-
-        screen.call(close_day, ctx.db, ctx.settings, ctx.counter.id, ctx.operator, done=done, failed=failed)
-    else:
-        screen.call(selling.z_report, ctx.db, ctx.settings, ctx.counter.id, ctx.operator, done=done, failed=failed)
-
-
-def show_z(screen: TillScreen, report: object) -> None:
-    """The Z as printed, over the screen it was taken from; after an RT's closure, the RT's and
-    Orto's totals side by side above it."""
-    from pos.tui.screens.dialogs import TextPreview
-    from receipts.documents import shift_report
-    from receipts.layout import render_text
-
-    head = ""
-    if isinstance(report, tuple):  # (the RT's comparison, Orto's Z) from close_day
-        from pos.selling.fiscal import comparison_lines
-
-        comparison, report = report
-        head = "\n".join(comparison_lines(comparison)) + "\n\n"
-
-    doc = {
-        "kind": "z_report",
-        "counter": screen.ctx.counter.name,
-        "number": getattr(report, "number", 0),
-        "totals": getattr(report, "totals", {}),
-    }
-    screen.app.push_screen(TextPreview(_("Z report"), head + render_text(shift_report(doc))))
+        self.app.switch_screen(self.nav.login())

@@ -10,26 +10,17 @@ from textual.widgets import DataTable
 from inventory.cold_chain import (
     ApplianceView,
     ReadingResult,
-    due_appliances,
     limits_text,
-    list_appliances,
     record_appliance_reading,
     within_limits,
 )
 from inventory.recipes import parse_measure
-from orto.config import Settings
-from orto.db import Database
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.localtime import ROME
 from orto.money import format_tenths
-from pos.tui.screens.kitchen_common import KitchenScreen
-
-
-def site_appliances(db: Database, settings: Settings, site_code: str) -> tuple[list[ApplianceView], set[str]]:
-    """The site's appliances and the codes of those whose reading is due now."""
-    with db.read() as session:
-        return list_appliances(session, site_code), {a.code for a in due_appliances(session, settings, site_code)}
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.kitchen_data import site_appliances
 
 
 def _celsius(value_dc: int) -> str:

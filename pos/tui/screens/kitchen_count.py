@@ -26,8 +26,9 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import CountStatus, Unit
 from orto.money import format_amount
-from pos.tui.screens.kitchen_common import KitchenScreen, expiry_hint, parse_quantity, show_with_unit, unit_word
-from pos.tui.screens.kitchen_data import Place, ProductRow, open_count_of, places
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.kitchen_data import Place, ProductRow, open_count_of, places
+from pos.tui.parsing import expiry_hint, parse_quantity, show_with_unit, unit_word
 
 
 def _unit(code: str) -> Unit:
@@ -68,7 +69,7 @@ class CountScreen(KitchenScreen):
             self.place = mine[place_id]
             self.call(self._open, place_id, done=self._opened)
 
-        from pos.tui.screens.manager_actions import Choice
+        from pos.tui.dialogs import Choice
 
         self.app.push_screen(Choice(_("Count which location?"), [(p.id, p.label) for p in mine.values()]), chosen)
 
@@ -190,12 +191,12 @@ class CountScreen(KitchenScreen):
         """The blind count sheet as a PDF in the documents folder, to count on paper."""
         if self.count_id is None or self.place is None:
             return
-        from pos.tui.screens.reports import documents_dir
+        from pos.tui import documents
 
         count_id, place = self.count_id, self.place
 
         def write() -> str:
-            path = documents_dir() / f"conta-{count_id}-{place.site_code}-{place.code}.pdf"
+            path = documents.documents_dir() / f"conta-{count_id}-{place.site_code}-{place.code}.pdf"
             count_sheet_pdf(self.ctx.db, count_id, path, site_label=place.label)
             return str(path)
 
@@ -234,7 +235,7 @@ class CountScreen(KitchenScreen):
         self.call(count_sheet, self.ctx.db, self.count_id, done=lambda sheet: self._summary(sheet, result))
 
     def _summary(self, sheet: CountSheet, result: CountResult) -> None:
-        from pos.tui.screens.dialogs import TextPreview
+        from pos.tui.dialogs import TextPreview
 
         lines = [
             _("{n} lines differed; value of the differences at cost: {value} €").format(

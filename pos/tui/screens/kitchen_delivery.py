@@ -21,16 +21,10 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import LocationKind, Unit
 from orto.money import format_amount, format_tenths, parse_money
-from pos.tui.screens.dialogs import TextPreview
-from pos.tui.screens.kitchen_common import (
-    KitchenScreen,
-    parse_day,
-    parse_quantity,
-    show_day,
-    show_with_unit,
-    unit_word,
-)
-from pos.tui.screens.kitchen_data import Place, ProductRow, default_place, places
+from pos.tui.dialogs import TextPreview
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.kitchen_data import Place, ProductRow, default_place, places
+from pos.tui.parsing import parse_day, parse_quantity, show_day, show_with_unit, unit_word
 from suppliers.deliveries import DeliveryLineInput, DeliveryResult, receive_delivery, reception_limit_dc
 from suppliers.farms import SupplierView, list_suppliers
 
@@ -109,7 +103,7 @@ class DeliveryScreen(KitchenScreen):
             self._header()
             self.ask(_("Delivery note (DDT) number"), self._noted, placeholder="118/2026")
 
-        from pos.tui.screens.manager_actions import Choice
+        from pos.tui.dialogs import Choice
 
         def picked(key: int | None) -> None:
             if key:

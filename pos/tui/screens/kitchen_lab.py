@@ -20,17 +20,10 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import BatchStatus, LocationKind, Unit
 from orto.money import format_amount
-from pos.tui.screens.dialogs import TextPreview
-from pos.tui.screens.kitchen_common import (
-    KitchenScreen,
-    expiry_hint,
-    parse_quantity,
-    parse_whole,
-    show_quantity,
-    show_with_unit,
-    unit_word,
-)
-from pos.tui.screens.kitchen_data import BatchRecipe, Place, batch_recipe, default_place, places
+from pos.tui.dialogs import TextPreview
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.kitchen_data import BatchRecipe, Place, batch_recipe, default_place, places
+from pos.tui.parsing import expiry_hint, parse_quantity, parse_whole, show_quantity, show_with_unit, unit_word
 
 STATUS = {
     BatchStatus.OPEN: N_("open"),

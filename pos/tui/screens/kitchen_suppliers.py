@@ -16,9 +16,10 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from orto.errors import InvalidInput
 from orto.i18n import N_
 from orto.i18n import gettext as _
-from pos.tui.app import TillScreen
 from pos.tui.keys import KeyBar
-from pos.tui.screens.kitchen_common import KitchenScreen, business_day, parse_day, show_day
+from pos.tui.kitchen_base import KitchenScreen
+from pos.tui.parsing import business_day, parse_day, show_day
+from pos.tui.till_screen import TillScreen
 from suppliers.farms import SupplierInput, SupplierView, list_suppliers, save_supplier, supplier_input
 
 SITES = ("PAL", "CAP", "MON")

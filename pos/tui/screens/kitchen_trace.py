@@ -16,7 +16,7 @@ from inventory.trace import trace_lines, trace_lot
 from orto.db import Database
 from orto.i18n import N_
 from orto.i18n import gettext as _
-from pos.tui.screens.kitchen_common import KitchenScreen
+from pos.tui.kitchen_base import KitchenScreen
 
 
 def trace_text(db: Database, code: str) -> str:

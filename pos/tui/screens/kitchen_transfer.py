@@ -15,15 +15,15 @@ from inventory.transfers import TransferItem, TransferView, receive_transfer, se
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import LocationKind, Unit
-from pos.tui.screens.kitchen_common import KitchenScreen, parse_quantity, show_quantity, show_with_unit, unit_word
-from pos.tui.screens.kitchen_data import (
+from pos.tui.kitchen_base import KitchenScreen, lot_option
+from pos.tui.kitchen_data import (
     LotRow,
     Place,
     lot_units,
     places,
     transfer_places,
 )
-from pos.tui.screens.kitchen_waste import lot_option
+from pos.tui.parsing import parse_quantity, show_quantity, show_with_unit, unit_word
 
 
 @dataclass

@@ -18,15 +18,9 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import WasteReason
 from orto.money import format_amount
-from pos.tui.screens.kitchen_common import (
-    KitchenScreen,
-    expiry_hint,
-    parse_quantity,
-    show_quantity,
-    show_with_unit,
-    unit_word,
-)
-from pos.tui.screens.kitchen_data import LotRow
+from pos.tui.kitchen_base import KitchenScreen, lot_option
+from pos.tui.kitchen_data import LotRow
+from pos.tui.parsing import parse_quantity, show_quantity, show_with_unit, unit_word
 
 REASONS = (
     (WasteReason.EXPIRED, N_("expired")),
@@ -37,11 +31,6 @@ REASONS = (
     (WasteReason.QUALITY, N_("quality")),
     (WasteReason.DONATED, N_("donated (Law 166/2016): added to the donation, F9 hands it over")),
 )
-
-
-def lot_option(row: LotRow) -> str:
-    quantity = show_with_unit(row.quantity, row.unit)
-    return f"{row.code:<18} {row.location[:14]:<14} {expiry_hint(row.expiry):>10} {quantity:>12}"
 
 
 class WasteScreen(KitchenScreen):
@@ -153,7 +142,7 @@ class WasteScreen(KitchenScreen):
         self.ask(_("Donation: the organisation that receives it"), organisation, placeholder="Banco Alimentare")
 
     def _donate(self, organisation: str, address: str, tax_code: str) -> None:
-        from pos.tui.screens.reports import documents_dir
+        from pos.tui import documents
 
         items = [DonationItem(row.lot_id, row.location_id, quantity) for row, quantity in self.donation]
 
@@ -168,7 +157,7 @@ class WasteScreen(KitchenScreen):
                 tax_code=tax_code,
                 today=self.today,
             )
-            path = documents_dir() / f"{result.number}.pdf"
+            path = documents.documents_dir() / f"{result.number}.pdf"
             donation_document(self.ctx.db, self.ctx.settings, result.id, path)
             return result, str(path)
 

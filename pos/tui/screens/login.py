@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from orto.enums import Role
 from orto.i18n import gettext as _
-from pos.tui.app import TillScreen
 from pos.tui.keys import KeyBar
+from pos.tui.till_screen import TillScreen
 
 if TYPE_CHECKING:
     from orto.driver import UserChoice
@@ -51,8 +51,8 @@ class LoginScreen(TillScreen):
                 f"  {n:<{names}}  {_(r):<{roles}}  PIN {p}" for n, r, p in self.ctx.demo_pins
             ]
             self.query_one("#demo-pins", Static).update("\n".join(lines))
-        if self.till.users is not None:  # read before the database opened: shown at once, this once
-            users, self.till.users = self.till.users, None  # after a lock the list is read afresh
+        if self.host.users is not None:  # read before the database opened: shown at once, this once
+            users, self.host.users = self.host.users, None  # after a lock the list is read afresh
             self._show_users(users)
         else:
             self.call(self._list_users, done=self._show_users)
@@ -105,16 +105,11 @@ class LoginScreen(TillScreen):
         self.call(self._current_shift, done=self._shift_checked)
 
     def _shift_checked(self, shift: ShiftView | None) -> None:
-        from pos.tui.screens.day import DayScreen
-        from pos.tui.screens.sale import SaleScreen
-
         operator = self.ctx.operator
         if shift is None and operator is not None and operator.role is Role.KITCHEN:
             # the kitchen may not open a shift: at a terminal with none open it gets its own screens
-            from pos.tui.screens.kitchen_common import KitchenHome
-
-            self.app.switch_screen(KitchenHome())
+            self.app.switch_screen(self.nav.kitchen_home())
         elif shift is None:  # nothing forced: the day's state, and a new shift if asked for
-            self.app.switch_screen(DayScreen())
+            self.app.switch_screen(self.nav.day())
         else:
-            self.app.switch_screen(SaleScreen())
+            self.app.switch_screen(self.nav.sale())

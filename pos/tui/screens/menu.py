@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,22 +11,17 @@ from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
 from pos.tui.keys import KeyBar
-from pos.tui.menu import MenuEntry, entries_for
+from pos.tui.menu import MenuEntry
 from pos.tui.numbered import NumberedList
-
-if TYPE_CHECKING:
-    from pos.tui.screens.sale import SaleScreen
 
 
 class MenuScreen(ModalScreen[MenuEntry | None]):
     BINDINGS = [Binding("escape,f12", "close", _("Back"))]
 
-    def __init__(self, sale_screen: SaleScreen) -> None:
+    def __init__(self, entries: list[MenuEntry]) -> None:
+        """``entries``: those of ``pos.tui.navigation.menu_entries`` the operator sees here (``entries_for``)."""
         super().__init__()
-        self.sale_screen = sale_screen
-        ctx = sale_screen.ctx
-        assert ctx.operator is not None
-        self.entries: list[MenuEntry] = entries_for(ctx.operator.role, ctx.counter.kind)
+        self.entries = entries
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

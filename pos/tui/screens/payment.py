@@ -117,7 +117,7 @@ class PaymentScreen(ModalScreen[SaleResult | None]):
         chosen = PaymentMethod(method)
         value = amount if amount is not None else self._default_amount()
         if chosen in (PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER):
-            from pos.tui.screens.dialogs import TextPrompt
+            from pos.tui.dialogs import TextPrompt
 
             title = {
                 PaymentMethod.GIFT_CARD: _("Gift card code"),

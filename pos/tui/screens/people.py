@@ -7,10 +7,8 @@ from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import Role
 from pos import selling
-from pos.tui.menu import MANAGERS, MenuEntry, register
-from pos.tui.screens.dialogs import PinPrompt, TextPrompt
-from pos.tui.screens.manager_actions import Choice, _user
-from pos.tui.screens.sale import SaleScreen
+from pos.tui.dialogs import Choice, PinPrompt, TextPrompt
+from pos.tui.routes import SaleHost
 
 ADD = -1
 _ROLES = {1: Role.CASHIER, 2: Role.KITCHEN, 3: Role.MANAGER}
@@ -24,95 +22,56 @@ def _line(person: selling.Person) -> str:
     return f"{person.name}  ({_(person.role.value)})" + (f"  {', '.join(flags)}" if flags else "")
 
 
-def people(screen: SaleScreen) -> None:
-    def show(everyone: list[selling.Person]) -> None:
-        options = [(ADD, _("+ Add a person")), *[(p.id, _line(p)) for p in everyone]]
-        by_id = {p.id: p for p in everyone}
-
-        def chosen(key: int | None) -> None:
-            if key == ADD:
-                _add(screen)
-            elif key is not None and key in by_id:
-                _act(screen, by_id[key])
-
-        screen.app.push_screen(Choice(_("People"), options), chosen)
-
-    screen.call(selling.people, screen.ctx.db, _user(screen), done=show)
+def people(screen: SaleHost) -> None:
+    screen.till.flow(_people(screen))
 
 
-def _role_then(screen: SaleScreen, then: object) -> None:
-    options = [(k, _(r.value)) for k, r in _ROLES.items()]
-    screen.app.push_screen(Choice(_("Role"), options), lambda k: then(_ROLES[k]) if k else None)  # type: ignore[operator]
+async def _people(screen: SaleHost) -> None:
+    till = screen.till
+    everyone = await till.run(selling.people, till.db, till.operator)
+    options = [(ADD, _("+ Add a person")), *[(p.id, _line(p)) for p in everyone]]
+    by_id = {p.id: p for p in everyone}
+    key = await till.ask(Choice(_("People"), options))
+    if key == ADD:
+        await _add(screen)
+    elif key is not None and key in by_id:
+        await _act(screen, by_id[key])
 
 
-def _done(screen: SaleScreen, message: str) -> None:
-    screen.notify(message)
+async def _role(screen: SaleHost) -> Role | None:
+    key = await screen.till.ask(Choice(_("Role"), [(k, _(r.value)) for k, r in _ROLES.items()]))
+    return _ROLES[key] if key else None
 
 
-def _add(screen: SaleScreen) -> None:
-    def named(name: str | None) -> None:
-        if not name:
-            return
-
-        def with_role(role: Role) -> None:
-            def with_pin(pin: str | None) -> None:
-                if pin:
-                    screen.call(
-                        selling.add_user,
-                        screen.ctx.db,
-                        _user(screen),
-                        name,
-                        role,
-                        pin,
-                        done=lambda p: _done(
-                            screen, _("added: {name} ({role})").format(name=p.name, role=_(p.role.value))
-                        ),
-                    )
-
-            screen.app.push_screen(PinPrompt(_("First PIN of {name} (4-8 digits)").format(name=name)), with_pin)
-
-        _role_then(screen, with_role)
-
-    screen.app.push_screen(TextPrompt(_("Name of the new person")), named)
+async def _add(screen: SaleHost) -> None:
+    till = screen.till
+    name = await till.ask(TextPrompt(_("Name of the new person")))
+    if not name:
+        return
+    role = await _role(screen)
+    if role is None:
+        return
+    pin = await till.ask(PinPrompt(_("First PIN of {name} (4-8 digits)").format(name=name)))
+    if pin:
+        person = await till.run(selling.add_user, till.db, till.operator, name, role, pin)
+        screen.notify(_("added: {name} ({role})").format(name=person.name, role=_(person.role.value)))
 
 
-def _act(screen: SaleScreen, person: selling.Person) -> None:
-    db, actor = screen.ctx.db, _user(screen)
-
-    def chosen(key: int | None) -> None:
-        if key == 1:
-            _role_then(
-                screen,
-                lambda role: screen.call(
-                    selling.set_role, db, actor, person.id, role, done=lambda p: _done(screen, _line(p))
-                ),
-            )
-        elif key in (2, 3):
-            screen.call(selling.set_active, db, actor, person.id, key == 3, done=lambda p: _done(screen, _line(p)))
-        elif key == 4:
-
-            def with_pin(pin: str | None) -> None:
-                if pin:
-                    screen.call(
-                        selling.reset_pin,
-                        db,
-                        actor,
-                        person.id,
-                        pin,
-                        done=lambda p: _done(screen, _("new PIN set for {name}").format(name=p.name)),
-                    )
-
-            screen.app.push_screen(PinPrompt(_("New PIN of {name} (4-8 digits)").format(name=person.name)), with_pin)
-        elif key == 5:
-            screen.call(
-                selling.unlock,
-                db,
-                actor,
-                person.id,
-                done=lambda p: _done(screen, _("unlocked: {name}").format(name=p.name)),
-            )
-
-    screen.app.push_screen(Choice(person.name, [(k, _(label)) for k, label in _ACTIONS.items()]), chosen)
-
-
-register(MenuEntry("people", N_("People"), people, roles=MANAGERS))
+async def _act(screen: SaleHost, person: selling.Person) -> None:
+    till = screen.till
+    db, actor = till.db, till.operator
+    key = await till.ask(Choice(person.name, [(k, _(label)) for k, label in _ACTIONS.items()]))
+    if key == 1:
+        role = await _role(screen)
+        if role is not None:
+            screen.notify(_line(await till.run(selling.set_role, db, actor, person.id, role)))
+    elif key in (2, 3):
+        screen.notify(_line(await till.run(selling.set_active, db, actor, person.id, key == 3)))
+    elif key == 4:
+        pin = await till.ask(PinPrompt(_("New PIN of {name} (4-8 digits)").format(name=person.name)))
+        if pin:
+            changed = await till.run(selling.reset_pin, db, actor, person.id, pin)
+            screen.notify(_("new PIN set for {name}").format(name=changed.name))
+    elif key == 5:
+        unlocked = await till.run(selling.unlock, db, actor, person.id)
+        screen.notify(_("unlocked: {name}").format(name=unlocked.name))

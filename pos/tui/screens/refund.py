@@ -18,8 +18,7 @@ from orto.models import PaymentMethod
 from orto.money import format_amount, format_kg
 from pos.selling import RefundPlan
 from pos.tui.keys import KeyBar
-
-AS_PAID = "as_paid"  # the screen's answer: give back to the methods paid with
+from pos.tui.routes import AS_PAID
 
 
 def plan_text(plan: RefundPlan) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -19,25 +18,15 @@ from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orto.errors import OrtoError
-from orto.i18n import N_, current_language
+from orto.i18n import current_language
 from orto.i18n import gettext as _
 from orto.localtime import today as local_today
-from orto.policy import Action
 from pos.reports import FORMATS, REPORTS, file_name, make_report, write_report
 from pos.reports.model import Report
-from pos.tui.app import TillScreen
+from pos.tui import documents
 from pos.tui.keys import KeyBar
-from pos.tui.menu import MANAGERS, MenuEntry, register
-from pos.tui.screens.sale import SaleScreen
-
-
-def documents_dir() -> Path:
-    """Where the till writes reports: the user's documents folder, in an Orto folder."""
-    from platformdirs import user_documents_dir
-
-    folder = Path(user_documents_dir()) / "Orto"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from pos.tui.routes import SaleHost
+from pos.tui.till_screen import TillScreen
 
 
 def _day(text: str, what: str) -> date:
@@ -147,7 +136,7 @@ class ReportsScreen(TillScreen):
         def write(report: Report) -> None:
             self._show(report)
             name = file_name(report, fmt, site=self._value("#r-site") or None, lot=self._value("#r-lot") or None)
-            path = documents_dir() / name
+            path = documents.documents_dir() / name
             company = self.ctx.settings.company.get("name") if self.ctx.settings.company else None
             self.call(
                 write_report,
@@ -164,16 +153,5 @@ class ReportsScreen(TillScreen):
         self.app.pop_screen()
 
 
-def open_reports(screen: SaleScreen) -> None:
+def open_reports(screen: SaleHost) -> None:
     screen.app.push_screen(ReportsScreen())
-
-
-register(
-    MenuEntry(
-        "reports",
-        N_("Reports (stock, waste, sales, Z, impact, HACCP, trace)"),
-        open_reports,
-        roles=MANAGERS,
-        needs=Action.REPORTS,
-    )
-)

@@ -23,10 +23,10 @@ from orto.money import format_amount, format_kg, format_percent_bp, parse_money,
 from pos import selling
 from pos.selling import SaleView
 from pos.selling.gift_cards import grouped
-from pos.tui.app import TillScreen
 from pos.tui.cart import CartTable
 from pos.tui.entry import parse_entry
 from pos.tui.keys import KeyBar
+from pos.tui.till_screen import TillScreen
 from receipts.queue import FAULTS, confirm_printed, unconfirmed_jobs
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class SaleScreen(TillScreen):
                 yield Digits(format_amount(0), id="total")
                 yield Static("", id="hint", markup=False)
                 if self.ctx.counter.kind is CounterKind.BAR:
-                    from pos.tui.screens.quickkeys import QuickKeys
+                    from pos.tui.quickkeys import QuickKeys
 
                     yield QuickKeys(id="quickkeys")
         yield Static("", id="status", markup=False)
@@ -126,12 +126,14 @@ class SaleScreen(TillScreen):
         return self.ctx.operator
 
     def _no_sale(self, exc: OrtoError) -> None:
-        from pos.tui.screens.day import DayScreen
-
         self.notify(str(exc), severity="warning")
-        self.app.switch_screen(DayScreen())
+        self.app.switch_screen(self.nav.day())
 
     # ------------------------------------------------------------------ showing the sale
+
+    def show_sale(self, sale: SaleView) -> None:
+        """The sale as the menu's entries and the tabs leave it (``pos.tui.routes.SaleHost``)."""
+        self._show(sale)
 
     def _show(self, sale: SaleView) -> None:
         self.sale = sale
@@ -204,10 +206,10 @@ class SaleScreen(TillScreen):
             self.query_one(selector, Static).update(text)
 
     def _refresh_printer(self) -> None:
-        if self.ctx.fiscal_printer and self.till.fiscal_queue is not None:
-            self._refresh_rt(self.till.fiscal_queue, self.ctx.fiscal_printer)
+        if self.ctx.fiscal_printer and self.host.fiscal_queue is not None:
+            self._refresh_rt(self.host.fiscal_queue, self.ctx.fiscal_printer)
             return
-        queue, name = self.till.queue, self.ctx.receipt_printer
+        queue, name = self.host.queue, self.ctx.receipt_printer
         if queue is None or name is None:
             self._status(_("none") if name is None else None)
             return
@@ -226,39 +228,35 @@ class SaleScreen(TillScreen):
     def _ask_if_printed(self, name: str) -> None:
         """The printer took a slip without confirming it: only the cashier can see whether it came
         out. Printed, it is done; not printed, a copy marked COPIA is queued (never a second original)."""
-        if getattr(self, "_asking_printed", False):
+        if not getattr(self, "_asking_printed", False):
+            self.till.flow(self._printed_or_copy(name))
+
+    async def _printed_or_copy(self, name: str) -> None:
+        from pos.tui.dialogs import Choice
+
+        till = self.till
+        jobs = await till.run(unconfirmed_jobs, till.db, [name])
+        if not jobs or getattr(self, "_asking_printed", False):
             return
-        from pos.tui.screens.manager_actions import Choice
-
-        def ask(jobs: list[tuple[int, str, str]]) -> None:
-            if not jobs or getattr(self, "_asking_printed", False):
-                return
-            job_id = jobs[0][0]
-            self._asking_printed = True
-
-            def answered(choice: int | None) -> None:
-                self._asking_printed = False
-                if choice is None:
-                    return  # asked again at the next check
-
-                def queued(_copy: int | None) -> None:
-                    if self.till.queue is not None:
-                        self.till.queue.kick()
-                    self._refresh_printer()
-
-                self.call(confirm_printed, self.till.db, job_id, printed=bool(choice), done=queued)
-
-            self.app.push_screen(
+        job_id = jobs[0][0]
+        self._asking_printed = True
+        try:
+            choice = await till.ask(
                 Choice(
                     _("Printer {name} took slip {job} without confirming it. Did it print?").format(
                         name=name, job=job_id
                     ),
                     [(1, _("Yes, it printed")), (0, _("No: print it again (marked COPIA)"))],
-                ),
-                answered,
+                )
             )
-
-        self.call(unconfirmed_jobs, self.till.db, [name], done=ask)
+        finally:
+            self._asking_printed = False
+        if choice is None:
+            return  # asked again at the next check
+        await till.run(confirm_printed, till.db, job_id, printed=bool(choice))
+        if self.host.queue is not None:
+            self.host.queue.kick()
+        self._refresh_printer()
 
     def _refresh_rt(self, queue: FiscalQueue, name: str) -> None:
         """The RT's state in words on the status line (the documents still to issue counted)."""
@@ -373,7 +371,7 @@ class SaleScreen(TillScreen):
         self.query_one("#entry", Input).focus()
         sale_id = self.sale.id
         if hit.sold_by_weight and quantity is None:
-            from pos.tui.screens.dialogs import TextPrompt
+            from pos.tui.dialogs import TextPrompt
 
             def weighed(text: str | None) -> None:
                 if text:
@@ -397,7 +395,13 @@ class SaleScreen(TillScreen):
             )
             return
         self.call(
-            selling.add_product, self.ctx.db, sale_id, self._user, hit.product_id, quantity=quantity, done=self._show
+            selling.add_product,
+            self.ctx.db,
+            sale_id,
+            self._user,
+            hit.product_id,
+            quantity=quantity,
+            done=self._show,
         )
 
     def add_quick(self, product_id: int) -> None:
@@ -471,7 +475,7 @@ class SaleScreen(TillScreen):
         self.query_one("#entry", Input).focus()
 
     def _prompt(self, title: str, placeholder: str, then: Callable[[str | None], None]) -> None:
-        from pos.tui.screens.dialogs import TextPrompt
+        from pos.tui.dialogs import TextPrompt
 
         self.app.push_screen(TextPrompt(title, placeholder), then)
 
@@ -592,7 +596,7 @@ class SaleScreen(TillScreen):
     def action_park(self) -> None:
         if self.sale is None or self.sale.empty:
             return
-        from pos.tui.screens.dialogs import TextPrompt
+        from pos.tui.dialogs import TextPrompt
 
         sale_id = self.sale.id
 
@@ -621,17 +625,15 @@ class SaleScreen(TillScreen):
     def action_pay(self, shares: list[int] | None = None) -> None:
         if self.sale is None or self.sale.empty:
             return
-        from pos.tui.screens.payment import PaymentScreen
-
-        self.app.push_screen(PaymentScreen(self.sale, shares), self._paid)
+        self.app.push_screen(self.nav.payment(self.sale, shares), self._paid)
 
     def _paid(self, result: selling.SaleResult | None) -> None:
         if result is None:
             return
-        if self.till.queue is not None:
-            self.till.queue.kick()
-        if self.till.fiscal_queue is not None:
-            self.till.fiscal_queue.kick()
+        if self.host.queue is not None:
+            self.host.queue.kick()
+        if self.host.fiscal_queue is not None:
+            self.host.fiscal_queue.kick()
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("CHANGE"))
         self.query_one("#total", Digits).update(format_amount(result.change_cents))
@@ -645,8 +647,8 @@ class SaleScreen(TillScreen):
 
     def show_refund(self, result: selling.SaleResult) -> None:
         """A refund made: the cash to hand over large where the change shows, and what went where."""
-        if self.till.queue is not None:
-            self.till.queue.kick()
+        if self.host.queue is not None:
+            self.host.queue.kick()
         cash = -sum(p.amount_cents for p in result.sale.payments if p.method is PaymentMethod.CASH)
         self.change_shown = True
         self.query_one("#total-label", Label).update(_("TO HAND BACK"))
@@ -655,20 +657,19 @@ class SaleScreen(TillScreen):
         self._update("#hint", _("Refund {number}: {back}").format(number=result.sale.number, back=back))
 
     def action_menu(self) -> None:
-        from pos.tui.menu import MenuEntry
-        from pos.tui.screens.menu import MenuScreen
+        from pos.tui.menu import MenuEntry, entries_for
 
         def chosen(entry: MenuEntry | None) -> None:
             if entry is not None:
                 entry.action(self)
 
-        self.app.push_screen(MenuScreen(self), chosen)
+        assert self.ctx.operator is not None
+        entries = entries_for(self.nav.menu_entries(), self.ctx.operator.role, self.ctx.counter.kind)
+        self.app.push_screen(self.nav.menu(entries), chosen)
 
     def action_lock(self) -> None:
-        from pos.tui.screens.login import LoginScreen
-
         self.ctx.operator = None
-        self.app.switch_screen(LoginScreen())
+        self.app.switch_screen(self.nav.login())
 
     def reload(self) -> None:
         """After a menu action that changed the counter's sale (resume, refund)."""

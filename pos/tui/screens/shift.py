@@ -11,8 +11,9 @@ from orto.errors import OrtoError
 from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
-from pos.tui.app import TillScreen
 from pos.tui.keys import KeyBar
+from pos.tui.till_screen import TillScreen
+from pos.tui.z_report import show_z, take_z
 
 _DENOMINATIONS = selling.DENOMINATIONS_CENTS
 
@@ -88,13 +89,9 @@ class ShiftScreen(TillScreen):
             )
 
     def _to_sale(self) -> None:
-        from pos.tui.screens.sale import SaleScreen
-
-        self.app.switch_screen(SaleScreen())
+        self.app.switch_screen(self.nav.sale())
 
     def _shift_closed(self, shift: selling.ShiftView) -> None:
-        from pos.tui.screens.login import LoginScreen
-
         self.notify(
             _("Shift closed: expected {expected} €, counted {counted} €, difference {difference} €").format(
                 expected=format_amount(shift.expected_cash_cents or 0),
@@ -107,28 +104,19 @@ class ShiftScreen(TillScreen):
             assert self.ctx.operator is not None
             # The Z's own service closes the day (and, at a counter with the RT, its fiscal closure
             # runs inside it). Should it fail, the shift stays closed and the day screen offers it again.
-            from pos.tui.screens.day import take_z
-
             take_z(self, done=self._z_taken, failed=self._z_failed)
             return
         self.ctx.operator = None
-        self.app.switch_screen(LoginScreen())
+        self.app.switch_screen(self.nav.login())
 
     def _z_taken(self, report: object) -> None:
-        from pos.tui.screens.day import DayScreen, show_z
-
-        self.app.switch_screen(DayScreen())
+        self.app.switch_screen(self.nav.day())
         show_z(self, report)
 
     def _z_failed(self, exc: OrtoError) -> None:
-        from pos.tui.screens.day import DayScreen
-
         self.notify(str(exc), severity="error", timeout=10)
-        self.app.switch_screen(DayScreen())
+        self.app.switch_screen(self.nav.day())
 
     def action_back(self) -> None:
-        from pos.tui.screens.day import DayScreen
-        from pos.tui.screens.sale import SaleScreen
-
         # closing: back to the sale; opening: nothing is forced, back to the day's state
-        self.app.switch_screen(SaleScreen() if self.closing else DayScreen())
+        self.app.switch_screen(self.nav.sale() if self.closing else self.nav.day())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,12 +14,9 @@ from orto.i18n import gettext as _
 from orto.money import format_amount
 from pos import selling
 from pos.tui.context import TillContext
+from pos.tui.dialogs import Choice, TextPrompt
 from pos.tui.keys import KeyBar
-from pos.tui.screens.dialogs import TextPrompt
-from pos.tui.screens.manager_actions import Choice
-
-if TYPE_CHECKING:
-    from pos.tui.screens.sale import SaleScreen
+from pos.tui.routes import SaleHost
 
 
 def round_pick(text: str, hits: list[Hit]) -> Hit | None:
@@ -46,7 +41,7 @@ class TabsScreen(ModalScreen[None]):
         Binding("escape", "close", _("Back")),
     ]
 
-    def __init__(self, sale_screen: SaleScreen) -> None:
+    def __init__(self, sale_screen: SaleHost) -> None:
         super().__init__()
         self.sale_screen = sale_screen
         self.tabs: list[selling.TabView] = []
@@ -179,7 +174,7 @@ class TabsScreen(ModalScreen[None]):
 
         def moved(sale: selling.SaleView) -> None:
             self.dismiss(None)
-            self.sale_screen._show(sale)
+            self.sale_screen.show_sale(sale)
             self.sale_screen.action_pay()
 
         self.sale_screen.call(selling.tab_to_sale, self.ctx.db, tab.id, self.ctx.counter.id, self._user, done=moved)
@@ -197,7 +192,7 @@ class TabsScreen(ModalScreen[None]):
                 # the shares of what is left to pay, each taken in turn on the payment screen
                 parts = selling.split_evenly(sale.total_cents, int(text))
                 self.dismiss(None)
-                self.sale_screen._show(sale)
+                self.sale_screen.show_sale(sale)
                 self.sale_screen.action_pay(parts)
 
             self.sale_screen.call(selling.tab_to_sale, self.ctx.db, tab.id, self.ctx.counter.id, self._user, done=moved)
@@ -242,9 +237,7 @@ class TabsScreen(ModalScreen[None]):
 
         def charged(result: object) -> None:
             amount = getattr(result, "amount_cents", 0)
-            self.notify(
-                _("Tab {label} on account: {amount}").format(label=tab.label, amount=format_amount(amount))
-            )
+            self.notify(_("Tab {label} on account: {amount}").format(label=tab.label, amount=format_amount(amount)))
             self.refresh_tabs()
 
         def found(rows: list[tuple[int, str, int]]) -> None:

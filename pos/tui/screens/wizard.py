@@ -17,9 +17,9 @@ from orto.i18n import gettext as _
 from orto.models import Counter, User
 from orto.sites import ensure_standard_sites
 from pos import selling
-from pos.tui.app import TillScreen
 from pos.tui.context import CounterInfo
 from pos.tui.keys import KeyBar
+from pos.tui.till_screen import TillScreen
 
 
 def counters_for_wizard(db: Database) -> tuple[list[CounterInfo], bool]:
@@ -72,7 +72,7 @@ class WizardScreen(TillScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.call(counters_for_wizard, self.till.db, done=self._show)
+        self.call(counters_for_wizard, self.host.db, done=self._show)
 
     def _show(self, result: tuple[list[CounterInfo], bool]) -> None:
         self.counters, self.has_users = result
@@ -98,14 +98,14 @@ class WizardScreen(TillScreen):
         if not name or self.chosen is None:
             self.notify(_("choose the counter and type a name"), severity="error")
             return
-        self.call(selling.create_first_manager, self.till.db, name, event.value, done=lambda _u: self._finish())
+        self.call(selling.create_first_manager, self.host.db, name, event.value, done=lambda _u: self._finish())
 
     def _finish(self) -> None:
         assert self.chosen is not None
         try:
-            write_config(config_path(), self.chosen, self.till.settings.language)
+            write_config(config_path(), self.chosen, self.host.settings.language)
         except (InvalidInput, OSError) as exc:
             self.notify(str(exc), severity="warning", timeout=10)
         else:
             self.notify(_("Saved in {path}").format(path=config_path()))
-        self.till.begin(self.chosen)
+        self.host.begin(self.chosen)

@@ -12,8 +12,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from inventory.cold_chain import ApplianceView, due_appliances, list_appliances
 from inventory.lot_blocks import block_reason, open_recalls
 from inventory.search import ProductIndex
+from orto.config import Settings
 from orto.db import Database
 from orto.errors import NotFound
 from orto.i18n import gettext as _
@@ -240,3 +242,9 @@ def lot_units(db: Database, codes: list[str]) -> dict[str, Unit]:
             select(Lot.code, Product.unit).join(Product, Product.id == Lot.product_id).where(Lot.code.in_(codes))
         ).all()
         return {str(code): Unit(unit) for code, unit in rows}
+
+
+def site_appliances(db: Database, settings: Settings, site_code: str) -> tuple[list[ApplianceView], set[str]]:
+    """The site's appliances and the codes of those whose reading is due now."""
+    with db.read() as session:
+        return list_appliances(session, site_code), {a.code for a in due_appliances(session, settings, site_code)}

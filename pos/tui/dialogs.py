@@ -1,4 +1,5 @@
-"""Small modal prompts: a manager's PIN, a line of text, a text preview."""
+"""Small modal prompts shared by the screens: a manager's PIN, a line of text, a text preview, a
+yes/no question, a choice from a list. They are no screens of their own: any screen opens them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from orto.i18n import gettext as _
 from pos.tui.keys import KeyBar
@@ -107,3 +109,29 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class Choice(ModalScreen[int | None]):
+    """Pick one of a list (parked sales, tabs); Esc to give up."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Back"))]
+
+    def __init__(self, title: str, options: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.choice_title = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.choice_title, classes="dialog-title")
+            yield OptionList(*[Option(text, id=str(key)) for key, text in self.options], id="choices")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
