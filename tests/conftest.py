@@ -11,9 +11,9 @@ from orto.db import Database
 from orto.i18n import set_language
 from tests.engines import ENGINES, REQUIRE_PG, PostgresTemplate, SqliteTemplate, postgres_problem
 
-# English before the test modules are collected too: a screen module imported at collection (a
-# test importing pos.tui.screens.reports imports the sale screen) translates its key bindings
-# then, and orto.i18n starts in Italian; the snapshots are taken in English.
+# English before the test modules are collected too: a screen module imported at collection
+# translates its key bindings then, and orto.i18n starts in Italian; the snapshots are taken in
+# English.
 set_language("en")
 
 
