@@ -316,21 +316,36 @@ def unconfirmed_jobs(db: Database, printers: list[str]) -> list[tuple[int, str, 
         return [(row.id, row.printer, row.doc_type) for row in rows]
 
 
-def confirm_printed(db: Database, job_id: int, *, printed: bool) -> int | None:
+def confirm_printed(db: Database, job_id: int, *, actor: Operator, printed: bool) -> int | None:
     """The cashier's answer for an unconfirmed job: printed, it is done; not printed, a copy is
-    queued (marked COPY, since it may have printed after all). Returns the copy's id, if any."""
+    queued (marked COPY, since it may have printed after all). Returns the copy's id, if any.
+
+    Whoever answers is in the audit log (``print_confirmed`` or ``print_not_confirmed``): a copy
+    of a slip is a second document, and someone said it was needed."""
     with db.write() as session:
+        authorise(session, actor, Action.PRINTERS)
         job = session.get(PrintJob, job_id, with_for_update=True)
         if job is None:
             raise NotFound(_("no print job {id}").format(id=job_id))
         if job.status is not PrintStatus.UNCONFIRMED:
             return None  # answered already (another till, or twice)
+        copy_id = None
         if printed:
             job.status, job.printed_at = PrintStatus.DONE, utcnow()
-            return None
-        job.status = PrintStatus.FAILED
-        job.last_error = _("not printed, said the cashier; a copy was queued")
-        return _copy(session, job, None)
+        else:
+            job.status = PrintStatus.FAILED
+            job.last_error = _("not printed, said the cashier; a copy was queued")
+            copy_id = _copy(session, job, None)
+        audit(
+            session,
+            "print_confirmed" if printed else "print_not_confirmed",
+            actor.id,
+            counter_id=job.counter_id,
+            entity="print_job",
+            entity_id=job.id,
+            details={"copy": copy_id} if copy_id else None,
+        )
+        return copy_id
 
 
 def last_job_for(db: Database, counter_id: int, doc_type: str = "receipt") -> int | None:

@@ -11,9 +11,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from orto.db import Database
-from orto.models import PrintStatus
+from orto.models import AuditEntry, PrintStatus
 from receipts.escpos_render import decode_text
 from receipts.queue import PrintQueue, confirm_printed, unconfirmed_jobs
 from tests.integration.test_print_queue import _job, _later, _sell, _shop_with_printer
@@ -54,9 +55,9 @@ def test_not_printed_says_the_cashier_and_the_second_print_is_a_copy(db: Databas
     queue.run_once()
     assert [j[0] for j in unconfirmed_jobs(db, ["banco"])] == [first, second]
     printer.behave()
-    assert confirm_printed(db, first, printed=True) is None
-    copy = confirm_printed(db, second, printed=False)
-    assert copy is not None and confirm_printed(db, second, printed=False) is None  # answered once
+    assert confirm_printed(db, first, actor=shop.cashier, printed=True) is None
+    copy = confirm_printed(db, second, actor=shop.cashier, printed=False)
+    assert copy is not None and confirm_printed(db, second, actor=shop.cashier, printed=False) is None  # answered once
     assert queue.run_once() == 1
     jobs = printer.received(3)
     assert len(jobs) == 3
@@ -68,6 +69,16 @@ def test_not_printed_says_the_cashier_and_the_second_print_is_a_copy(db: Databas
         PrintStatus.DONE,
     )
     assert unconfirmed_jobs(db, ["banco"]) == []
+    with db.read() as session:  # who answered is kept: a copy is a second document
+        said = session.execute(
+            select(AuditEntry.action, AuditEntry.user_id, AuditEntry.entity_id)
+            .where(AuditEntry.entity == "print_job")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(row) for row in said] == [
+        ("print_confirmed", shop.cashier.id, first),
+        ("print_not_confirmed", shop.cashier.id, second),
+    ]
 
 
 def test_a_dropped_connection_sends_it_again_saying_it_is_a_reprint(db: Database, printer: PrinterServer) -> None:

@@ -253,7 +253,7 @@ class SaleScreen(TillScreen):
             self._asking_printed = False
         if choice is None:
             return  # asked again at the next check
-        await till.run(confirm_printed, till.db, job_id, printed=bool(choice))
+        await till.run(confirm_printed, till.db, job_id, actor=till.operator, printed=bool(choice))
         if self.host.queue is not None:
             self.host.queue.kick()
         self._refresh_printer()
