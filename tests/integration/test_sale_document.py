@@ -122,7 +122,7 @@ def test_the_rt_certifies_what_the_till_showed(db: Database, rt: SimulatedRT) ->
         assert sum(a.amount_cents for a in item.adjustments) == line.markdown_cents + line.discount_cents
     assert receipt.total_cents == doc.amount_cents == shown.total_cents
     # a copy on the slip printer (a reprint) carries the same figures, with the RT's reference
-    copy_id = queue_copy(db, shop.settings, shown.id, "PAL-1")
+    copy_id = queue_copy(db, shop.settings, shop.cashier, shown.id, "PAL-1")
     with db.read() as session:
         copy = session.get(PrintJob, copy_id)
         assert copy is not None
