@@ -29,7 +29,9 @@ from pos import selling
 from pos.selling import PaymentInput
 from tests.shop import build_shop
 
-N = 400
+N = 400  # rounds; `--rounds N` for a shorter run on a busy machine
+
+
 def minimal_floor(path: str) -> tuple[sqlite3.Connection, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -62,7 +64,7 @@ def minimal_floor(path: str) -> tuple[sqlite3.Connection, Any]:
     return conn, one
 
 
-def main() -> None:
+def main(rounds: int = N) -> None:
     folder = scratch()
     db = Database(f"sqlite:///{folder / 'orto.sqlite3'}")
     upgrade(db)
@@ -99,7 +101,7 @@ def main() -> None:
 
     commit, whole, floor_commit, floor_whole, minimal_times, statements = [], [], [], [], [], []
     synced_whole: list[float] = []
-    for i in range(N):
+    for i in range(rounds):
         first_orto = i % 2 == 0
         if not first_orto:
             minimal_times.append(minimal_one(i))
@@ -125,7 +127,7 @@ def main() -> None:
     c50, f50 = percentile(commit, 50), percentile(floor_commit, 50)
     w50 = percentile(whole, 50)
     print(f"machine: {machine()}")
-    print(f"{N} rounds, Orto and its replay interleaved (order alternating by round)")
+    print(f"{rounds} rounds, Orto and its replay interleaved (order alternating by round)")
     print(
         f"commit of a 3-line sale: p50 {c50:.2f} ms, p99 {percentile(commit, 99):.2f} ms "
         f"(target p50 ≤ 1 ms on a quiet machine: {verdict(c50 <= 1)})"
@@ -154,4 +156,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=N, help=f"whole sales rung (default {N})")
+    main(parser.parse_args().rounds)
