@@ -54,7 +54,7 @@ from orto.models import (
 from orto.models.base import table_of
 from orto.money import format_money
 from orto.policy import Action, Operator
-from pos.selling.document import DocCard, SaleDoc, doc_line, line_terms, sale_doc, sale_figures, view_of
+from pos.selling.document import DocCard, SaleDoc, SaleFigures, doc_line, line_terms, sale_doc, sale_figures, view_of
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
 from pos.selling.pricing import markdown_rules
 from pos.selling.sales import business_date, view
@@ -236,14 +236,15 @@ _OPEN_SHIFT = (
     .limit(1)
     .scalar_subquery()
 )
-_HEAD = head_select(
+_HEAD_READ = head_select(
     _COUNTERS.c.location_id,
     _SITES.c.allow_negative_stock,
     _USERS.c.name.label("operator"),
     _OPEN_SHIFT.label("open_shift_id"),
     # the slip names who takes the payment, not who started the sale (a lock between them)
     join=lambda j: j.outerjoin(_USERS, _USERS.c.id == bindparam("operator_id")),
-).with_for_update(of=_SALES)
+)
+_HEAD = _HEAD_READ.with_for_update(of=_SALES)
 _SALE_LINES = LINES_SELECT.add_columns(
     _PRODUCTS.c.name.label("product_name"),
     _PRODUCTS.c.category_id,
@@ -282,6 +283,7 @@ _LINE_FIGURES = (
 )
 _INSERT_PAYMENTS = insert(_PAYMENTS).returning(_PAYMENTS.c.id, sort_by_parameter_order=True)
 _INSERT_AUDIT = insert(_AUDIT)
+_INSERT_OPERATOR = insert(_OPERATORS)
 
 
 def complete_sale(
@@ -300,6 +302,7 @@ def complete_sale(
     """
     check_payments(payments)
     day = today or business_date()
+    ready = _prepare(db, settings, sale_id, actor.id, day)
     with db.write() as session:
         authorise(session, actor, Action.SELL)
         head = session.execute(_HEAD, {"sale_id": sale_id, "operator_id": actor.id}).one_or_none()
@@ -317,33 +320,14 @@ def complete_sale(
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=head.counter_name))
-        lots = {  # the lines' own lots (read with them): the recheck, markdowns, the slip
-            ln.lot_id: LotRow(
-                ln.lot_id,
-                ln.lot_code,
-                ln.lot_product_id,
-                ln.lot_expiry,
-                ln.lot_date_type,
-                ln.lot_hold_reason,
-                ln.lot_unit_cost_cents,
-                ln.lot_recall_reason,
-                0,
-            )
-            for ln in lines
-            if ln.lot_id is not None
-        }
+        lots = _lots_of(lines)
         for ln in lines:  # lines whose lot became unsellable since they were scanned are refused
             reason = row_block_reason(lots[ln.lot_id], day) if ln.lot_id in lots else None
             if reason:
                 raise NotAllowed(_("{product}: {reason}").format(product=ln.description, reason=reason))
-        rules = markdown_rules(session)
-        # the sale's figures as of today (a markdown may have begun since the scan)
-        sums = sale_figures(
-            [line_terms(ln, ln.category_id, lots.get(ln.lot_id), day, rules) for ln in lines],
-            head.sale_discount_bp,
-            head.sale_discount_cents,
-            head.gift_cards_cents,  # gift cards sold on the sale: outside the lines' figures and VAT
-        )
+        if ready is None or not ready.holds(head, lines):  # the sale changed since: figured again
+            ready = _Ready.of(session, settings, head, lines, lots, day)
+        sums, km0 = ready.sums, ready.km0
         cards, total = head.gift_cards_cents, sums.total_cents
         if total == 0 and printer_for(settings, head.counter_code, PrinterRole.FISCAL):
             raise InvalidInput(_("a sale of zero cannot be certified on the RT"))
@@ -386,7 +370,7 @@ def complete_sale(
                 "b_discount": sums.discount_cents,
             },
         )
-        session.execute(insert(_OPERATORS), {"sale_id": sale_id, "user_id": actor.id})
+        session.execute(_INSERT_OPERATOR, {"sale_id": sale_id, "user_id": actor.id})
         changed = [
             {"b_line": ln.id, "b_markdown": f.markdown_cents, "b_discount": f.discount_cents, "b_total": f.total_cents}
             for ln, f in zip(lines, sums.lines, strict=True)
@@ -395,7 +379,6 @@ def complete_sale(
         ]
         if changed:
             session.execute(_LINE_FIGURES, changed)
-        km0 = km0_lot_ids(session, Km0Rule.of(settings), head.site_id, [ln.lot_id for ln in lines])
         doc = sale_doc(
             head,
             status=SaleStatus.COMPLETED,
@@ -454,6 +437,71 @@ def complete_sale(
         post_movements(session, moves, at=completed_at)
     result = view_of(doc, warnings)  # after the commit: the write lock is not held for it
     return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """What the commit figures from the sale as read (its figures, the lines' km0 marks), and
+    the reading it holds for: worked out before the write lock, kept if nothing moved since."""
+
+    key: tuple[Any, ...]
+    sums: SaleFigures
+    km0: set[int]
+
+    @staticmethod
+    def _key(head: Any, lines: list[Any]) -> tuple[Any, ...]:
+        # everything the figures and the marks are computed from (a line's row includes its lot's
+        # hold and recall, so a lot blocked meanwhile shows as a change)
+        return (head.sale_discount_bp, head.sale_discount_cents, head.gift_cards_cents, head.site_id, tuple(lines))
+
+    @classmethod
+    def of(
+        cls, session: Session, settings: Settings, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date
+    ) -> _Ready:
+        rules = markdown_rules(session)
+        # the sale's figures as of today (a markdown may have begun since the scan)
+        sums = sale_figures(
+            [line_terms(ln, ln.category_id, lots.get(ln.lot_id), day, rules) for ln in lines],
+            head.sale_discount_bp,
+            head.sale_discount_cents,
+            head.gift_cards_cents,  # gift cards sold on the sale: outside the lines' figures and VAT
+        )
+        km0 = km0_lot_ids(session, Km0Rule.of(settings), head.site_id, [ln.lot_id for ln in lines])
+        return cls(cls._key(head, lines), sums, km0)
+
+    def holds(self, head: Any, lines: list[Any]) -> bool:
+        return self._key(head, lines) == self.key
+
+
+def _prepare(db: Database, settings: Settings, sale_id: int, operator_id: int, day: date) -> _Ready | None:
+    """The commit's reads and figures outside the write lock (None: nothing to prepare, the
+    commit's own checks will say why). The write re-reads the sale and its lines under the lock
+    and keeps this only if they are unchanged."""
+    with db.read() as session:
+        head = session.execute(_HEAD_READ, {"sale_id": sale_id, "operator_id": operator_id}).one_or_none()
+        if head is None or head.status is not SaleStatus.OPEN:
+            return None
+        lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
+        return _Ready.of(session, settings, head, lines, _lots_of(lines), day)
+
+
+def _lots_of(lines: list[Any]) -> dict[int, LotRow]:
+    """The lines' own lots (read with them): the recheck, markdowns, the slip."""
+    return {
+        ln.lot_id: LotRow(
+            ln.lot_id,
+            ln.lot_code,
+            ln.lot_product_id,
+            ln.lot_expiry,
+            ln.lot_date_type,
+            ln.lot_hold_reason,
+            ln.lot_unit_cost_cents,
+            ln.lot_recall_reason,
+            0,
+        )
+        for ln in lines
+        if ln.lot_id is not None
+    }
 
 
 def _pinned(line: Any, lots: dict[int, LotRow]) -> LotRow | None:

@@ -200,3 +200,45 @@ def test_a_recalled_lot_code_is_refused_and_codes_of_products_win(db: Database, 
         selling.add_item(db, sale.id, shop.cashier, "CAP-261101-001")
     sale = selling.add_item(db, sale.id, shop.cashier, "H2O")
     assert [ln.product_id for ln in sale.lines] == [shop.water]
+
+
+def test_what_changes_between_the_figuring_and_the_write_lock_is_seen(
+    db: Database, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit figures the sale before it takes the write lock; another till's change in between
+    (a line added, a lot recalled) is caught under the lock, never charged at the old figures."""
+    from pos.selling import checkout
+
+    real = checkout._prepare
+    meanwhile: list[object] = []
+
+    def then(change: object) -> None:
+        def prepare(*args: object, **kwargs: object) -> object:
+            ready = real(*args, **kwargs)  # type: ignore[arg-type]
+            meanwhile.append(change() if callable(change) else change)
+            return ready
+
+        monkeypatch.setattr(checkout, "_prepare", prepare)
+
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM")
+    then(lambda: selling.add_item(db, sale.id, shop.cashier, "H2O"))
+    result = selling.complete_sale(db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CASH, 10_000)])
+    assert [line.product_code for line in result.sale.lines] == ["JAM", "H2O"]
+    assert result.sale.total_cents == sum(line.total_cents for line in result.sale.lines) > sale.total_cents
+    assert result.change_cents == 10_000 - result.sale.total_cents
+
+    sale = selling.start_sale(db, shop.counter, shop.cashier)
+    sale = selling.add_item(db, sale.id, shop.cashier, "JAM")
+
+    def recall() -> None:
+        with db.write() as session:
+            session.add(Recall(lot_id=shop.jam_lot, reason="vetro"))
+
+    then(recall)
+    with pytest.raises(NotAllowed):
+        selling.complete_sale(
+            db, shop.settings, sale.id, shop.cashier, [PaymentInput(PaymentMethod.CARD, sale.total_cents)]
+        )
+    assert len(meanwhile) == 2
+    assert selling.get_sale(db, sale.id).status.value == "open"
