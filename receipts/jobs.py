@@ -6,12 +6,16 @@ slip commit together or not at all. The worker (receipts.queue) sends it later.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from orto.config import Settings
-from orto.models import PrinterRole, PrintJob
+from orto.models import PrinterRole, PrintJob, SaleKind
+from orto.models.base import table_of
+from receipts.sale_doc import DocPlace, SaleDoc
 
 
 def printer_for(settings: Settings, counter_code: str | None, role: PrinterRole) -> str | None:
@@ -44,3 +48,75 @@ def queue_document(
     session.add(job)
     session.flush()
     return job
+
+
+_JOBS = table_of(PrintJob)
+_INSERT_JOBS = insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True)
+
+
+def queue_sale_jobs(
+    session: Session,
+    settings: Settings,
+    doc: SaleDoc,
+    *,
+    open_drawer: bool,
+    void: bool = False,
+    vouchers: Sequence[dict[str, Any]] = (),
+) -> list[int]:
+    """A completed sale's or refund's documents, in its transaction; the print jobs' ids.
+
+    The RT's documento commerciale (or reso, or annullo) where the counter has an RT, else the
+    slip on the receipt printer (with the drawer kick); ``vouchers`` (the gift cards' own slips)
+    on the receipt printer; kitchen items on the kitchen's, unless a tab sent them when ordered.
+    A counter with no printer configured gets no job: the sale is still complete, and any slip
+    can be printed later from the sale (reprint).
+    """
+    from receipts.snapshots import kitchen_snapshot, slip
+
+    def job(printer: str, role: PrinterRole, doc_type: str, document: dict[str, Any], drawer: bool) -> dict[str, Any]:
+        return {
+            "printer": printer,
+            "role": role,
+            "doc_type": doc_type,
+            "doc_id": doc.id,
+            "document": document,
+            "counter_id": doc.counter_id,
+            "open_drawer": drawer,
+        }
+
+    jobs: list[dict[str, Any]] = []
+    receipt_printer = printer_for(settings, doc.counter_code, PrinterRole.RECEIPT)
+    fiscal = None
+    if printer_for(settings, doc.counter_code, PrinterRole.FISCAL):
+        from receipts.fiscal.jobs import queue_fiscal
+
+        fiscal = queue_fiscal(
+            session,
+            settings,
+            counter_code=doc.counter_code,
+            counter_id=doc.counter_id,
+            sale_id=doc.id,
+            slip=slip(settings, doc),
+            original_sale_id=doc.original_sale_id,
+            open_drawer=open_drawer,
+            void=void,
+        )
+    if receipt_printer and fiscal is None:
+        doc_type = "refund" if doc.kind is SaleKind.REFUND else "receipt"
+        jobs.append(job(receipt_printer, PrinterRole.RECEIPT, doc_type, slip(settings, doc), open_drawer))
+    if receipt_printer:
+        jobs.extend(job(receipt_printer, PrinterRole.RECEIPT, "gift_card", voucher, False) for voucher in vouchers)
+    kitchen_lines = [line for line in doc.lines if line.kitchen_item]
+    kitchen_printer = printer_for(settings, doc.counter_code, PrinterRole.KITCHEN)
+    if kitchen_lines and kitchen_printer and doc.tab_id is None:
+        ticket = kitchen_snapshot(
+            DocPlace(doc.counter_name, "", ""),
+            label=doc.number or "",
+            lines=[(line.description, line.quantity, line.note) for line in kitchen_lines],
+        )
+        jobs.append(job(kitchen_printer, PrinterRole.KITCHEN, "kitchen", ticket, False))
+    if not jobs:
+        return []
+    if len(jobs) == 1:  # the usual case skips the executemany machinery
+        return [session.execute(_INSERT_JOBS, jobs[0]).scalar_one()]
+    return list(session.execute(_INSERT_JOBS, jobs).scalars())

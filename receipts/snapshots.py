@@ -6,32 +6,33 @@ day even if a price or a name has changed since. Layouts (receipts.layouts) read
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.config import Settings
-from orto.gift_card_codes import mask
-from orto.km0 import Km0Rule, km0_lot_ids
-from orto.models import (
-    Counter,
-    GiftCard,
-    GiftCardLoad,
-    Lot,
-    Payment,
-    PaymentMethod,
-    Sale,
-    SaleOperator,
-    Site,
-    User,
-)
-from orto.money import vat_breakdown
+from orto.km0 import Km0Rule
+from orto.models import Sale
+from receipts.sale_doc import SaleDoc, load_sale_doc
 
 Snapshot = dict[str, Any]
 
 
-def company(settings: Settings, site: Site | None) -> Snapshot:
+class Place(Protocol):  # a site (the ORM's, or a document's DocPlace)
+    @property
+    def name(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+
+
+class Named(Protocol):  # a counter, as a kitchen ticket names it
+    @property
+    def name(self) -> str: ...
+
+
+def company(settings: Settings, site: Place | None) -> Snapshot:
     info = settings.company
     return {
         "name": str(info.get("name", "Fuori e Dentro - Vitality Social Soc. Coop. Sociale")),
@@ -43,48 +44,38 @@ def company(settings: Settings, site: Site | None) -> Snapshot:
     }
 
 
-def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
-    counter = session.get(Counter, sale.counter_id)
-    assert counter is not None
-    # who completed it (the person logged in at payment), else, for older rows, who started it
-    completed_by = session.get(SaleOperator, sale.id)
-    operator = session.get(User, completed_by.user_id if completed_by else sale.user_id)
-    km0 = km0_lot_ids(session, Km0Rule.of(settings), counter.site_id, [ln.lot_id for ln in sale.lines if ln.lot_id])
-    original = session.get(Sale, sale.original_sale_id) if sale.original_sale_id else None
-    lots = {
-        lot.id: lot.code
-        for lot in session.scalars(select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))
-    }
+def slip(settings: Settings, doc: SaleDoc) -> Snapshot:
+    """The customer's slip of a sale: the one builder, for the commit, a refund and a reprint."""
     return {
-        "kind": sale.kind.value,
-        "company": company(settings, counter.site),
-        "counter": counter.name,
-        "counter_code": counter.code,
-        "operator": operator.name if operator else "",
-        "number": sale.number or "",
-        "original_number": original.number if original else None,
-        "at": (sale.completed_at or sale.started_at).isoformat(),
-        "price_list": sale.customer_card and "tessera",
-        "customer_card": sale.customer_card,
+        "kind": doc.kind.value,
+        "company": company(settings, doc.place),
+        "counter": doc.counter_name,
+        "counter_code": doc.counter_code,
+        "operator": doc.operator,
+        "number": doc.number or "",
+        "original_number": doc.original_number,
+        "at": (doc.completed_at or doc.started_at).isoformat(),
+        "price_list": doc.customer_card and "tessera",
+        "customer_card": doc.customer_card,
         "lines": [
             {
                 "description": ln.description,
                 "quantity": ln.quantity,
                 "weighed": ln.weighed,
                 "unit_price_cents": ln.unit_price_cents,
-                "gross_cents": ln.total_cents + ln.discount_cents + ln.markdown_cents,
+                "gross_cents": ln.gross_cents,
                 "markdown_cents": ln.markdown_cents,
                 "discount_cents": ln.discount_cents,
                 "total_cents": ln.total_cents,
                 "vat_rate_bp": ln.vat_rate_bp,
                 "take_away": ln.take_away,
-                "km0": ln.lot_id in km0,
-                "lot": lots.get(ln.lot_id) if ln.lot_id else None,
+                "km0": ln.km0,
+                "lot": ln.lot_code,
             }
-            for ln in sorted(sale.lines, key=lambda x: x.position)
+            for ln in doc.lines
         ],
-        "total_cents": sale.total_cents,
-        "discount_cents": sale.discount_cents,
+        "total_cents": doc.total_cents,
+        "discount_cents": doc.discount_cents,
         "vat": [
             {
                 "rate_bp": s.rate_bp,
@@ -92,53 +83,39 @@ def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
                 "tax_cents": s.tax_cents,
                 "gross_cents": s.gross_cents,
             }
-            for s in vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)
+            for s in doc.vat
         ],
-        "gift_cards": _cards_loaded(session, sale.id),
+        "gift_cards": [
+            {
+                "kind": card.kind,
+                "code": card.masked,
+                "amount_cents": card.amount_cents,
+                "balance_cents": card.balance_cents,
+                "expires_on": card.expires_on,
+            }
+            for card in doc.cards
+        ],
         "payments": [
             {
                 "method": p.method.value,
                 "amount_cents": p.amount_cents,
                 "tendered_cents": p.tendered_cents,
                 "change_cents": p.change_cents,
-                **_card_paid(session, p),
+                **({"card": p.card, "card_balance_cents": p.card_balance_cents} if p.card is not None else {}),
             }
-            for p in sale.payments
+            for p in doc.payments
         ],
-        "change_cents": sum(p.change_cents for p in sale.payments),
+        "change_cents": doc.change_cents,
     }
 
 
-def _cards_loaded(session: Session, sale_id: int) -> list[dict[str, object]]:
-    """The gift cards sold or topped up on the sale, as its slip showed them (code masked)."""
-    rows = session.execute(
-        select(GiftCardLoad, GiftCard.expires_on)
-        .outerjoin(GiftCard, GiftCard.id == GiftCardLoad.gift_card_id)
-        .where(GiftCardLoad.sale_id == sale_id)
-        .order_by(GiftCardLoad.id)
-    ).all()
-    return [
-        {
-            "kind": load.kind,
-            "code": mask(load.code),
-            "amount_cents": load.amount_cents,
-            "balance_cents": load.balance_cents,
-            "expires_on": expires_on.isoformat() if expires_on else None,
-        }
-        for load, expires_on in rows
-    ]
+def sale_snapshot(session: Session, settings: Settings, sale: Sale) -> Snapshot:
+    """The slip of a stored sale (a reprint says what the customer got, and the cards' balance now)."""
+    session.flush()  # the loader reads with Core: the ORM's pending changes first
+    return slip(settings, load_sale_doc(session, sale.id, Km0Rule.of(settings)))
 
 
-def _card_paid(session: Session, payment: Payment) -> dict[str, object]:
-    """A gift card that paid: its masked code and what it holds now (a reprint says today's balance)."""
-    if payment.method is not PaymentMethod.GIFT_CARD or payment.gift_card_id is None:
-        return {}
-    card = session.get(GiftCard, payment.gift_card_id)
-    assert card is not None
-    return {"card": mask(card.code), "card_balance_cents": card.balance_cents}
-
-
-def kitchen_snapshot(counter: Counter, *, label: str, lines: list[tuple[str, int, str | None]]) -> Snapshot:
+def kitchen_snapshot(counter: Named, *, label: str, lines: list[tuple[str, int, str | None]]) -> Snapshot:
     from orto.models import utcnow
 
     return {

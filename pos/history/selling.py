@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -26,11 +25,12 @@ from orto.models import (
     ShiftStatus,
     ZReport,
 )
-from orto.money import price_for_quantity, vat_breakdown
+from orto.money import price_for_quantity
 from orto.vat_choice import line_rate
 from pos.history.shop import Item, Shop, Till
 from pos.history.stock import Stock, local
 from pos.history.writer import Rows
+from pos.selling.shifts import ZCashMove, ZDay, ZLine, ZPayment, ZSale, ZShift, z_sums
 
 FLOAT_COUNT = {"5000": 1, "2000": 2, "1000": 1}
 FLOAT_CENTS = 10_000
@@ -154,24 +154,19 @@ class CounterDay:
             local(day, hour, rng.randint(0, 59)) + timedelta(seconds=rng.randint(0, 59))
             for hour in rng.choices(self.hour_list, self.hour_weights, k=count)
         )
-        z = _ZTotals(day)
+        z = _ZDay(day)
         for at in times:
             self._sale(day, at, shift_id, cashier, z)
         cash_in = self._donations(day, shift_id, cashier, z, opened_at)
-        expected = FLOAT_CENTS + z.payments.get(PaymentMethod.CASH.value, 0) + cash_in
+        expected = FLOAT_CENTS + z.cash_taken() + cash_in
         difference = 0 if rng.random() < 0.85 else rng.choice((-500, -100, -20, 10, 50, 200))
         shift_row.update(
             expected_cash_cents=expected, counted_cash_cents=expected + difference, difference_cents=difference
         )
-        z.shift = {
-            "id": shift_id,
-            "opening_float_cents": FLOAT_CENTS,
-            "expected_cash_cents": expected,
-            "counted_cash_cents": expected + difference,
-            "difference_cents": difference,
-        }
-        z.cash_in = cash_in
-        z.operator = self.shop.user_names.get(cashier, str(cashier))
+        z.shifts.append(ZShift(shift_id, FLOAT_CENTS, expected, expected + difference, difference))
+        if cash_in:
+            z.moves.append(ZCashMove(cashier, cash_in))
+        names = {cashier: self.shop.user_names.get(cashier, str(cashier))}
         self.till.last_z_number += 1
         self.rows.add(
             ZReport,
@@ -181,11 +176,11 @@ class CounterDay:
                 "business_date": day,
                 "created_at": closed_at + timedelta(minutes=5),
                 "created_by": self.shop.manager,
-                "totals": z.as_dict(),
+                "totals": z.totals(self.shop.tessera_id, names),
             },
         )
 
-    def _sale(self, day: date, at: datetime, shift_id: int, cashier: int, z: _ZTotals) -> None:
+    def _sale(self, day: date, at: datetime, shift_id: int, cashier: int, z: _ZDay) -> None:
         rng = self.rng
         profile = self.profile
         tessera = self.shop.tessera_id is not None and rng.random() < profile.tessera_share
@@ -194,7 +189,6 @@ class CounterDay:
         chosen = rng.choices(self.items, self.weights, k=lines_count)
         self.till.last_sale_number += 1
         sale_id = self.rows.next_id[Sale]
-        sale_lines: list[tuple[Item, int, int]] = []
         total = 0
         for position, item in enumerate(chosen, start=1):
             if item.weighed:
@@ -222,7 +216,7 @@ class CounterDay:
             )
             self._take(day, at, item, quantity, line_id, cashier)
             total += line_total
-            sale_lines.append((item, vat, line_total))
+            z.lines.append(ZLine(sale_id, vat, line_total, 0, 0, item.category))
         self.rows.add(
             Sale,
             {
@@ -244,7 +238,8 @@ class CounterDay:
             },
         )
         method = self._pay(sale_id, total, at, cashier)
-        z.add_sale(total, tessera, sale_lines, method)
+        z.sales.append(ZSale(sale_id, SaleKind.SALE, total, self.shop.tessera_id if tessera else None, cashier))
+        z.payments.append(ZPayment(sale_id, method, total))
 
     def _take(self, day: date, at: datetime, item: Item, quantity: int, line_id: int, user: int) -> None:
         location = self.till.location_id
@@ -258,7 +253,7 @@ class CounterDay:
                 MovementKind.SALE, location, lot, -piece, at, doc_type="sale_line", doc_id=line_id, user=user
             )
 
-    def _pay(self, sale_id: int, total: int, at: datetime, user: int) -> str:
+    def _pay(self, sale_id: int, total: int, at: datetime, user: int) -> PaymentMethod:
         rng = self.rng
         row: dict[str, Any] = {
             "sale_id": sale_id,
@@ -300,9 +295,10 @@ class CounterDay:
                 tendered = total  # exact money
             row.update(method=PaymentMethod.CASH, tendered_cents=tendered, change_cents=tendered - total)
         self.rows.add(Payment, row)
-        return str(row["method"].value)
+        method: PaymentMethod = row["method"]
+        return method
 
-    def _donations(self, day: date, shift_id: int, user: int, z: _ZTotals, opened_at: datetime) -> int:
+    def _donations(self, day: date, shift_id: int, user: int, z: _ZDay, opened_at: datetime) -> int:
         """Customers leaving money for the spesa sospesa; cash goes into the drawer as a cash-in."""
         if self.fund_id is None or self.rng.random() > 0.45:
             return 0
@@ -341,75 +337,32 @@ class CounterDay:
         return amount
 
 
-class _ZTotals:
-    """The Z figures of a counter's day, gathered while selling (the shape ``day_totals`` returns)."""
+@dataclass
+class _ZDay:
+    """What the kernel's Z sums (pos.selling.shifts.z_sums) read, gathered while the day is sold."""
 
-    def __init__(self, day: date) -> None:
-        self.day = day
-        self.count = 0
-        self.cents = 0
-        self.tessera_count = 0
-        self.tessera_cents = 0
-        self.vat_lines: list[tuple[int, int]] = []
-        self.categories: dict[str, int] = defaultdict(int)
-        self.payments: dict[str, int] = defaultdict(int)
-        self.donated = 0
-        self.cash_in = 0
-        self.shift: dict[str, Any] = {}
-        self.operator = ""  # the day's one cashier
+    day: date
+    sales: list[ZSale] = field(default_factory=list)
+    lines: list[ZLine] = field(default_factory=list)
+    payments: list[ZPayment] = field(default_factory=list)
+    moves: list[ZCashMove] = field(default_factory=list)
+    shifts: list[ZShift] = field(default_factory=list)
+    donated: int = 0
 
-    def add_sale(self, total: int, tessera: bool, lines: list[tuple[Item, int, int]], method: str) -> None:
-        self.count += 1
-        self.cents += total
-        if tessera:
-            self.tessera_count += 1
-            self.tessera_cents += total
-        for item, vat, line_total in lines:
-            self.vat_lines.append((vat, line_total))
-            self.categories[item.category or "(no category)"] += line_total
-        self.payments[method] += total
+    def cash_taken(self) -> int:
+        return sum(p.amount_cents for p in self.payments if p.method is PaymentMethod.CASH)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "business_date": self.day.isoformat(),
-            "sales_count": self.count,
-            "sales_cents": self.cents,
-            "refunds_count": 0,
-            "refunds_cents": 0,
-            "net_cents": self.cents,
-            "gift_cards_cents": 0,  # the history sells no gift cards
-            "gift_cards_count": 0,
-            "discounts_cents": 0,
-            "markdowns_cents": 0,
-            "cancelled_count": 0,
-            "vat": [
-                {
-                    "rate_bp": v.rate_bp,
-                    "gross_cents": v.gross_cents,
-                    "taxable_cents": v.taxable_cents,
-                    "tax_cents": v.tax_cents,
-                }
-                for v in vat_breakdown(self.vat_lines)
-            ],
-            "payments": dict(sorted(self.payments.items())),
-            "categories": dict(sorted(self.categories.items())),
-            "social_tariff_cents": self.tessera_cents,
-            "social_tariff_count": self.tessera_count,
-            "solidarity_redeemed_cents": self.payments.get(PaymentMethod.SOLIDARITY.value, 0),
-            "solidarity_donated_cents": self.donated,
-            "cash_in_cents": self.cash_in,
-            "cash_out_cents": 0,
-            "operators": [
-                {
-                    "name": self.operator,
-                    "sales_count": self.count,
-                    "sales_cents": self.cents,
-                    "refunds_cents": 0,
-                    "cash_cents": self.payments.get(PaymentMethod.CASH.value, 0),
-                    "cash_moved_cents": self.cash_in,
-                }
-            ]
-            if self.count or self.cash_in
-            else [],
-            "shifts": [self.shift],
-        }
+    def totals(self, tessera_list_id: int | None, names: dict[int, str]) -> dict[str, Any]:
+        return z_sums(
+            ZDay(
+                self.day,
+                self.sales,
+                self.lines,
+                self.payments,
+                self.moves,
+                self.shifts,
+                donated_cents=self.donated,
+                tessera_list_id=tessera_list_id,
+                names=names,
+            )
+        )

@@ -12,9 +12,9 @@ Payment rules, decided for the counter:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -39,7 +39,6 @@ from orto.models import (
     PaymentMethod,
     PriceList,
     PrinterRole,
-    PrintJob,
     Product,
     Sale,
     SaleLine,
@@ -53,13 +52,16 @@ from orto.models import (
     utcnow,
 )
 from orto.models.base import table_of
-from orto.money import format_money, price_for_quantity, vat_breakdown
+from orto.money import format_money
 from orto.policy import Action, Operator
+from pos.selling.document import DocCard, SaleDoc, SaleFigures, doc_line, line_terms, sale_doc, sale_figures, view_of
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
-from pos.selling.pricing import markdown_of, markdown_rules
-from pos.selling.sales import LineTerms, business_date, figures, view
-from pos.selling.views import GiftCardLine, LineView, PaymentInput, PaymentView, SaleResult, SaleView
-from receipts.jobs import printer_for
+from pos.selling.pricing import markdown_rules
+from pos.selling.sales import business_date, view
+from pos.selling.views import PaymentInput, SaleResult
+from receipts.jobs import printer_for, queue_sale_jobs
+from receipts.sale_doc import LINES_SELECT, doc_payment, head_select
+from receipts.snapshots import company
 
 _FIRST = (PaymentMethod.CARD, PaymentMethod.GIFT_CARD, PaymentMethod.SOLIDARITY, PaymentMethod.VOUCHER)
 # what may pay for goods only, never for a gift card sold on the sale (a card is not bought with a card,
@@ -226,7 +228,6 @@ _PRICE_LISTS = table_of(PriceList)
 _PRODUCTS = table_of(Product)
 _LOTS = table_of(Lot)
 _AUDIT = table_of(AuditEntry)
-_JOBS = table_of(PrintJob)
 
 _OPEN_SHIFT = (
     select(_SHIFTS.c.id)
@@ -235,52 +236,23 @@ _OPEN_SHIFT = (
     .limit(1)
     .scalar_subquery()
 )
-_HEAD = (
-    select(
-        _SALES,
-        _COUNTERS.c.code.label("counter_code"),
-        _COUNTERS.c.name.label("counter_name"),
-        _COUNTERS.c.site_id,
-        _COUNTERS.c.location_id,
-        _SITES.c.name.label("site_name"),
-        _SITES.c.address.label("site_address"),
-        _SITES.c.city.label("site_city"),
-        _SITES.c.allow_negative_stock,
-        _USERS.c.name.label("operator"),
-        _PRICE_LISTS.c.code.label("price_list_code"),
-        _ORIGINAL.c.number.label("original_number"),
-        _OPEN_SHIFT.label("open_shift_id"),
-    )
-    .select_from(
-        _SALES.join(_COUNTERS, _COUNTERS.c.id == _SALES.c.counter_id)
-        .join(_SITES, _SITES.c.id == _COUNTERS.c.site_id)
-        # the slip names who takes the payment, not who started the sale (a lock between them)
-        .outerjoin(_USERS, _USERS.c.id == bindparam("operator_id"))
-        .outerjoin(_PRICE_LISTS, _PRICE_LISTS.c.id == _SALES.c.price_list_id)
-        .outerjoin(_ORIGINAL, _ORIGINAL.c.id == _SALES.c.original_sale_id)
-    )
-    .where(_SALES.c.id == bindparam("sale_id"))
-    .with_for_update(of=_SALES)
+_HEAD_READ = head_select(
+    _COUNTERS.c.location_id,
+    _SITES.c.allow_negative_stock,
+    _USERS.c.name.label("operator"),
+    _OPEN_SHIFT.label("open_shift_id"),
+    # the slip names who takes the payment, not who started the sale (a lock between them)
+    join=lambda j: j.outerjoin(_USERS, _USERS.c.id == bindparam("operator_id")),
 )
-_SALE_LINES = (
-    select(
-        _LINES,
-        _PRODUCTS.c.code.label("product_code"),
-        _PRODUCTS.c.name.label("product_name"),
-        _PRODUCTS.c.category_id,
-        _LOTS.c.code.label("lot_code"),
-        _LOTS.c.product_id.label("lot_product_id"),
-        _LOTS.c.expiry.label("lot_expiry"),
-        _LOTS.c.date_type.label("lot_date_type"),
-        _LOTS.c.hold_reason.label("lot_hold_reason"),
-        _LOTS.c.unit_cost_cents.label("lot_unit_cost_cents"),
-        RECALL_REASON.label("lot_recall_reason"),
-    )
-    .select_from(
-        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
-    )
-    .where(_LINES.c.sale_id == bindparam("sale_id"))
-    .order_by(_LINES.c.position, _LINES.c.id)
+_HEAD = _HEAD_READ.with_for_update(of=_SALES)
+_SALE_LINES = LINES_SELECT.add_columns(
+    _PRODUCTS.c.name.label("product_name"),
+    _PRODUCTS.c.category_id,
+    _LOTS.c.product_id.label("lot_product_id"),
+    _LOTS.c.date_type.label("lot_date_type"),
+    _LOTS.c.hold_reason.label("lot_hold_reason"),
+    _LOTS.c.unit_cost_cents.label("lot_unit_cost_cents"),
+    RECALL_REASON.label("lot_recall_reason"),
 )
 _NEXT_NUMBER = (
     update(_COUNTERS)
@@ -311,35 +283,7 @@ _LINE_FIGURES = (
 )
 _INSERT_PAYMENTS = insert(_PAYMENTS).returning(_PAYMENTS.c.id, sort_by_parameter_order=True)
 _INSERT_AUDIT = insert(_AUDIT)
-_INSERT_JOBS = insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True)
-
-
-class _Named(NamedTuple):  # the counter as kitchen_snapshot reads it
-    name: str
-
-
-class _Place(NamedTuple):  # the site as the slip's heading reads it
-    name: str
-    address: str
-    city: str
-
-
-@dataclass
-class _Completed:
-    """What the commit wrote, for the slip and the answer."""
-
-    head: Any
-    lines: list[Any]
-    lots: dict[int, LotRow]
-    figures: list[Any]
-    payments: list[dict[str, Any]]
-    payment_ids: list[int]
-    number: str
-    completed_at: Any
-    total_cents: int
-    discount_cents: int
-    warnings: list[str] = field(default_factory=list)
-    cards: list[dict[str, Any]] = field(default_factory=list)  # gift cards loaded (gift_cards.slip_line)
+_INSERT_OPERATOR = insert(_OPERATORS)
 
 
 def complete_sale(
@@ -358,6 +302,7 @@ def complete_sale(
     """
     check_payments(payments)
     day = today or business_date()
+    ready = _prepare(db, settings, sale_id, actor.id, day)
     with db.write() as session:
         authorise(session, actor, Action.SELL)
         head = session.execute(_HEAD, {"sale_id": sale_id, "operator_id": actor.id}).one_or_none()
@@ -375,28 +320,15 @@ def complete_sale(
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
             raise NotAllowed(_("no shift is open at {counter}: open one first").format(counter=head.counter_name))
-        lots = {  # the lines' own lots (read with them): the recheck, markdowns, the slip
-            ln.lot_id: LotRow(
-                ln.lot_id,
-                ln.lot_code,
-                ln.lot_product_id,
-                ln.lot_expiry,
-                ln.lot_date_type,
-                ln.lot_hold_reason,
-                ln.lot_unit_cost_cents,
-                ln.lot_recall_reason,
-                0,
-            )
-            for ln in lines
-            if ln.lot_id is not None
-        }
+        lots = _lots_of(lines)
         for ln in lines:  # lines whose lot became unsellable since they were scanned are refused
             reason = row_block_reason(lots[ln.lot_id], day) if ln.lot_id in lots else None
             if reason:
                 raise NotAllowed(_("{product}: {reason}").format(product=ln.description, reason=reason))
-        done_figures = _figures(session, head, lines, lots, day)
-        cards = head.gift_cards_cents  # gift cards sold on the sale: outside the lines' figures and VAT
-        total = sum(f.total_cents for f in done_figures) + cards
+        if ready is None or not ready.holds(head, lines):  # the sale changed since: figured again
+            ready = _Ready.of(session, settings, head, lines, lots, day)
+        sums, km0 = ready.sums, ready.km0
+        cards, total = head.gift_cards_cents, sums.total_cents
         if total == 0 and printer_for(settings, head.counter_code, PrinterRole.FISCAL):
             raise InvalidInput(_("a sale of zero cannot be certified on the RT"))
 
@@ -435,35 +367,51 @@ def complete_sale(
                 "b_shift": head.open_shift_id,
                 "b_completed_at": completed_at,
                 "b_total": total,
-                "b_discount": sum(f.discount_cents for f in done_figures),
+                "b_discount": sums.discount_cents,
             },
         )
-        session.execute(insert(_OPERATORS), {"sale_id": sale_id, "user_id": actor.id})
+        session.execute(_INSERT_OPERATOR, {"sale_id": sale_id, "user_id": actor.id})
         changed = [
             {"b_line": ln.id, "b_markdown": f.markdown_cents, "b_discount": f.discount_cents, "b_total": f.total_cents}
-            for ln, f in zip(lines, done_figures, strict=True)
+            for ln, f in zip(lines, sums.lines, strict=True)
             if (ln.markdown_cents, ln.discount_cents, ln.total_cents)
             != (f.markdown_cents, f.discount_cents, f.total_cents)
         ]
         if changed:
             session.execute(_LINE_FIGURES, changed)
-        done = _Completed(
+        doc = sale_doc(
             head,
-            lines,
-            lots,
-            done_figures,
-            rows,
-            payment_ids,
-            number,
-            completed_at,
-            total,
-            sum(f.discount_cents for f in done_figures),
-            warnings,
-            card_lines,
+            status=SaleStatus.COMPLETED,
+            number=number,
+            shift_id=head.open_shift_id,
+            completed_at=completed_at,
+            lines=tuple(
+                doc_line(
+                    ln,
+                    markdown_cents=f.markdown_cents,
+                    discount_cents=f.discount_cents,
+                    total_cents=f.total_cents,
+                    km0=ln.lot_id in km0,
+                )
+                for ln, f in zip(lines, sums.lines, strict=True)
+            ),
+            payments=tuple(
+                doc_payment(row, pid, _card_of(session, row)) for pid, row in zip(payment_ids, rows, strict=True)
+            ),
+            cards=tuple(_doc_card(card) for card in card_lines),
+            total_cents=total,
+            discount_cents=sums.discount_cents,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
-        session.execute(_INSERT_AUDIT, chain_rows(session, _audit_rows(done, actor.id, cash)))
-        job_ids = _queue_documents(session, settings, done, cash)
+        session.execute(_INSERT_AUDIT, chain_rows(session, _audit_rows(doc, actor.id, cash)))
+        from pos.selling.gift_cards import card_voucher
+
+        vouchers = [  # a card whose code Orto made gets a slip of its own: the gift, with its barcode
+            card_voucher(card, company(settings, doc.place), completed_at.isoformat(), number)
+            for card in card_lines
+            if card["full_code"]
+        ]
+        job_ids = queue_sale_jobs(session, settings, doc, open_drawer=cash, vouchers=vouchers)
         if head.tab_id is not None:
             from pos.selling.tabs import close_tab_if_paid
 
@@ -487,8 +435,73 @@ def complete_sale(
         )
         warnings.extend(stock_warnings)
         post_movements(session, moves, at=completed_at)
-    result = _view(done)  # after the commit: the write lock is not held for it
+    result = view_of(doc, warnings)  # after the commit: the write lock is not held for it
     return SaleResult(result, result.change_cents, cash, tuple(job_ids), tuple(warnings))
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """What the commit figures from the sale as read (its figures, the lines' km0 marks), and
+    the reading it holds for: worked out before the write lock, kept if nothing moved since."""
+
+    key: tuple[Any, ...]
+    sums: SaleFigures
+    km0: set[int]
+
+    @staticmethod
+    def _key(head: Any, lines: list[Any]) -> tuple[Any, ...]:
+        # everything the figures and the marks are computed from (a line's row includes its lot's
+        # hold and recall, so a lot blocked meanwhile shows as a change)
+        return (head.sale_discount_bp, head.sale_discount_cents, head.gift_cards_cents, head.site_id, tuple(lines))
+
+    @classmethod
+    def of(
+        cls, session: Session, settings: Settings, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date
+    ) -> _Ready:
+        rules = markdown_rules(session)
+        # the sale's figures as of today (a markdown may have begun since the scan)
+        sums = sale_figures(
+            [line_terms(ln, ln.category_id, lots.get(ln.lot_id), day, rules) for ln in lines],
+            head.sale_discount_bp,
+            head.sale_discount_cents,
+            head.gift_cards_cents,  # gift cards sold on the sale: outside the lines' figures and VAT
+        )
+        km0 = km0_lot_ids(session, Km0Rule.of(settings), head.site_id, [ln.lot_id for ln in lines])
+        return cls(cls._key(head, lines), sums, km0)
+
+    def holds(self, head: Any, lines: list[Any]) -> bool:
+        return self._key(head, lines) == self.key
+
+
+def _prepare(db: Database, settings: Settings, sale_id: int, operator_id: int, day: date) -> _Ready | None:
+    """The commit's reads and figures outside the write lock (None: nothing to prepare, the
+    commit's own checks will say why). The write re-reads the sale and its lines under the lock
+    and keeps this only if they are unchanged."""
+    with db.read() as session:
+        head = session.execute(_HEAD_READ, {"sale_id": sale_id, "operator_id": operator_id}).one_or_none()
+        if head is None or head.status is not SaleStatus.OPEN:
+            return None
+        lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
+        return _Ready.of(session, settings, head, lines, _lots_of(lines), day)
+
+
+def _lots_of(lines: list[Any]) -> dict[int, LotRow]:
+    """The lines' own lots (read with them): the recheck, markdowns, the slip."""
+    return {
+        ln.lot_id: LotRow(
+            ln.lot_id,
+            ln.lot_code,
+            ln.lot_product_id,
+            ln.lot_expiry,
+            ln.lot_date_type,
+            ln.lot_hold_reason,
+            ln.lot_unit_cost_cents,
+            ln.lot_recall_reason,
+            0,
+        )
+        for ln in lines
+        if ln.lot_id is not None
+    }
 
 
 def _pinned(line: Any, lots: dict[int, LotRow]) -> LotRow | None:
@@ -499,39 +512,17 @@ def _pinned(line: Any, lots: dict[int, LotRow]) -> LotRow | None:
     return lot
 
 
-def _figures(session: Session, head: Any, lines: list[Any], lots: dict[int, LotRow], day: date) -> list[Any]:
-    """recompute(), on the rows read: the sale's figures as of today (a markdown may have begun)."""
-    rules = markdown_rules(session)
-    terms = []
-    for ln in lines:
-        markdown = (
-            None
-            if ln.price_overridden
-            else markdown_of(ln.category_id, lots.get(ln.lot_id), day, rules)
-        )
-        terms.append(
-            LineTerms(
-                price_for_quantity(ln.unit_price_cents, ln.quantity, ln.weighed),
-                markdown.percent_bp if markdown else None,
-                ln.line_discount_bp,
-                ln.line_discount_cents,
-            )
-        )
-    return list(figures(terms, head.sale_discount_bp, head.sale_discount_cents))
-
-
-def _audit_rows(done: _Completed, user_id: int, cash: bool) -> list[dict[str, Any]]:
-    head = done.head
+def _audit_rows(doc: SaleDoc, user_id: int, cash: bool) -> list[dict[str, Any]]:
     rows = [
         {
             "action": "sale_completed",
             "user_id": user_id,
             "approver_id": None,
-            "counter_id": head.counter_id,
-            "site_id": head.site_id,
+            "counter_id": doc.counter_id,
+            "site_id": doc.site_id,
             "entity": "sale",
-            "entity_id": head.id,
-            "details": {"number": done.number, "total_cents": done.total_cents},
+            "entity_id": doc.id,
+            "details": {"number": doc.number, "total_cents": doc.total_cents},
         }
     ]
     if cash:
@@ -540,63 +531,14 @@ def _audit_rows(done: _Completed, user_id: int, cash: bool) -> list[dict[str, An
                 "action": "drawer_opened",
                 "user_id": user_id,
                 "approver_id": None,
-                "counter_id": head.counter_id,
+                "counter_id": doc.counter_id,
                 "site_id": None,
                 "entity": "sale",
-                "entity_id": head.id,
+                "entity_id": doc.id,
                 "details": None,
             }
         )
     return rows
-
-
-def _queue_documents(session: Session, settings: Settings, done: _Completed, cash: bool) -> list[int]:
-    """receipts.sale_documents.queue_sale_documents, from the rows in hand: one executemany."""
-    from receipts.snapshots import kitchen_snapshot
-
-    head = done.head
-    jobs: list[dict[str, Any]] = []
-    receipt_printer = printer_for(settings, head.counter_code, PrinterRole.RECEIPT)
-    km0 = km0_lot_ids(session, Km0Rule.of(settings), head.site_id, [ln.lot_id for ln in done.lines])
-    fiscal = None
-    if printer_for(settings, head.counter_code, PrinterRole.FISCAL):  # the RT's documento commerciale
-        from receipts.fiscal.jobs import queue_fiscal
-
-        fiscal = queue_fiscal(
-            session,
-            settings,
-            counter_code=head.counter_code,
-            counter_id=head.counter_id,
-            sale_id=head.id,
-            slip=_slip(session, settings, done, km0),
-            original_sale_id=head.original_sale_id,
-            open_drawer=cash,
-        )
-    if receipt_printer and fiscal is None:
-        doc_type = "refund" if head.kind.value == "refund" else "receipt"
-        slip = _slip(session, settings, done, km0)
-        jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, doc_type, head, slip, cash))
-    if receipt_printer:  # a card whose code Orto made gets a slip of its own: the gift, with its barcode
-        from pos.selling.gift_cards import card_voucher
-        from receipts.snapshots import company
-
-        place = company(settings, cast(Site, _Place(head.site_name, head.site_address, head.site_city)))
-        for card in done.cards:
-            if card["full_code"]:
-                voucher = card_voucher(card, place, done.completed_at.isoformat(), done.number)
-                jobs.append(_job(receipt_printer, PrinterRole.RECEIPT, "gift_card", head, voucher, False))
-    kitchen_lines = [ln for ln in done.lines if ln.kitchen_item]
-    kitchen_printer = printer_for(settings, head.counter_code, PrinterRole.KITCHEN)
-    if kitchen_lines and kitchen_printer and head.tab_id is None:  # tab items went to the kitchen when ordered
-        document = kitchen_snapshot(
-            cast(Counter, _Named(head.counter_name)),
-            label=done.number,
-            lines=[(ln.description, ln.quantity, ln.note) for ln in kitchen_lines],
-        )
-        jobs.append(_job(kitchen_printer, PrinterRole.KITCHEN, "kitchen", head, document, False))
-    if not jobs:
-        return []
-    return _insert_returning_ids(session, _INSERT_JOBS, jobs)
 
 
 def _insert_returning_ids(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -608,153 +550,23 @@ def _insert_returning_ids(session: Session, stmt: Any, rows: list[dict[str, Any]
     return list(session.execute(stmt, rows).scalars())
 
 
-def _job(
-    printer: str, role: PrinterRole, doc_type: str, head: Any, document: dict[str, Any], drawer: bool
-) -> dict[str, Any]:
-    return {
-        "printer": printer,
-        "role": role,
-        "doc_type": doc_type,
-        "doc_id": head.id,
-        "document": document,
-        "counter_id": head.counter_id,
-        "open_drawer": drawer,
-    }
-
-
-def _card_paid(session: Session, payment: dict[str, Any]) -> dict[str, Any]:
-    """A gift card that paid: its masked code and what it still holds, for the slip."""
-    if payment["method"] is not PaymentMethod.GIFT_CARD or payment["gift_card_id"] is None:
-        return {}
-    from pos.selling.gift_cards import mask
-
+def _card_of(session: Session, payment: dict[str, Any]) -> tuple[str, int] | None:
+    """The gift card that paid: its code and what it holds now (in the session already, locked)."""
+    if payment["gift_card_id"] is None:
+        return None
     card = session.get(GiftCard, payment["gift_card_id"])
     assert card is not None
-    return {"card": mask(card.code), "card_balance_cents": card.balance_cents}
+    return card.code, card.balance_cents
 
 
-def _slip(session: Session, settings: Settings, done: _Completed, km0: set[int]) -> dict[str, Any]:
-    """receipts.snapshots.sale_snapshot of the completed sale, from the rows in hand."""
-    from receipts.snapshots import company
-
-    head = done.head
-    return {
-        "kind": head.kind.value,
-        "company": company(settings, cast(Site, _Place(head.site_name, head.site_address, head.site_city))),
-        "counter": head.counter_name,
-        "counter_code": head.counter_code,
-        "operator": head.operator or "",
-        "number": done.number,
-        "original_number": head.original_number,
-        "at": done.completed_at.isoformat(),
-        "price_list": head.customer_card and "tessera",
-        "customer_card": head.customer_card,
-        "lines": [
-            {
-                "description": ln.description,
-                "quantity": ln.quantity,
-                "weighed": ln.weighed,
-                "unit_price_cents": ln.unit_price_cents,
-                "gross_cents": f.total_cents + f.discount_cents + f.markdown_cents,
-                "markdown_cents": f.markdown_cents,
-                "discount_cents": f.discount_cents,
-                "total_cents": f.total_cents,
-                "vat_rate_bp": ln.vat_rate_bp,
-                "km0": ln.lot_id in km0,
-                "take_away": ln.take_away,
-                "lot": done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
-            }
-            for ln, f in zip(done.lines, done.figures, strict=True)
-        ],
-        "gift_cards": [{k: v for k, v in card.items() if k != "full_code"} for card in done.cards],
-        "total_cents": done.total_cents,
-        "discount_cents": done.discount_cents,
-        "vat": [
-            {
-                "rate_bp": s.rate_bp,
-                "taxable_cents": s.taxable_cents,
-                "tax_cents": s.tax_cents,
-                "gross_cents": s.gross_cents,
-            }
-            for s in _vat(done)
-        ],
-        "payments": [
-            {
-                "method": p["method"].value,
-                "amount_cents": p["amount_cents"],
-                "tendered_cents": p["tendered_cents"],
-                "change_cents": p["change_cents"],
-                **_card_paid(session, p),
-            }
-            for p in done.payments
-        ],
-        "change_cents": sum(p["change_cents"] for p in done.payments),
-    }
-
-
-def _vat(done: _Completed) -> list[Any]:
-    return vat_breakdown((ln.vat_rate_bp, f.total_cents) for ln, f in zip(done.lines, done.figures, strict=True))
-
-
-def _view(done: _Completed) -> SaleView:
-    """sales.view() of the completed sale, from the rows in hand."""
-    head = done.head
-    lines = tuple(
-        LineView(
-            id=ln.id,
-            position=ln.position,
-            product_id=ln.product_id,
-            product_code=ln.product_code,
-            description=ln.description,
-            quantity=ln.quantity,
-            weighed=ln.weighed,
-            list_price_cents=ln.list_price_cents,
-            unit_price_cents=ln.unit_price_cents,
-            price_overridden=ln.price_overridden,
-            markdown_cents=f.markdown_cents,
-            discount_cents=f.discount_cents,
-            vat_rate_bp=ln.vat_rate_bp,
-            total_cents=f.total_cents,
-            take_away=ln.take_away,
-            lot_code=done.lots[ln.lot_id].code if ln.lot_id in done.lots else None,
-            lot_expiry=_iso(done.lots[ln.lot_id].expiry) if ln.lot_id in done.lots else None,
-            kitchen_item=ln.kitchen_item,
-            note=ln.note,
-        )
-        for ln, f in zip(done.lines, done.figures, strict=True)
+def _doc_card(card: dict[str, Any]) -> DocCard:
+    """A card loaded by the commit (gift_cards.slip_line: its code masked, the full one if Orto made it)."""
+    return DocCard(
+        id=0,
+        kind=card["kind"],
+        code=card["full_code"] or card["code"],
+        amount_cents=card["amount_cents"],
+        balance_cents=card["balance_cents"],
+        full_code=card["full_code"],
+        expires_on=card["expires_on"],
     )
-    return SaleView(
-        id=head.id,
-        uuid=head.uuid,
-        kind=head.kind,
-        status=SaleStatus.COMPLETED,
-        number=done.number,
-        counter_id=head.counter_id,
-        shift_id=head.open_shift_id,
-        user_id=head.user_id,
-        price_list=head.price_list_code,
-        customer_card=head.customer_card,
-        onsite=head.onsite,
-        take_away=head.take_away,
-        started_at=head.started_at,
-        completed_at=done.completed_at,
-        lines=lines,
-        total_cents=done.total_cents,
-        discount_cents=done.discount_cents,
-        markdown_cents=sum(f.markdown_cents for f in done.figures),
-        vat=tuple(_vat(done)),
-        payments=tuple(
-            PaymentView(pid, p["method"], p["amount_cents"], p["tendered_cents"], p["change_cents"], p["reference"])
-            for pid, p in zip(done.payment_ids, done.payments, strict=True)
-        ),
-        original_sale_id=head.original_sale_id,
-        warnings=tuple(done.warnings),
-        gift_cards=tuple(
-            GiftCardLine(0, c["kind"], c["full_code"] or c["code"], c["amount_cents"], c["balance_cents"])
-            for c in done.cards
-        ),
-    )
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

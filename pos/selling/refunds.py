@@ -30,6 +30,7 @@ from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
+from orto.km0 import Km0Rule
 from orto.models import (
     Counter,
     FundMovement,
@@ -54,8 +55,10 @@ from orto.models import (
 from orto.money import div_round_half_up
 from orto.policy import Action, Operator
 from pos.selling.audit import audit
-from pos.selling.sales import business_date, next_number, open_shift_of, sale_by_reference, view
+from pos.selling.document import load_sale_doc, view_of
+from pos.selling.sales import business_date, next_number, open_shift_of, sale_by_reference
 from pos.selling.views import SaleResult
+from receipts.jobs import queue_sale_jobs
 
 
 @dataclass(frozen=True)
@@ -417,11 +420,10 @@ def refund(
         )
         if cash:
             audit(session, "drawer_opened", actor.id, approver_id=approver, counter_id=counter_id)
-        from receipts.sale_documents import queue_sale_documents
-
-        jobs = queue_sale_documents(session, settings, refund_sale, open_drawer=cash, void=void)
-        result = view(session, refund_sale)
-        return SaleResult(result, 0, cash, tuple(j.id for j in jobs))
+        session.flush()  # the document is read with Core
+        doc = load_sale_doc(session, refund_sale.id, Km0Rule.of(settings))
+        jobs = queue_sale_jobs(session, settings, doc, open_drawer=cash, void=void)
+        return SaleResult(view_of(doc), 0, cash, tuple(jobs))
 
 
 def refundable(db: Database, reference: str) -> list[tuple[int, str, int]]:

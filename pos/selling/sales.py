@@ -8,7 +8,7 @@ and the next start finds the open sale again (:func:`current_sale`).
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -45,22 +45,33 @@ from orto.models import (
     utcnow,
 )
 from orto.models.base import table_of
-from orto.money import percent_of, price_for_quantity, spread, vat_breakdown
+from orto.money import percent_of
 from orto.policy import Action, Operator
 from orto.vat_choice import line_rate, take_away_matters
 from pos.selling import scale
 from pos.selling.audit import audit
+from pos.selling.document import (
+    DocCard,
+    LineFigures,
+    LineTerms,
+    doc_line,
+    line_terms,
+    load_sale_doc,
+    sale_doc,
+    sale_figures,
+    view_of,
+)
 from pos.selling.lots import LotRow, fefo_rows, lot_by_code, pick_lot_row, row_block_reason
 from pos.selling.pricing import (
     MarkdownTerms,
     list_price,
-    markdown_for,
     markdown_of,
     markdown_rules,
     price_rules,
     price_under,
 )
-from pos.selling.views import LineView, PaymentView, SaleView
+from pos.selling.views import SaleView
+from receipts.sale_doc import LINES_SELECT, head_select
 
 DEFAULT_DISCOUNT_THRESHOLD_BP = 1000  # discounts above 10% need a manager
 
@@ -103,76 +114,18 @@ def _iso(day: date | None) -> str | None:
 
 
 def view(session: Session, sale: Sale, warnings: tuple[str, ...] = ()) -> SaleView:
-    lots = {
-        lot.id: lot
-        for lot in session.scalars(select(Lot).where(Lot.id.in_([ln.lot_id for ln in sale.lines if ln.lot_id])))
-    }
-    codes = dict(
-        session.execute(
-            select(Product.id, Product.code).where(Product.id.in_([ln.product_id for ln in sale.lines]))
-        ).all()
-    )
-    price_list = session.get(PriceList, sale.price_list_id) if sale.price_list_id else None
-    lines = tuple(
-        LineView(
-            id=ln.id,
-            position=ln.position,
-            product_id=ln.product_id,
-            product_code=codes.get(ln.product_id, ""),
-            description=ln.description,
-            quantity=ln.quantity,
-            weighed=ln.weighed,
-            list_price_cents=ln.list_price_cents,
-            unit_price_cents=ln.unit_price_cents,
-            price_overridden=ln.price_overridden,
-            markdown_cents=ln.markdown_cents,
-            discount_cents=ln.discount_cents,
-            vat_rate_bp=ln.vat_rate_bp,
-            total_cents=ln.total_cents,
-            take_away=ln.take_away,
-            lot_code=lots[ln.lot_id].code if ln.lot_id in lots else None,
-            lot_expiry=_iso(lots[ln.lot_id].expiry) if ln.lot_id in lots else None,
-            kitchen_item=ln.kitchen_item,
-            note=ln.note,
-        )
-        for ln in sorted(sale.lines, key=lambda x: x.position)
-    )
-    payments = tuple(
-        PaymentView(p.id, p.method, p.amount_cents, p.tendered_cents, p.change_cents, p.reference)
-        for p in sale.payments
-    )
-    return SaleView(
-        id=sale.id,
-        uuid=sale.uuid,
-        kind=sale.kind,
-        status=sale.status,
-        number=sale.number,
-        counter_id=sale.counter_id,
-        shift_id=sale.shift_id,
-        user_id=sale.user_id,
-        price_list=price_list.code if price_list else None,
-        customer_card=sale.customer_card,
-        onsite=sale.onsite,
-        take_away=sale.take_away,
-        started_at=sale.started_at,
-        completed_at=sale.completed_at,
-        lines=lines,
-        total_cents=sale.total_cents,
-        discount_cents=sale.discount_cents,
-        markdown_cents=sum(ln.markdown_cents for ln in sale.lines),
-        vat=tuple(vat_breakdown((ln.vat_rate_bp, ln.total_cents) for ln in sale.lines)),
-        payments=payments,
-        original_sale_id=sale.original_sale_id,
-        warnings=warnings,
-        note=sale.note,
-        gift_cards=_cards(session, sale.id) if sale.gift_cards_cents else (),
-    )
+    """What the till shows of a sale handled through the ORM: its document, read back."""
+    session.flush()  # the loader reads with Core: the ORM's pending changes first
+    return view_of(load_sale_doc(session, sale.id), warnings)
 
 
-def _cards(session: Session, sale_id: int) -> tuple[Any, ...]:
+def _cards(session: Session, sale_id: int) -> tuple[DocCard, ...]:
     from pos.selling.gift_cards import card_lines
 
-    return card_lines(session, sale_id)
+    return tuple(
+        DocCard(id=c.id, kind=c.kind, code=c.code, amount_cents=c.amount_cents, balance_cents=c.balance_cents)
+        for c in card_lines(session, sale_id)
+    )
 
 
 def get_sale(db: Database, sale_id: int) -> SaleView:
@@ -203,78 +156,23 @@ def find_sale(db: Database, reference: str) -> SaleView:
 # ---------------------------------------------------------------- totals
 
 
-@dataclass(frozen=True)
-class LineFigures:
-    """What a line comes to: its near-expiry markdown, its discounts (own + share) and its total."""
-
-    markdown_cents: int
-    discount_cents: int
-    total_cents: int
-
-
-@dataclass(frozen=True)
-class LineTerms:
-    """What a line's figures are computed from."""
-
-    gross_cents: int  # quantity x unit price
-    markdown_bp: int | None  # near-expiry markdown of its lot, None when none applies
-    line_discount_bp: int | None
-    line_discount_cents: int | None
-
-
-def figures(
-    lines: Sequence[LineTerms], sale_discount_bp: int | None, sale_discount_cents: int | None
-) -> list[LineFigures]:
-    """Line totals from gross, markdown and discounts; the sale discount spread on the lines."""
-    nets: list[int] = []
-    own_discounts: list[int] = []
-    markdowns: list[int] = []
-    for line in lines:
-        markdown = percent_of(line.gross_cents, line.markdown_bp) if line.markdown_bp is not None else 0
-        after_markdown = line.gross_cents - markdown
-        if line.line_discount_bp:
-            own = percent_of(after_markdown, line.line_discount_bp)
-        else:
-            own = min(line.line_discount_cents or 0, after_markdown)
-        markdowns.append(markdown)
-        own_discounts.append(own)
-        nets.append(after_markdown - own)
-    sale_net = sum(nets)
-    if sale_discount_bp:
-        whole = percent_of(sale_net, sale_discount_bp)
-    else:
-        whole = min(sale_discount_cents or 0, sale_net)
-    shares = spread(whole, nets)
-    return [
-        LineFigures(markdown, own + share, net - share)
-        for markdown, net, own, share in zip(markdowns, nets, own_discounts, shares, strict=True)
-    ]
-
-
 def recompute(session: Session, sale: Sale, today: date) -> None:
-    """Line totals from quantity, price, markdown and discounts; the sale discount spread on lines."""
+    """The figures of a sale handled through the ORM (sale_figures), set on its lines and head."""
     rules = markdown_rules(session)
     terms: list[LineTerms] = []
     for line in sale.lines:
         product = session.get(Product, line.product_id)
         lot = session.get(Lot, line.lot_id) if line.lot_id else None
-        markdown = markdown_for(session, product, lot, today, rules) if product and not line.price_overridden else None
-        terms.append(
-            LineTerms(
-                price_for_quantity(line.unit_price_cents, line.quantity, line.weighed),
-                markdown.percent_bp if markdown else None,
-                line.line_discount_bp,
-                line.line_discount_cents,
-            )
-        )
-    for line, fig in zip(sale.lines, figures(terms, sale.sale_discount_bp, sale.sale_discount_cents), strict=True):
+        terms.append(line_terms(line, product.category_id if product else None, lot, today, rules))
+    done = sale_figures(terms, sale.sale_discount_bp, sale.sale_discount_cents, sale.gift_cards_cents)
+    for line, fig in zip(sale.lines, done.lines, strict=True):
         line.markdown_cents, line.discount_cents, line.total_cents = (
             fig.markdown_cents,
             fig.discount_cents,
             fig.total_cents,
         )
-    sale.total_cents = sum(ln.total_cents for ln in sale.lines) + sale.gift_cards_cents  # cards: never discounted
-    sale.discount_cents = sum(ln.discount_cents for ln in sale.lines)
+    sale.total_cents = done.total_cents
+    sale.discount_cents = done.discount_cents
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -499,21 +397,7 @@ _START = select(
     .label("open_sale_id"),
 ).where(_COUNTERS.c.id == bindparam("counter_id"))
 _INSERT_SALE = insert(_SALES).returning(_SALES.c.id)
-_SCAN_HEAD = (
-    select(
-        _SALES,
-        _COUNTERS.c.location_id,
-        _SITES.c.scale_barcode_rules,
-        _PRICE_LISTS.c.code.label("price_list_code"),
-    )
-    .select_from(
-        _SALES.join(_COUNTERS, _COUNTERS.c.id == _SALES.c.counter_id)
-        .join(_SITES, _SITES.c.id == _COUNTERS.c.site_id)
-        .outerjoin(_PRICE_LISTS, _PRICE_LISTS.c.id == _SALES.c.price_list_id)
-    )
-    .where(_SALES.c.id == bindparam("sale_id"))
-    .with_for_update(of=_SALES)
-)
+_SCAN_HEAD = head_select(_COUNTERS.c.location_id, _SITES.c.scale_barcode_rules).with_for_update(of=_SALES)
 _PRODUCT_COLUMNS = (
     _PRODUCTS.c.id,
     _PRODUCTS.c.code,
@@ -535,21 +419,7 @@ _PRODUCT_BY_BARCODE = (
 )
 _PRODUCT_BY_CODE = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.code == bindparam("code"))
 _PRODUCT_BY_UPPER_CODE = select(*_PRODUCT_COLUMNS).where(func.upper(_PRODUCTS.c.code) == bindparam("code"))
-_SALE_LINES = (
-    select(
-        _LINES,
-        _PRODUCTS.c.code.label("product_code"),
-        _PRODUCTS.c.category_id,
-        _LOTS.c.code.label("lot_code"),
-        _LOTS.c.expiry.label("lot_expiry"),
-        _LOTS.c.date_type.label("lot_date_type"),
-    )
-    .select_from(
-        _LINES.join(_PRODUCTS, _PRODUCTS.c.id == _LINES.c.product_id).outerjoin(_LOTS, _LOTS.c.id == _LINES.c.lot_id)
-    )
-    .where(_LINES.c.sale_id == bindparam("sale_id"))
-    .order_by(_LINES.c.position, _LINES.c.id)
-)
+_SALE_LINES = LINES_SELECT.add_columns(_PRODUCTS.c.category_id, _LOTS.c.date_type.label("lot_date_type"))
 _INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
 _LINE_FIGURES = (
     update(_LINES)
@@ -744,19 +614,9 @@ def _figure_lines(
     today: date,
     rules: Mapping[int | None, MarkdownTerms],
 ) -> None:
-    """recompute() on lines read as rows."""
-    terms = []
-    for line in lines:
-        markdown = None if line.price_overridden else markdown_of(line.category_id, line.lot, today, rules)
-        terms.append(
-            LineTerms(
-                price_for_quantity(line.unit_price_cents, line.quantity, line.weighed),
-                markdown.percent_bp if markdown else None,
-                line.line_discount_bp,
-                line.line_discount_cents,
-            )
-        )
-    for line, fig in zip(lines, figures(terms, sale_discount_bp, sale_discount_cents), strict=True):
+    """sale_figures on the lines read as rows; each line keeps its own."""
+    terms = [line_terms(line, line.category_id, line.lot, today, rules) for line in lines]
+    for line, fig in zip(lines, sale_figures(terms, sale_discount_bp, sale_discount_cents).lines, strict=True):
         line.figures = fig
 
 
@@ -808,58 +668,27 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
 
 
 def _open_view(
-    head: Any, lines: list[_Line], total: int, discount: int, warnings: tuple[str, ...], cards: tuple[Any, ...] = ()
+    head: Any, lines: list[_Line], total: int, discount: int, warnings: tuple[str, ...], cards: tuple[DocCard, ...] = ()
 ) -> SaleView:
-    """view() of an open sale from the rows in hand (an open sale has no payments yet)."""
-    views = tuple(
-        LineView(
-            id=ln.id or 0,
-            position=ln.position,
-            product_id=ln.product_id,
-            product_code=ln.product_code,
-            description=ln.description,
-            quantity=ln.quantity,
-            weighed=ln.weighed,
-            list_price_cents=ln.list_price_cents,
-            unit_price_cents=ln.unit_price_cents,
-            price_overridden=ln.price_overridden,
-            markdown_cents=ln.figures.markdown_cents if ln.figures else 0,
-            discount_cents=ln.figures.discount_cents if ln.figures else 0,
-            vat_rate_bp=ln.vat_rate_bp,
-            total_cents=ln.figures.total_cents if ln.figures else 0,
-            take_away=ln.take_away,
-            lot_code=ln.lot_code,
-            lot_expiry=_iso(ln.lot.expiry) if ln.lot else None,
-            kitchen_item=ln.kitchen_item,
-            note=ln.note,
-        )
-        for ln in lines
-    )
-    return SaleView(
-        id=head.id,
-        uuid=head.uuid,
-        kind=head.kind,
-        status=head.status,
-        number=head.number,
-        counter_id=head.counter_id,
-        shift_id=head.shift_id,
-        user_id=head.user_id,
-        price_list=head.price_list_code,
-        customer_card=head.customer_card,
-        onsite=head.onsite,
-        take_away=head.take_away,
-        started_at=head.started_at,
-        completed_at=head.completed_at,
-        lines=views,
+    """The view of an open sale from the rows in hand (an open sale has no payments yet)."""
+    doc = sale_doc(
+        head,
+        lines=tuple(
+            doc_line(
+                line,
+                id=line.id or 0,
+                lot_expiry=line.lot.expiry if line.lot else None,
+                markdown_cents=line.figures.markdown_cents if line.figures else 0,
+                discount_cents=line.figures.discount_cents if line.figures else 0,
+                total_cents=line.figures.total_cents if line.figures else 0,
+            )
+            for line in lines
+        ),
+        cards=cards,
         total_cents=total,
         discount_cents=discount,
-        markdown_cents=sum(v.markdown_cents for v in views),
-        vat=tuple(vat_breakdown((v.vat_rate_bp, v.total_cents) for v in views)),
-        payments=(),
-        original_sale_id=head.original_sale_id,
-        warnings=warnings,
-        gift_cards=cards,
     )
+    return view_of(doc, warnings)
 
 
 def _line(sale: Sale, line_id: int) -> SaleLine:

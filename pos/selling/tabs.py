@@ -39,9 +39,10 @@ from orto.money import price_for_quantity
 from orto.policy import Action, Operator
 from orto.vat_choice import line_rate
 from pos.selling.audit import audit
+from pos.selling.document import LineFigures, LineTerms, figures
 from pos.selling.lots import pick_lot
 from pos.selling.pricing import list_price, markdown_for, markdown_rules
-from pos.selling.sales import LineFigures, LineTerms, business_date, figures, open_or_new_sale, recompute, view
+from pos.selling.sales import business_date, open_or_new_sale, recompute, view
 from pos.selling.views import SaleView
 
 

@@ -7,56 +7,9 @@ from datetime import datetime
 
 from orto.models import PaymentMethod, SaleKind, SaleStatus
 from orto.money import VatShare
+from receipts.sale_doc import GiftCardLine, LineView, PaymentView
 
-
-@dataclass(frozen=True)
-class LineView:
-    id: int
-    position: int
-    product_id: int
-    product_code: str
-    description: str
-    quantity: int  # pieces, or grams when weighed
-    weighed: bool
-    list_price_cents: int
-    unit_price_cents: int
-    price_overridden: bool
-    markdown_cents: int
-    discount_cents: int
-    vat_rate_bp: int
-    total_cents: int
-    take_away: bool  # at the bar: sold at the shelf rate (orto.vat_choice)
-    lot_code: str | None
-    lot_expiry: str | None  # ISO date
-    kitchen_item: bool
-    note: str | None
-
-
-@dataclass(frozen=True)
-class GiftCardLine:
-    """A gift card sold (``new``) or topped up (``top_up``) on the sale: outside VAT, never discounted."""
-
-    id: int
-    kind: str  # new | top_up
-    code: str
-    amount_cents: int
-    balance_cents: int | None = None  # the card's balance after the load, once the sale is complete
-
-    @property
-    def masked(self) -> str:
-        from pos.selling.gift_cards import mask
-
-        return mask(self.code)
-
-
-@dataclass(frozen=True)
-class PaymentView:
-    id: int
-    method: PaymentMethod
-    amount_cents: int
-    tendered_cents: int | None
-    change_cents: int
-    reference: str | None
+__all__ = ["GiftCardLine", "LineView", "PaymentInput", "PaymentView", "SaleResult", "SaleView"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orto.money import price_for_quantity, vat_breakdown
-from pos.selling.sales import LineTerms, figures
+from pos.selling.document import LineTerms, figures
 from receipts.fiscal.client import EpsonRT
 from receipts.fiscal.rules import departments, receipt_of
 from receipts.fiscal.simulator import SimulatedRT

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orto.money import percent_of
-from pos.selling.sales import LineFigures, LineTerms, figures
+from pos.selling.document import LineFigures, LineTerms, figures, sale_figures
 
 
 def test_markdown_then_line_discount_then_the_sales_share() -> None:
@@ -58,3 +58,49 @@ def test_every_cent_is_accounted_for(lines: list[LineTerms], sale_bp: int | None
     )
     whole = percent_of(before_sale_discount, sale_bp) if sale_bp else min(sale_cents or 0, before_sale_discount)
     assert sum(f.total_cents for f in got) == before_sale_discount - whole
+
+
+rated_terms = st.builds(
+    LineTerms,
+    st.integers(0, 500_000),
+    st.one_of(st.none(), st.integers(0, 10_000)),
+    st.one_of(st.none(), st.integers(0, 10_000)),
+    st.one_of(st.none(), st.integers(0, 500_000)),
+    st.sampled_from((0, 400, 500, 1000, 2200)),
+)
+
+
+@given(
+    lines=st.lists(rated_terms, max_size=15),
+    sale_bp=st.one_of(st.none(), st.integers(0, 10_000)),
+    sale_cents=st.one_of(st.none(), st.integers(0, 1_000_000)),
+    cards=st.integers(0, 50_000),
+)
+def test_the_sale_adds_up(lines: list[LineTerms], sale_bp: int | None, sale_cents: int | None, cards: int) -> None:
+    got = sale_figures(lines, sale_bp, sale_cents, cards)
+    assert got.lines == tuple(figures(lines, sale_bp, sale_cents))
+    # the total is the lines' totals and the gift cards; the discount and markdown are the lines'
+    assert got.total_cents == sum(f.total_cents for f in got.lines) + cards
+    assert got.discount_cents == sum(f.discount_cents for f in got.lines)
+    assert got.markdown_cents == sum(f.markdown_cents for f in got.lines)
+    # VAT: per rate, taxable and tax make the rate's gross; the rates' gross make the goods' total
+    for share in got.vat:
+        assert share.taxable_cents + share.tax_cents == share.gross_cents
+        assert share.gross_cents == sum(
+            f.total_cents for t, f in zip(lines, got.lines, strict=True) if t.vat_rate_bp == share.rate_bp
+        )
+    assert sum(s.gross_cents for s in got.vat) == got.total_cents - cards
+    assert len({s.rate_bp for s in got.vat}) == len(got.vat)
+
+
+@given(
+    grosses=st.lists(st.integers(0, 500_000), min_size=1, max_size=15),
+    sale_cents=st.integers(0, 1_000_000),
+)
+def test_a_sale_discount_is_spread_to_the_cent(grosses: list[int], sale_cents: int) -> None:
+    lines = [LineTerms(g, None, None, None, 1000) for g in grosses]
+    got = sale_figures(lines, None, sale_cents)
+    whole = min(sale_cents, sum(grosses))  # never more than the goods
+    assert got.discount_cents == whole
+    assert all(0 <= f.discount_cents <= g for f, g in zip(got.lines, grosses, strict=True))
+    assert got.total_cents == sum(grosses) - whole
