@@ -3,6 +3,7 @@ summary, the charts where a trend matters, then each table with its total in bol
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -20,12 +21,12 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
-    from orto.pdf import build_pdf, styles
+    from orto.pdf import build_pdf
     from orto.pdf import table as pdf_table
     from pos.reports.render_sheets import period_text
 
     language = current_language()
-    style = styles()
+    style = _styles()
     story: list = [Paragraph(escape(report.title), style["title"])]
     label, value = report.subject
     story.append(Paragraph(escape(f"{label}: {value}"), style["body"]))
@@ -84,6 +85,14 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         company_name=company_name,
         landscape_page=landscape,
     )
+
+
+@functools.cache
+def _styles() -> dict[str, Any]:
+    """The paragraph styles, made once per process: every report and table shares them."""
+    from orto.pdf import styles
+
+    return styles()
 
 
 _PAD = 12.0  # a cell's left + right padding in points (reportlab's default 6 + 6)
@@ -163,7 +172,7 @@ def table_fits(table: Table, width: float, language: str) -> bool:
 def _table(
     table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any, texts: list[list[str]]
 ) -> Any:
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Paragraph, TableStyle
 
     numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
     widths = column_widths(table, texts, width)
@@ -175,12 +184,38 @@ def _table(
         Paragraph(escape(c.title), style["head_right"] if c.kind in _NUMERIC else style["head"]) for c in table.columns
     ]
     rows: list[list[object]] = [header]
-    for cells_text in texts:
-        cells: list[object] = []
-        for text, column in zip(cells_text, table.columns, strict=True):
-            cells.append(Paragraph(escape(text), cell_style) if column.kind is Kind.TEXT and text else text)
+    # A text that fits its column on one line is drawn as a plain string, as numbers are: the same
+    # font, size and place, without a Paragraph's parsing and wrapping (most of a table's cost).
+    # The total row keeps its Paragraphs: its label stays in the regular font, as before.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from orto.pdf import REGULAR
+
+    room = [w - _PAD for w in widths]
+    text_columns = [c.kind is Kind.TEXT for c in table.columns]
+    last = len(texts) - 1 if table.total is not None else -1
+    for n, cells_text in enumerate(texts):
+        cells: list[object] = list(cells_text)
+        for i, text in enumerate(cells_text):
+            if text_columns[i] and text and (n == last or "\n" in text or stringWidth(text, REGULAR, _SIZE) > room[i]):
+                cells[i] = Paragraph(escape(text), cell_style)
         rows.append(cells)
-    return pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
+    body = pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
+    # A row that had a text cell was as tall as a Paragraph's leading, one of numbers alone as a
+    # string's (1.2 × the size): the rows keep the height they had, so the pages break as before.
+    had_text = [any(text_columns[i] and text for i, text in enumerate(cells)) for cells in texts]
+    commands, n = [], 0
+    while n < len(had_text):
+        if not had_text[n]:
+            n += 1
+            continue
+        start = n
+        while n < len(had_text) and had_text[n]:
+            n += 1
+        commands.append(("LEADING", (0, start + 1), (-1, n), cell_style.leading))  # + 1: the header
+    if commands:
+        body.setStyle(TableStyle(commands))
+    return body
 
 
 def _drawing(chart: Chart, width: float, language: str) -> Any:
