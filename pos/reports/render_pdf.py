@@ -257,7 +257,11 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
         else:
             plot.lines[i].strokeColor = colour
             plot.lines[i].strokeWidth = 1.5
-    drawing.add(plot)
+    # The chart's widgets laid out into shapes here, once, rather than when the page is drawn, and
+    # without the blank labels of the days between two shown dates (one a day, a few hundred over a
+    # year, each a text box laid out to draw nothing): what is drawn is the same.
+    drawing.add(_without_blank_labels(plot.draw()))
+    drawing._plot = plot  # the labels look their style up in the plot's collections: keep them alive
     if len(chart.series) > 1:
         legend = Legend()
         legend.x, legend.y = 50, height + 12
@@ -273,3 +277,22 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
         ]
         drawing.add(legend)
     return drawing
+
+
+def _without_blank_labels(group: Any) -> Any:
+    """The group with its widgets laid out into shapes (as the renderer would when drawing) and
+    the labels that hold no text left out."""
+    from reportlab.graphics.charts.textlabels import Label
+    from reportlab.graphics.shapes import Group, UserNode
+
+    kept = []
+    for node in group.contents:
+        if isinstance(node, Label):
+            if node._text:
+                kept.append(node)
+            continue
+        if isinstance(node, UserNode):
+            node = node.provideNode()
+        kept.append(_without_blank_labels(node) if isinstance(node, Group) else node)
+    group.contents[:] = kept  # in place: the list is the group's own, already checked
+    return group
