@@ -235,6 +235,8 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
     height = 150.0
     drawing = Drawing(width, height + 20)
     plot = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
+    # the axis of a year's days labels one day in thirty: the blank ones are not laid out at all
+    object.__setattr__(plot.categoryAxis, "__class__", _sparse_axis(type(plot.categoryAxis)))
     plot.x, plot.y = 45, 30
     plot.width, plot.height = width - 60, height - 40
     plot.data = [[v / scale for v in values] for _name, values in chart.series] or [[0]]
@@ -296,3 +298,27 @@ def _without_blank_labels(group: Any) -> Any:
         kept.append(_without_blank_labels(node) if isinstance(node, Group) else node)
     group.contents[:] = kept  # in place: the list is the group's own, already checked
     return group
+
+
+@functools.cache
+def _sparse_axis(axis: type) -> type:
+    """The chart's category axis, making a label only for the categories that show a name (the
+    same label, at the same place; reportlab's own makes one for each, even a blank one)."""
+    from reportlab.graphics.shapes import Group
+
+    def make_tick_labels(self: Any) -> Any:
+        g = Group()
+        names = self.categoryNames
+        if not self.visibleLabels or names is None or self.reverseDirection or self.labelAxisMode == "axispmv":
+            return axis.makeTickLabels(self)
+        y = self._labelAxisPos()
+        for i in range(min(self._catCount, len(names))):
+            if not names[i]:
+                continue
+            label = self.labels[i - self._catCount] if (i - self._catCount) in self.labels else self.labels[i]
+            label.setOrigin(self._x + (i + label.labelPosFrac) * self._barWidth, y)
+            label.setText(names[i])
+            g.add(label)
+        return g
+
+    return type(f"Sparse{axis.__name__}", (axis,), {"makeTickLabels": make_tick_labels})
