@@ -122,11 +122,11 @@ def sales_totals(session: Session, scope: Scope, *, summaries: bool = True) -> S
         ):
             _add(out[(counter_id, kind, bool(social))], n, total)
     if rest is not None:
-        social = social_tariff(session)
+        tariff = social_tariff(session)
         for counter_id, kind, is_social, n, total in session.execute(
-            select(Sale.counter_id, Sale.kind, social, func.count(), func.sum(Sale.total_cents))
+            select(Sale.counter_id, Sale.kind, tariff, func.count(), func.sum(Sale.total_cents))
             .where(*completed_sales(rest))
-            .group_by(Sale.counter_id, Sale.kind, social)
+            .group_by(Sale.counter_id, Sale.kind, tariff)
         ):
             _add(out[(counter_id, kind, bool(is_social))], n, total)
     return out

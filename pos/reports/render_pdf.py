@@ -300,8 +300,10 @@ def _without_blank_labels(group: Any) -> Any:
     return group
 
 
-@functools.cache
-def _sparse_axis(axis: type) -> type:
+_SPARSE_AXES: dict[Any, Any] = {}
+
+
+def _sparse_axis(axis: Any) -> Any:
     """The chart's category axis, making a label only for the categories that show a name (the
     same label, at the same place; reportlab's own makes one for each, even a blank one)."""
     from reportlab.graphics.shapes import Group
@@ -321,4 +323,6 @@ def _sparse_axis(axis: type) -> type:
             g.add(label)
         return g
 
-    return type(f"Sparse{axis.__name__}", (axis,), {"makeTickLabels": make_tick_labels})
+    if axis not in _SPARSE_AXES:
+        _SPARSE_AXES[axis] = type(f"Sparse{axis.__name__}", (axis,), {"makeTickLabels": make_tick_labels})
+    return _SPARSE_AXES[axis]
