@@ -8,7 +8,8 @@ the closed days, the raw rows for the rest, without SQLAlchemy, folding or rende
 first summarises the whole cached year again (the summaries dropped, then ``ensure_summaries``):
 the nightly cost, a year of nights at once. The year is built once by ``generate_year.py`` into
 /tmp/orto-bench/year.sqlite3 (scale 4) and reused; the growth pair (one and three years at scale
-1, the three years ending the same day) likewise. ``python bench/report_year.py [ROUNDS]``.
+1, the three years ending the same day) likewise.
+``python bench/report_year.py [ROUNDS] [--no-growth]`` (the second part skipped).
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def line(label: str, measured: list[float], floor: list[float], target: float, f
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rounds = int(args[0]) if args else 5
     set_language("it")
     print(f"machine: {machine()}")
     db, built = year_database(DEFAULT_PATH)
@@ -152,6 +154,9 @@ def main() -> None:
         name, fmt = case
         print(line(f"{name} report, one year, {fmt.upper()}", measured[case], floors[case], targets.get(case, 2.0)))
 
+    if "--no-growth" in sys.argv:
+        print(f"machine at the end: {machine()}")
+        return
     # growth: the same year's reports on one year of history and on three (scale 1 both)
     growth: dict[int, Bench] = {}
     for years, path in GROWTH.items():

@@ -11,7 +11,7 @@ already summarised), each folded onto its Milan day (see ``pos.reports.summaries
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,23 +36,32 @@ from pos.reports.filters import Scope
 from pos.reports.scope_sql import at_site, completed_sales, in_period
 from pos.reports.summaries import social_tariff, sold_lot, summarised_through, waste_watermark
 
-# (Milan day, site, product, reason) -> [records, base units, value at cost in cents]
-WasteDays = dict[tuple[date, int, int, WasteReason], list[int]]
 # (counter, kind, social tariff) -> [sales, total cents]
 SalesTotals = dict[tuple[int, Any, bool], list[int]]
-# (site, lot or None, unit) -> [signed base units, total cents]
-SoldLots = dict[tuple[int, int | None, Unit], list[int]]
+# (site, lot or None, sold by weight) -> [signed base units, total cents]
+SoldLots = dict[tuple[int, int | None, bool], list[int]]
 
 
-def waste_days(session: Session, scope: Scope, *, summaries: bool = True) -> WasteDays:
-    """The period's waste by Milan day, site, product and reason."""
-    out: WasteDays = defaultdict(lambda: [0, 0, 0])
+@dataclass
+class WasteGroups:
+    """The period's waste grouped two ways: by (site, product, reason) -> [records, base units,
+    value at cost]; by Milan day -> [value at cost, grams or millilitres of goods sold by weight]."""
+
+    by_key: dict[tuple[int, int, WasteReason], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0])
+    )
+    by_day: dict[date, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+
+def waste_groups(session: Session, scope: Scope, *, summaries: bool = True) -> WasteGroups:
+    """The summarised records from ``waste_days``, the others (after the watermark) raw; each group
+    summed in SQL, so a year is a few thousand rows whichever way it is read."""
+    out = WasteGroups()
     through = waste_watermark(session) if summaries else 0
     if through:
         days = [WasteDay.day >= scope.first, WasteDay.day <= scope.last, *at_site(WasteDay.site_id, scope)]
-        for day, site_id, product_id, reason, n, quantity, value in session.execute(
+        for site_id, product_id, reason, n, quantity, value in session.execute(
             select(
-                WasteDay.day,
                 WasteDay.site_id,
                 WasteDay.product_id,
                 WasteDay.reason,
@@ -61,13 +70,20 @@ def waste_days(session: Session, scope: Scope, *, summaries: bool = True) -> Was
                 func.sum(WasteDay.value_cents),
             )
             .where(*days)
-            .group_by(WasteDay.day, WasteDay.site_id, WasteDay.product_id, WasteDay.reason)
+            .group_by(WasteDay.site_id, WasteDay.product_id, WasteDay.reason)
         ):
-            _add(out[(day, site_id, product_id, WasteReason(reason))], n, quantity, value)
-    hour = utc_hour(session, WasteRecord.at)
-    for bucket, site_id, product_id, reason, n, quantity, value in session.execute(
+            _add(out.by_key[(site_id, product_id, WasteReason(reason))], n, quantity, value)
+        weighed = case((Product.unit != Unit.PIECE, WasteDay.quantity), else_=0)
+        for day, value, grams in session.execute(
+            select(WasteDay.day, func.sum(WasteDay.value_cents), func.sum(weighed))
+            .join(Product, Product.id == WasteDay.product_id)
+            .where(*days)
+            .group_by(WasteDay.day)
+        ):
+            _add(out.by_day[day], value, grams)
+    raw = [WasteRecord.id > through, *in_period(WasteRecord.at, scope), *at_site(WasteRecord.site_id, scope)]
+    for site_id, product_id, reason, n, quantity, value in session.execute(
         select(
-            hour,
             WasteRecord.site_id,
             WasteRecord.product_id,
             WasteRecord.reason,
@@ -75,10 +91,19 @@ def waste_days(session: Session, scope: Scope, *, summaries: bool = True) -> Was
             func.sum(WasteRecord.quantity),
             func.sum(WasteRecord.value_cents),
         )
-        .where(WasteRecord.id > through, *in_period(WasteRecord.at, scope), *at_site(WasteRecord.site_id, scope))
-        .group_by(hour, WasteRecord.site_id, WasteRecord.product_id, WasteRecord.reason)
+        .where(*raw)
+        .group_by(WasteRecord.site_id, WasteRecord.product_id, WasteRecord.reason)
     ):
-        _add(out[(local_hour(bucket).date(), site_id, product_id, WasteReason(reason))], n, quantity, value)
+        _add(out.by_key[(site_id, product_id, WasteReason(reason))], n, quantity, value)
+    hour = utc_hour(session, WasteRecord.at)
+    weighed = case((Product.unit != Unit.PIECE, WasteRecord.quantity), else_=0)
+    for bucket, value, grams in session.execute(
+        select(hour, func.sum(WasteRecord.value_cents), func.sum(weighed))
+        .join(Product, Product.id == WasteRecord.product_id)
+        .where(*raw)
+        .group_by(hour)
+    ):
+        _add(out.by_day[local_hour(bucket).date()], value, grams)
     return out
 
 
@@ -135,30 +160,32 @@ def sales_totals(session: Session, scope: Scope, *, summaries: bool = True) -> S
 def sold_lots(session: Session, scope: Scope, *, summaries: bool = True) -> SoldLots:
     """Net sale lines (refunds off) of the period by selling site, lot and unit."""
     out: SoldLots = defaultdict(lambda: [0, 0])
+    # an integer, not the unit: a year is some twenty thousand rows, each enum costs a conversion
+    by_weight = case((Product.unit == Unit.PIECE, 0), else_=1)
     last, rest = _sales_split(session, scope, summaries)
     if last is not None:
-        for site_id, lot_id, unit, quantity, total in session.execute(
+        for site_id, lot_id, weighed, quantity, total in session.execute(
             select(
                 Counter.site_id,
                 SalesDayLot.lot_id,
-                Product.unit,
+                by_weight,
                 func.sum(SalesDayLot.quantity),
                 func.sum(SalesDayLot.total_cents),
             )
             .join(Counter, Counter.id == SalesDayLot.counter_id)
             .join(Product, Product.id == SalesDayLot.product_id)
             .where(*_summary_days(SalesDayLot, scope, last))
-            .group_by(Counter.site_id, SalesDayLot.lot_id, Product.unit)
+            .group_by(Counter.site_id, SalesDayLot.lot_id, by_weight)
         ):
-            _add(out[(site_id, lot_id, Unit(unit))], quantity, total)
+            _add(out[(site_id, lot_id, bool(weighed))], quantity, total)
     if rest is not None:
         refunded = SaleLine.original_line_id.is_not(None)
         lot = sold_lot()
-        for site_id, lot_id, unit, quantity, total in session.execute(
+        for site_id, lot_id, weighed, quantity, total in session.execute(
             select(
                 Counter.site_id,
                 lot,
-                Product.unit,
+                by_weight,
                 func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
                 func.sum(SaleLine.total_cents),
             )
@@ -166,7 +193,7 @@ def sold_lots(session: Session, scope: Scope, *, summaries: bool = True) -> Sold
             .join(Counter, Counter.id == Sale.counter_id)
             .join(Product, Product.id == SaleLine.product_id)
             .where(*completed_sales(rest))
-            .group_by(Counter.site_id, lot, Product.unit)
+            .group_by(Counter.site_id, lot, by_weight)
         ):
-            _add(out[(site_id, lot_id, Unit(unit))], quantity, total)
+            _add(out[(site_id, lot_id, bool(weighed))], quantity, total)
     return out

@@ -34,7 +34,7 @@ from orto.models import (
 )
 from orto.money import div_round_half_up
 from pos.reports.buckets import local_hour, utc_hour
-from pos.reports.day_reads import sales_totals, sold_lots, waste_days
+from pos.reports.day_reads import sales_totals, sold_lots, waste_groups
 from pos.reports.figures import rescued_grams, share_bp, waste_rate_bp
 from pos.reports.filters import Scope
 from pos.reports.model import Chart, Column, Figure, Kind, Report, Table
@@ -157,10 +157,9 @@ def impact_report(session: Session, scope: Scope, *, summaries: bool = True) -> 
 
     # -- waste, rescue, sales, social tariff, spesa sospesa: waste and sales grouped once, from the
     # per-day summaries where summarised (pos.reports.day_reads)
-    wasted = waste_days(session, scope, summaries=summaries)
-    units = dict(session.execute(select(Product.id, Product.unit)).all())
-    waste_cents = sum(v for _n, _q, v in wasted.values())
-    waste_grams = sum(q for (_d, _s, pid, _r), (_n, q, _v) in wasted.items() if units[pid] is not Unit.PIECE)
+    wasted = waste_groups(session, scope, summaries=summaries)
+    waste_cents = sum(v for v, _g in wasted.by_day.values())
+    waste_grams = sum(g for _v, g in wasted.by_day.values())
     totals = sales_totals(session, scope, summaries=summaries)
     sales = sum(total for _n, total in totals.values())
     rescued = rescued_grams(session, scope)
@@ -256,7 +255,7 @@ def impact_report(session: Session, scope: Scope, *, summaries: bool = True) -> 
 
     # -- waste trend by month (local), the same records as the waste report
     trend: dict[date, int] = defaultdict(int)
-    for (day, _site, _product, _reason), (_n, _q, value) in wasted.items():
+    for day, (value, _g) in wasted.by_day.items():
         trend[day.replace(day=1)] += value
     months = sorted(set(trend) | set(per_month))
     month_table = Table(
@@ -318,8 +317,8 @@ def _km0_sales(session: Session, scope: Scope, summaries: bool) -> _Km0Sales:
     rule = Km0Rule(scope.km0_radius_km, scope.km0_lab_min_share_pct)
     km0 = {site_id: km0_lot_ids(session, rule, site_id, lots) for site_id, lots in lots_of.items()}
     out = _Km0Sales()
-    for (site_id, lot_id, unit), (quantity, cents) in rows.items():
-        grams = quantity if unit is not Unit.PIECE else 0
+    for (site_id, lot_id, weighed), (quantity, cents) in rows.items():
+        grams = quantity if weighed else 0
         out.cents += cents
         out.grams += grams
         if lot_id in km0.get(site_id, ()):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from orto.i18n import N_
 from orto.i18n import gettext as _
 from orto.models import Category, Product, Site, Unit, WasteReason
-from pos.reports.day_reads import sales_totals, waste_days
+from pos.reports.day_reads import sales_totals, waste_groups
 from pos.reports.figures import rescued_grams, share_bp, waste_rate_bp
 from pos.reports.filters import Scope
 from pos.reports.model import Chart, Column, Figure, Kind, Report, Table
@@ -54,7 +54,7 @@ def month_label(month: date) -> str:
 def waste_report(session: Session, scope: Scope, *, summaries: bool = True) -> Report:
     """The report; ``summaries=False`` reads the raw tables only (the figures are the same)."""
     report = Report("waste", _("Waste"), scope.site_label, (scope.first, scope.last))
-    grouped = waste_days(session, scope, summaries=summaries)
+    grouped = waste_groups(session, scope, summaries=summaries)
     products = {
         pid: (code, name, category or _("(no category)"))
         for pid, code, name, category in session.execute(
@@ -73,12 +73,13 @@ def waste_report(session: Session, scope: Scope, *, summaries: bool = True) -> R
     units = dict(session.execute(select(Product.id, Product.unit)).all())
     trend: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     monthly = (scope.last - scope.first).days > 62  # months, or days for a period up to two months
-    for (day, site_id, product_id, reason), (n, quantity, v) in grouped.items():
-        weighed = units[product_id] is not Unit.PIECE
-        g, p = (quantity, 0) if weighed else (0, quantity)
+    for day, (v, g) in grouped.by_day.items():
         key = day.replace(day=1) if monthly else day
         trend[key][0] += v
         trend[key][1] += g
+    for (site_id, product_id, reason), (n, quantity, v) in grouped.by_key.items():
+        weighed = units[product_id] is not Unit.PIECE
+        g, p = (quantity, 0) if weighed else (0, quantity)
         records += n
         value += v
         total_grams += g
