@@ -65,8 +65,6 @@ class SalesDayPayment(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)
 
 
-
-
 class SalesDayLot(Base):
     """Sale lines by the lot they sold (the line's lot, else the lot its stock movement took; none
     for untracked goods) and product, for the impact report's km0 share of sales. Written with
