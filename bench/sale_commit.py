@@ -30,8 +30,6 @@ from pos.selling import PaymentInput
 from tests.shop import build_shop
 
 N = 400
-
-
 def minimal_floor(path: str) -> tuple[sqlite3.Connection, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
