@@ -2,7 +2,9 @@
 scale 4 (over a million sale lines), built once into an SQLite file and reused.
 
 The generator is ``pos.history.generate_history`` (the demo's 90 days come from it too); this is
-its entry point for the benches. ``python bench/generate_year.py [--rebuild] [PATH]``.
+its entry point for the benches. ``python bench/generate_year.py [--rebuild] [--days N] [--scale S] [PATH]``
+(defaults: 365 days at scale 4 into /tmp/orto-bench/year.sqlite3; the growth bench builds one and
+three years at a smaller scale through ``year_database(path, days=, scale=)``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ SCALE = 4.0
 TODAY = date(2026, 11, 25)  # fixed, so the cached file is the same whoever builds it
 
 
-def year_database(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> tuple[Database, float | None]:
+def year_database(
+    path: Path = DEFAULT_PATH, *, rebuild: bool = False, days: int = DAYS, scale: float = SCALE
+) -> tuple[Database, float | None]:
     """The year's database, built if missing (returns the seconds it took, or None if cached)."""
     if rebuild:
         for suffix in ("", "-wal", "-shm"):
@@ -42,7 +46,7 @@ def year_database(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> tuple[
 
     demo.HISTORY_DAYS = 0  # the demo's own 90 days are replaced by the year below
     demo.build_demo(db, TODAY)
-    summary = generate_history(db, days=DAYS, today=TODAY, scale=SCALE)
+    summary = generate_history(db, days=days, today=TODAY, scale=scale)
     db.dispose()
     import sqlite3
 
@@ -60,10 +64,20 @@ def year_database(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> tuple[
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    options = {"--days": str(DAYS), "--scale": str(SCALE)}
+    args: list[str] = []
+    while argv:
+        arg = argv.pop(0)
+        if arg in options:
+            options[arg] = argv.pop(0)
+        elif not arg.startswith("--"):
+            args.append(arg)
     path = Path(args[0]) if args else DEFAULT_PATH
     print(f"machine: {machine()}")
-    _db, elapsed = year_database(path, rebuild="--rebuild" in sys.argv)
+    _db, elapsed = year_database(
+        path, rebuild="--rebuild" in sys.argv, days=int(options["--days"]), scale=float(options["--scale"])
+    )
     if elapsed is None:
         print(f"{path} already built (--rebuild to start again)")
 

@@ -1,36 +1,53 @@
-"""The sales report over a year of three sites (≥ 1,000,000 sale lines): CSV ≤ 1 s, PDF ≤ 3 s,
-peak memory ≤ 500 MB, each ≤ 2× the bare SQL aggregate measured in the same run.
+"""The reports over a year of three sites (≥ 1,000,000 sale lines), each interleaved round by
+round with its floor: the sales PDF, the impact and the waste report ≤ 2× their floor, and the
+impact, waste and sales reports over three years of history ≤ 1.2× the same report over one.
 
-The report reads the closed days from the per-day summaries (``pos.reports.summaries``). The
-bench first summarises the whole cached year again (the summaries dropped, then
-``ensure_summaries``): the nightly cost, a year of nights at once. The floor is the report's
-aggregates over the summary tables sent through plain ``sqlite3`` (no SQLAlchemy, no folding, no
-rendering); the old floor, the same aggregates over the raw tables, is printed for comparison.
-The year is built once by ``generate_year.py`` into /tmp/orto-bench/year.sqlite3 and reused.
+The floor is the report's own SQL, recorded as Orto sends it to the driver during the same
+report (``_common.Recorder``) and replayed through plain ``sqlite3``: the per-day summaries for
+the closed days, the raw rows for the rest, without SQLAlchemy, folding or rendering. The bench
+first summarises the whole cached year again (the summaries dropped, then ``ensure_summaries``):
+the nightly cost, a year of nights at once. The year is built once by ``generate_year.py`` into
+/tmp/orto-bench/year.sqlite3 (scale 4) and reused; the growth pair (one and three years at scale
+1, the three years ending the same day) likewise.
+``python bench/report_year.py [ROUNDS] [--no-growth]`` (the second part skipped).
 """
 
 from __future__ import annotations
 
 import resource
 import sqlite3
+import statistics
+import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from _common import machine, scratch, verdict
+from _common import Recorder, machine, met, ratio_line, scratch
 from generate_year import DEFAULT_PATH, TODAY, year_database
 from sqlalchemy import delete, select
 
 from orto.db import Database
 from orto.i18n import set_language
-from orto.models import SalesDayHour, SalesDayLine, SalesDayMark, SalesDayPayment, User
+from orto.models import (
+    SalesDayHour,
+    SalesDayLine,
+    SalesDayLot,
+    SalesDayMark,
+    SalesDayPayment,
+    SummaryWatermark,
+    User,
+    WasteDay,
+)
 from orto.policy import Operator, Role, issue
 from orto.schema import upgrade
 from pos.reports import make_report, write_report
 from pos.reports.summaries import ensure_summaries
 
 FIRST, LAST = date(2025, 11, 25), date(2026, 11, 24)
-
+GROWTH = {1: Path("/tmp/orto-bench/growth-1y.sqlite3"), 3: Path("/tmp/orto-bench/growth-3y.sqlite3")}
+GROWTH_SCALE = 1.0
+SUMMARIES = (SalesDayMark, SalesDayLine, SalesDayHour, SalesDayPayment, SalesDayLot, WasteDay, SummaryWatermark)
 
 
 def reporter(db: Database) -> Operator:
@@ -40,118 +57,140 @@ def reporter(db: Database) -> Operator:
         assert user is not None, "the year's database has no manager"
         return issue(user.id, user.name, user.role)
 
-def summary_aggregate(path: Path) -> float:
-    """The report's aggregates over the summary tables in plain sqlite3: the floor now."""
-    conn = sqlite3.connect(path)
-    started = time.perf_counter()
-    days = (FIRST.isoformat(), LAST.isoformat())
-    conn.execute(
-        "SELECT product_id, vat_rate_bp, SUM(quantity), SUM(total_cents) FROM sales_day_lines "
-        "WHERE day >= ? AND day <= ? GROUP BY product_id, vat_rate_bp",
-        days,
-    ).fetchall()
-    for groups in ("day, kind, social", "hour, kind", "counter_id, kind"):
-        conn.execute(
-            f"SELECT {groups}, SUM(sales), SUM(total_cents) FROM sales_day_hours WHERE day >= ? AND day <= ? "
-            f"GROUP BY {groups}",
-            days,
-        ).fetchall()
-    conn.execute(
-        "SELECT method, SUM(payments), SUM(amount_cents) FROM sales_day_payments WHERE day >= ? AND day <= ? "
-        "GROUP BY method",
-        days,
-    ).fetchall()
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return elapsed
 
-
-def bare_aggregate(path: Path) -> float:
-    """The old floor: the report's aggregates over the raw tables in plain sqlite3, same filters, same groups."""
-    from orto.localtime import day_bounds
-
-    start, end = (moment.replace(tzinfo=None).isoformat(sep=" ") for moment in day_bounds(FIRST, LAST))
-    conn = sqlite3.connect(path)
-    started = time.perf_counter()
-    where = "s.status = 'completed' AND s.completed_at >= ? AND s.completed_at < ?"
-    conn.execute(
-        "SELECT l.product_id, l.vat_rate_bp, SUM(CASE WHEN l.original_line_id IS NULL THEN l.quantity "
-        "ELSE -l.quantity END), SUM(l.total_cents) FROM sale_lines l "
-        f"WHERE l.sale_id IN (SELECT s.id FROM sales s WHERE {where}) GROUP BY l.product_id, l.vat_rate_bp",
-        (start, end),
-    ).fetchall()
-    conn.execute(
-        "SELECT s.counter_id, strftime('%Y-%m-%d %H', s.completed_at) AS h, s.kind, s.price_list_id = 2, count(*), "
-        f"SUM(s.total_cents) FROM sales s WHERE {where} GROUP BY s.counter_id, h, s.kind, s.price_list_id = 2",
-        (start, end),
-    ).fetchall()
-    conn.execute(
-        "SELECT p.method, count(*), SUM(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id "
-        f"WHERE {where} GROUP BY p.method",
-        (start, end),
-    ).fetchall()
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return elapsed
-
-
-def main() -> None:
-    set_language("it")
-    print(f"machine: {machine()}")
-    db, built = year_database(DEFAULT_PATH)
-    with sqlite3.connect(DEFAULT_PATH) as conn:
-        lines = conn.execute("SELECT count(*) FROM sale_lines").fetchone()[0]
-        waste = conn.execute("SELECT count(*) FROM waste_records").fetchone()[0]
-        batches = conn.execute("SELECT count(*) FROM batches").fetchone()[0]
-        readings = conn.execute("SELECT count(*) FROM critical_readings").fetchone()[0]
-    print(f"year to {TODAY}: {lines:,} sale lines, {waste:,} waste records, {batches:,} batches, {readings:,} readings")
-    if built is not None:
-        print(f"(built now in {built:.0f} s; cached for the next run)")
+def ready(db: Database) -> None:
     changed, backup = upgrade(db)
     if changed:
-        print("(schema of the cached year upgraded to head)")
+        print("(schema of a cached database upgraded to head)")
     if backup is not None:
         backup.unlink()  # the cache can be rebuilt: no need to keep its copy
+    ensure_summaries(db, TODAY)
+
+
+class Bench:
+    """One database: a report made and written by Orto, and its SQL replayed by plain sqlite3."""
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.db, self.actor, self.folder = db, reporter(db), scratch()
+        self.recorder = Recorder(db)
+        self.conn = sqlite3.connect(path)
+        self.statements: dict[str, list[tuple[str, Any]]] = {}
+
+    def orto(self, name: str, fmt: str) -> float:
+        started = time.perf_counter()
+        report = make_report(self.db, name, first=FIRST, last=LAST, actor=self.actor)
+        write_report(report, self.folder / f"{name}.{fmt}", fmt)
+        return time.perf_counter() - started
+
+    def record(self, name: str) -> None:
+        """The statements the report sends (its reads; nothing to summarise by now)."""
+        self.recorder.on = True
+        make_report(self.db, name, first=FIRST, last=LAST, actor=self.actor)
+        self.recorder.on = False
+        statements = [s for t in self.recorder.take() for s in t] + self.recorder.current
+        self.recorder.current = []
+        self.statements[name] = [
+            (sql, params) for sql, params, _many in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
+
+    def floor(self, name: str) -> float:
+        started = time.perf_counter()
+        for sql, params in self.statements[name]:
+            self.conn.execute(sql, params).fetchall()
+        return time.perf_counter() - started
+
+
+def summarise_again(db: Database) -> tuple[int, float, float]:
     with db.write() as session:  # summarise the whole year again, to time it
-        for model in (SalesDayMark, SalesDayLine, SalesDayHour, SalesDayPayment):
+        for model in SUMMARIES:
             session.execute(delete(model))
     started = time.perf_counter()
     summarised = ensure_summaries(db, TODAY)
     nightly = time.perf_counter() - started
     started = time.perf_counter()
     ensure_summaries(db, TODAY)
-    nothing = time.perf_counter() - started
-    folder = scratch()
-    # warm: the file's pages in the OS cache, imports done
-    make_report(db, "sales", first=FIRST, last=LAST, actor=reporter(db))
+    return summarised, nightly, time.perf_counter() - started
 
-    floor = min(summary_aggregate(DEFAULT_PATH) for _ in range(3))
-    raw_floor = min(bare_aggregate(DEFAULT_PATH) for _ in range(3))
-    results = {}
-    for fmt in ("csv", "pdf"):
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            report = make_report(db, "sales", first=FIRST, last=LAST, actor=reporter(db))
-            write_report(report, folder / f"sales.{fmt}", fmt)
-            times.append(time.perf_counter() - started)
-        results[fmt] = min(times)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def line(label: str, measured: list[float], floor: list[float], target: float, floor_label: str = "floor") -> str:
+    return (
+        f"{label}: median {statistics.median(measured):.3f} s (min {min(measured):.3f}); {floor_label} median "
+        f"{statistics.median(floor):.3f} s (min {min(floor):.3f}); {ratio_line(measured, floor, target)}"
+    )
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rounds = int(args[0]) if args else 5
+    set_language("it")
+    print(f"machine: {machine()}")
+    db, built = year_database(DEFAULT_PATH)
+    with sqlite3.connect(DEFAULT_PATH) as conn:
+        lines = conn.execute("SELECT count(*) FROM sale_lines").fetchone()[0]
+        waste = conn.execute("SELECT count(*) FROM waste_records").fetchone()[0]
+    print(f"year to {TODAY} at scale 4: {lines:,} sale lines, {waste:,} waste records")
+    if built is not None:
+        print(f"(built now in {built:.0f} s; cached for the next run)")
+    ready(db)
+    summarised, nightly, nothing = summarise_again(db)
     print(
-        f"summarising the year: {summarised:,} (day, counter) in {nightly:.2f} s "
+        f"summarising the year: {summarised:,} (day, counter) and its waste in {nightly:.2f} s "
         f"(a night's day: ~{nightly / 365 * 1000:.0f} ms); with nothing to summarise: {nothing * 1000:.0f} ms"
     )
-    print(f"bare SQL aggregate over the summaries (plain sqlite3, the report's queries): {floor:.3f} s")
-    print(f"old floor, the same over the raw tables: {raw_floor:.2f} s")
-    for fmt, target in (("csv", 1.0), ("pdf", 3.0)):
-        seconds = results[fmt]
-        ok = seconds <= target and seconds <= 2 * floor
+    year = Bench(DEFAULT_PATH, db)
+    cases = (("sales", "pdf"), ("sales", "csv"), ("impact", "csv"), ("waste", "csv"), ("impact", "pdf"))
+    for name, fmt in cases:  # warm: imports, the file's pages in the OS cache
+        year.orto(name, fmt)
+    for name in {name for name, _fmt in cases}:
+        year.record(name)
+    measured: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+    floors: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+    for _round in range(rounds):
+        for case in cases:
+            floors[case].append(year.floor(case[0]))
+            measured[case].append(year.orto(*case))
+    targets = {("sales", "pdf"): 2.0, ("sales", "csv"): 2.0, ("impact", "csv"): 2.0, ("waste", "csv"): 2.0}
+    for case in cases:
+        name, fmt = case
+        print(line(f"{name} report, one year, {fmt.upper()}", measured[case], floors[case], targets.get(case, 2.0)))
+
+    if "--no-growth" in sys.argv:
+        print(f"machine at the end: {machine()}")
+        return
+    # growth: the same year's reports on one year of history and on three (scale 1 both)
+    growth: dict[int, Bench] = {}
+    for years, path in GROWTH.items():
+        gdb, gbuilt = year_database(path, days=365 * years, scale=GROWTH_SCALE)
+        if gbuilt is not None:
+            print(f"(built {path} now in {gbuilt:.0f} s)")
+        ready(gdb)
+        growth[years] = Bench(path, gdb)
+        with sqlite3.connect(path) as conn:
+            glines = conn.execute("SELECT count(*) FROM sale_lines").fetchone()[0]
+        print(f"{years} year(s) of history at scale {GROWTH_SCALE:g}: {glines:,} sale lines")
+    gcases = (("impact", "csv"), ("waste", "csv"), ("sales", "csv"))
+    for bench in growth.values():
+        for case in gcases:
+            bench.orto(*case)
+    one: dict[tuple[str, str], list[float]] = {case: [] for case in gcases}
+    three: dict[tuple[str, str], list[float]] = {case: [] for case in gcases}
+    for _round in range(rounds):
+        for case in gcases:
+            one[case].append(growth[1].orto(*case))
+            three[case].append(growth[3].orto(*case))
+    for case in gcases:
         print(
-            f"sales report, one year, {fmt.upper()}: {seconds:.2f} s (target ≤ {target:.0f} s and ≤ 2× floor = "
-            f"{2 * floor:.3f} s; {seconds / floor:.1f}× the floor, {seconds / raw_floor:.2f}× the old floor) "
-            f"{verdict(ok)}"
+            line(
+                f"{case[0]} report over the last year, three years of history against one, {case[1].upper()}",
+                three[case],
+                one[case],
+                1.2,
+                "one year",
+            )
         )
-    print(f"peak memory of the process (ru_maxrss): {peak_mb:.0f} MB (target ≤ 500 MB) {verdict(peak_mb <= 500)}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process (ru_maxrss): {peak_mb:.0f} MB (target ≤ 500 MB) {met(peak_mb <= 500)}")
+    print(f"machine at the end: {machine()}")
 
 
 if __name__ == "__main__":

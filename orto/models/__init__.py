@@ -61,7 +61,15 @@ from orto.models.selling import (
     ZReport,
 )
 from orto.models.stock import Lot, Recall, StockLevel, StockMovement
-from orto.models.summaries import SalesDayHour, SalesDayLine, SalesDayMark, SalesDayPayment
+from orto.models.summaries import (
+    SalesDayHour,
+    SalesDayLine,
+    SalesDayLot,
+    SalesDayMark,
+    SalesDayPayment,
+    SummaryWatermark,
+    WasteDay,
+)
 from orto.models.suppliers import Supplier, SupplierDistance
 from orto.models.supply import (
     Delivery,
@@ -139,6 +147,7 @@ __all__ = [
     "SaleStatus",
     "SalesDayHour",
     "SalesDayLine",
+    "SalesDayLot",
     "SalesDayMark",
     "SalesDayPayment",
     "Shift",
@@ -150,6 +159,7 @@ __all__ = [
     "StockLevel",
     "StockMovement",
     "StorageClass",
+    "SummaryWatermark",
     "Supplier",
     "SupplierDistance",
     "SupplierKind",
@@ -164,6 +174,7 @@ __all__ = [
     "TransferStatus",
     "Unit",
     "User",
+    "WasteDay",
     "WasteReason",
     "WasteRecord",
     "ZReport",

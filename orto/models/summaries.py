@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orto.enums import PaymentMethod, SaleKind
+from orto.enums import PaymentMethod, SaleKind, WasteReason
 from orto.models.base import Base, str_enum
 
 
@@ -65,4 +65,60 @@ class SalesDayPayment(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["SalesDayHour", "SalesDayLine", "SalesDayMark", "SalesDayPayment"]
+class SalesDayLot(Base):
+    """Sale lines by the lot they sold (the line's lot, else the lot its stock movement took; none
+    for untracked goods) and product, for the impact report's km0 share of sales. Written with
+    the day's other sales summaries, under the same ``sales_day_marks``."""
+
+    __tablename__ = "sales_day_lots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the lot may be none: not in the key
+    day: Mapped[date] = mapped_column(Date, index=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), default=None)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)  # signed: refund lines negative
+    total_cents: Mapped[int] = mapped_column(Integer)
+
+
+class SummaryWatermark(Base):
+    """The records of a table summarised so far: every id up to ``through_id``, and none after.
+
+    Waste can land on a day that is already summarised (a till whose clock is late, a transaction
+    that committed after midnight), so these summaries are cut by id, not by day: what is after
+    the watermark is read raw, whatever its day, and summarised the next time onto its own day.
+    """
+
+    __tablename__ = "summary_watermarks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    through_id: Mapped[int] = mapped_column(Integer)
+
+
+class WasteDay(Base):
+    """Waste records by Milan day, site, product and reason: how many, base units, value at cost.
+
+    One summarising run writes one row per key; a later run that finds late records of the same
+    day adds its own row (``through_id``), so readers always sum."""
+
+    __tablename__ = "waste_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    reason: Mapped[WasteReason] = mapped_column(str_enum(WasteReason), primary_key=True)
+    through_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the run's watermark
+    records: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    value_cents: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = [
+    "SalesDayHour",
+    "SalesDayLine",
+    "SalesDayLot",
+    "SalesDayMark",
+    "SalesDayPayment",
+    "SummaryWatermark",
+    "WasteDay",
+]

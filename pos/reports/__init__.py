@@ -92,6 +92,10 @@ REPORTS: dict[str, ReportSpec] = {
 }
 
 
+# the reports that read the per-day summaries (pos.reports.summaries)
+SUMMARISED = frozenset({"sales", "waste", "impact"})
+
+
 def make_report(
     db: Database,
     name: str,
@@ -117,7 +121,7 @@ def make_report(
         raise InvalidInput(
             _("no report {name!r} (the reports are {names})").format(name=name, names=", ".join(REPORTS))
         )
-    if spec.name == "sales":
+    if spec.name in SUMMARISED:
         # A report may write: the closed days not summarised yet are summarised first (one write
         # transaction, only when there is such a day), so the report reads them from the summaries.
         from pos.reports.summaries import ensure_summaries

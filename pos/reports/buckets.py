@@ -7,6 +7,7 @@ offset is a whole number of hours all year, so every UTC hour is exactly one loc
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ def utc_hour(session: Session, column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m-%d %H", column)
 
 
+@functools.lru_cache(maxsize=65_536)  # a year's groups repeat their hours: strptime is the cost
 def local_hour(bucket: str) -> datetime:
     """'2026-03-29 01' (UTC) -> the aware local datetime of that hour."""
     return datetime.strptime(bucket, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(ROME)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orto.enums import FundMovementKind
@@ -23,30 +23,27 @@ from orto.models import (
     Delivery,
     DeliveryLine,
     FundMovement,
-    PriceList,
     Product,
-    Sale,
     SaleKind,
-    SaleLine,
     Site,
     SolidarityFund,
-    StockMovement,
     Supplier,
     SupplierDistance,
     SupplierKind,
     Unit,
-    WasteRecord,
 )
 from orto.money import div_round_half_up
 from pos.reports.buckets import local_hour, utc_hour
-from pos.reports.figures import net_sales, rescued_grams, share_bp, waste_conditions, waste_rate_bp, waste_totals
+from pos.reports.day_reads import sales_totals, sold_lots, waste_groups
+from pos.reports.figures import rescued_grams, share_bp, waste_rate_bp
 from pos.reports.filters import Scope
 from pos.reports.model import Chart, Column, Figure, Kind, Report, Table
-from pos.reports.scope_sql import at_site, completed_sales, in_period
+from pos.reports.scope_sql import at_site, in_period
 from pos.reports.waste import month_label
 
 
-def impact_report(session: Session, scope: Scope) -> Report:
+def impact_report(session: Session, scope: Scope, *, summaries: bool = True) -> Report:
+    """The report; ``summaries=False`` reads the raw tables only (the figures are the same)."""
     report = Report("impact", _("km0 and social impact"), scope.site_label, (scope.first, scope.last))
     report.summary_page = True
     radius = scope.km0_radius_km
@@ -158,18 +155,16 @@ def impact_report(session: Session, scope: Scope) -> Report:
             sum(v[2] for v in per_supplier.values()),
         )
 
-    # -- waste, rescue, sales, social tariff, spesa sospesa
-    waste = waste_totals(session, scope)
-    sales = net_sales(session, scope)
+    # -- waste, rescue, sales, social tariff, spesa sospesa: waste and sales grouped once, from the
+    # per-day summaries where summarised (pos.reports.day_reads)
+    wasted = waste_groups(session, scope, summaries=summaries)
+    waste_cents = sum(v for v, _g in wasted.by_day.values())
+    waste_grams = sum(g for _v, g in wasted.by_day.values())
+    totals = sales_totals(session, scope, summaries=summaries)
+    sales = sum(total for _n, total in totals.values())
     rescued = rescued_grams(session, scope)
-    tessera = session.scalar(select(PriceList.id).where(PriceList.code == "tessera"))
-    social_count, social_cents = 0, 0
-    if tessera is not None:
-        social_count, social_cents = session.execute(
-            select(func.count(), func.coalesce(func.sum(Sale.total_cents), 0)).where(
-                *completed_sales(scope), Sale.kind == SaleKind.SALE, Sale.price_list_id == tessera
-            )
-        ).one()
+    social_count = sum(n for (_c, kind, social), (n, _t) in totals.items() if social and kind == SaleKind.SALE)
+    social_cents = sum(t for (_c, kind, social), (_n, t) in totals.items() if social and kind == SaleKind.SALE)
     fund_where = [*in_period(FundMovement.at, scope)]
     if scope.site_id is not None:
         fund_where.append(
@@ -187,14 +182,14 @@ def impact_report(session: Session, scope: Scope) -> Report:
     redemptions = funds.get(FundMovementKind.REDEMPTION, (0, 0))
     reversals = funds.get(FundMovementKind.REVERSAL, (0, 0))
 
-    per_site = session.execute(
-        select(Site.code, Site.name, func.count(), func.sum(Sale.total_cents))
-        .join(Counter, Counter.site_id == Site.id)
-        .join(Sale, Sale.counter_id == Counter.id)
-        .where(*completed_sales(scope), Sale.kind == SaleKind.SALE)
-        .group_by(Site.code, Site.name)
-        .order_by(Site.code)
-    ).all()
+    counter_sites = dict(session.execute(select(Counter.id, Counter.site_id)).all())
+    site_rows = {sid: (code, name) for sid, code, name in session.execute(select(Site.id, Site.code, Site.name))}
+    site_sales: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (counter_id, kind, _social), (n, total) in totals.items():
+        if kind == SaleKind.SALE:
+            site_sales[counter_sites[counter_id]][0] += n
+            site_sales[counter_sites[counter_id]][1] += total
+    per_site = sorted((*site_rows[sid], n, t) for sid, (n, t) in site_sales.items())
     site_table = Table(
         _("Sales per site"),
         [Column(_("Site")), Column(_("Name")), Column(_("Sales"), Kind.COUNT), Column(_("Takings (€)"), Kind.CENTS)],
@@ -202,7 +197,7 @@ def impact_report(session: Session, scope: Scope) -> Report:
         note=_("Takings before refunds."),
     )
 
-    sold = _km0_sales(session, scope)
+    sold = _km0_sales(session, scope, summaries)
     km0_table = Table(
         _("km0 share of purchases and of sales"),
         [
@@ -247,9 +242,9 @@ def impact_report(session: Session, scope: Scope) -> Report:
         Figure(_("km0 share of sales, by weight"), share_bp(sold.km0_grams, sold.grams), Kind.PERCENT_BP),
         Figure(_("Bought by weight (kg)"), grams_total, Kind.GRAMS),
         Figure(_("Rescued by the lab (kg)"), rescued, Kind.GRAMS),
-        Figure(_("Waste at cost (€)"), waste.value_cents, Kind.CENTS),
-        Figure(_("Waste by weight (kg)"), waste.grams, Kind.GRAMS),
-        Figure(_("Waste rate: waste / (sales + waste)"), waste_rate_bp(waste.value_cents, sales), Kind.PERCENT_BP),
+        Figure(_("Waste at cost (€)"), waste_cents, Kind.CENTS),
+        Figure(_("Waste by weight (kg)"), waste_grams, Kind.GRAMS),
+        Figure(_("Waste rate: waste / (sales + waste)"), waste_rate_bp(waste_cents, sales), Kind.PERCENT_BP),
         Figure(_("Net sales (€)"), sales, Kind.CENTS),
         Figure(_("Social-tariff sales (Tessera di quartiere)"), int(social_count), Kind.COUNT),
         Figure(_("Social-tariff takings (€)"), int(social_cents), Kind.CENTS),
@@ -259,15 +254,9 @@ def impact_report(session: Session, scope: Scope) -> Report:
     ]
 
     # -- waste trend by month (local), the same records as the waste report
-    whour = utc_hour(session, WasteRecord.at)
     trend: dict[date, int] = defaultdict(int)
-    for bucket, value in session.execute(
-        select(whour, func.sum(WasteRecord.value_cents))
-        .join(Product, Product.id == WasteRecord.product_id)
-        .where(*waste_conditions(scope))
-        .group_by(whour)
-    ):
-        trend[local_hour(bucket).date().replace(day=1)] += int(value or 0)
+    for day, (value, _g) in wasted.by_day.items():
+        trend[day.replace(day=1)] += value
     months = sorted(set(trend) | set(per_month))
     month_table = Table(
         _("By month"),
@@ -289,7 +278,7 @@ def impact_report(session: Session, scope: Scope) -> Report:
             value_km0,
             value_total - value_km0,
             share_bp(value_km0, value_total),
-            waste.value_cents,
+            waste_cents,
         )
     if months:
         labels = [month_label(m) for m in months]
@@ -318,41 +307,18 @@ class _Km0Sales:
     km0_grams: int = 0
 
 
-def _km0_sales(session: Session, scope: Scope) -> _Km0Sales:
+def _km0_sales(session: Session, scope: Scope, summaries: bool) -> _Km0Sales:
     """Net sales (refunds off) by site and lot, km0 by the lot's rule at the selling site."""
-    refunded = SaleLine.original_line_id.is_not(None)
-    # the lot a line sold: its own, else the one its stock movement took (the generated history
-    # and untracked sales leave the line's lot empty); a line split over two lots counts as the first
-    moved = (
-        select(func.min(StockMovement.lot_id))
-        .where(StockMovement.doc_type == "sale_line", StockMovement.doc_id == SaleLine.id)
-        .scalar_subquery()
-    )
-    lot = func.coalesce(SaleLine.lot_id, moved)
-    rows = session.execute(
-        select(
-            Counter.site_id,
-            lot,
-            Product.unit,
-            func.sum(case((refunded, -SaleLine.quantity), else_=SaleLine.quantity)),
-            func.sum(SaleLine.total_cents),
-        )
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .join(Counter, Counter.id == Sale.counter_id)
-        .join(Product, Product.id == SaleLine.product_id)
-        .where(*completed_sales(scope))
-        .group_by(Counter.site_id, lot, Product.unit)
-    ).all()
+    rows = sold_lots(session, scope, summaries=summaries)
     lots_of: dict[int, set[int]] = defaultdict(set)
-    for site_id, lot_id, *_rest in rows:
+    for site_id, lot_id, _unit in rows:
         if lot_id is not None:
             lots_of[site_id].add(lot_id)
     rule = Km0Rule(scope.km0_radius_km, scope.km0_lab_min_share_pct)
     km0 = {site_id: km0_lot_ids(session, rule, site_id, lots) for site_id, lots in lots_of.items()}
     out = _Km0Sales()
-    for site_id, lot_id, unit, quantity, total in rows:
-        weighed = Unit(unit) is not Unit.PIECE
-        grams, cents = int(quantity or 0) if weighed else 0, int(total or 0)
+    for (site_id, lot_id, weighed), (quantity, cents) in rows.items():
+        grams = quantity if weighed else 0
         out.cents += cents
         out.grams += grams
         if lot_id in km0.get(site_id, ()):

@@ -3,6 +3,7 @@ summary, the charts where a trend matters, then each table with its total in bol
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -20,12 +21,12 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
-    from orto.pdf import build_pdf, styles
+    from orto.pdf import build_pdf
     from orto.pdf import table as pdf_table
     from pos.reports.render_sheets import period_text
 
     language = current_language()
-    style = styles()
+    style = _styles()
     story: list = [Paragraph(escape(report.title), style["title"])]
     label, value = report.subject
     story.append(Paragraph(escape(f"{label}: {value}"), style["body"]))
@@ -76,14 +77,30 @@ def write_pdf_report(report: Report, path: Path, *, company_name: str = "Fuori e
         story.append(Spacer(1, 3 * mm))
     for note in report.notes:
         story.append(Paragraph(escape(note), style["small"]))
-    build_pdf(
-        path,
-        title=report.title,
-        site_label=report.site,
-        story=story,
-        company_name=company_name,
-        landscape_page=landscape,
-    )
+    from reportlab import rl_config
+
+    # The page streams compressed as binary, not also ASCII85-encoded (a fifth larger, and a pure
+    # Python encoder: ~15 % of a year's PDF). Viewers read either; what is drawn is the same.
+    ascii85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        build_pdf(
+            path,
+            title=report.title,
+            site_label=report.site,
+            story=story,
+            company_name=company_name,
+            landscape_page=landscape,
+        )
+    finally:
+        rl_config.useA85 = ascii85
+
+
+@functools.cache
+def _styles() -> dict[str, Any]:
+    """The paragraph styles, made once per process: every report and table shares them."""
+    from orto.pdf import styles
+
+    return styles()
 
 
 _PAD = 12.0  # a cell's left + right padding in points (reportlab's default 6 + 6)
@@ -163,7 +180,7 @@ def table_fits(table: Table, width: float, language: str) -> bool:
 def _table(
     table: Table, width: float, style: dict[str, Any], language: str, pdf_table: Any, texts: list[list[str]]
 ) -> Any:
-    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Paragraph, TableStyle
 
     numeric = [i for i, c in enumerate(table.columns) if c.kind in _NUMERIC]
     widths = column_widths(table, texts, width)
@@ -175,12 +192,38 @@ def _table(
         Paragraph(escape(c.title), style["head_right"] if c.kind in _NUMERIC else style["head"]) for c in table.columns
     ]
     rows: list[list[object]] = [header]
-    for cells_text in texts:
-        cells: list[object] = []
-        for text, column in zip(cells_text, table.columns, strict=True):
-            cells.append(Paragraph(escape(text), cell_style) if column.kind is Kind.TEXT and text else text)
+    # A text that fits its column on one line is drawn as a plain string, as numbers are: the same
+    # font, size and place, without a Paragraph's parsing and wrapping (most of a table's cost).
+    # The total row keeps its Paragraphs: its label stays in the regular font, as before.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from orto.pdf import REGULAR
+
+    room = [w - _PAD for w in widths]
+    text_columns = [c.kind is Kind.TEXT for c in table.columns]
+    last = len(texts) - 1 if table.total is not None else -1
+    for n, cells_text in enumerate(texts):
+        cells: list[object] = list(cells_text)
+        for i, text in enumerate(cells_text):
+            if text_columns[i] and text and (n == last or "\n" in text or stringWidth(text, REGULAR, _SIZE) > room[i]):
+                cells[i] = Paragraph(escape(text), cell_style)
         rows.append(cells)
-    return pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
+    body = pdf_table(rows, widths, numeric_cols=numeric, total_row=table.total is not None)
+    # A row that had a text cell was as tall as a Paragraph's leading, one of numbers alone as a
+    # string's (1.2 × the size): the rows keep the height they had, so the pages break as before.
+    had_text = [any(text_columns[i] and text for i, text in enumerate(cells)) for cells in texts]
+    commands, n = [], 0
+    while n < len(had_text):
+        if not had_text[n]:
+            n += 1
+            continue
+        start = n
+        while n < len(had_text) and had_text[n]:
+            n += 1
+        commands.append(("LEADING", (0, start + 1), (-1, n), cell_style.leading))  # + 1: the header
+    if commands:
+        body.setStyle(TableStyle(commands))
+    return body
 
 
 def _drawing(chart: Chart, width: float, language: str) -> Any:
@@ -200,6 +243,8 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
     height = 150.0
     drawing = Drawing(width, height + 20)
     plot = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
+    # the axis of a year's days labels one day in thirty: the blank ones are not laid out at all
+    object.__setattr__(plot.categoryAxis, "__class__", _sparse_axis(type(plot.categoryAxis)))
     plot.x, plot.y = 45, 30
     plot.width, plot.height = width - 60, height - 40
     plot.data = [[v / scale for v in values] for _name, values in chart.series] or [[0]]
@@ -222,7 +267,11 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
         else:
             plot.lines[i].strokeColor = colour
             plot.lines[i].strokeWidth = 1.5
-    drawing.add(plot)
+    # The chart's widgets laid out into shapes here, once, rather than when the page is drawn, and
+    # without the blank labels of the days between two shown dates (one a day, a few hundred over a
+    # year, each a text box laid out to draw nothing): what is drawn is the same.
+    drawing.add(_without_blank_labels(plot.draw()))
+    drawing._plot = plot  # the labels look their style up in the plot's collections: keep them alive
     if len(chart.series) > 1:
         legend = Legend()
         legend.x, legend.y = 50, height + 12
@@ -238,3 +287,50 @@ def _drawing(chart: Chart, width: float, language: str) -> Any:
         ]
         drawing.add(legend)
     return drawing
+
+
+def _without_blank_labels(group: Any) -> Any:
+    """The group with its widgets laid out into shapes (as the renderer would when drawing) and
+    the labels that hold no text left out."""
+    from reportlab.graphics.charts.textlabels import Label
+    from reportlab.graphics.shapes import Group, UserNode
+
+    kept = []
+    for node in group.contents:
+        if isinstance(node, Label):
+            if node._text:
+                kept.append(node)
+            continue
+        if isinstance(node, UserNode):
+            node = node.provideNode()
+        kept.append(_without_blank_labels(node) if isinstance(node, Group) else node)
+    group.contents[:] = kept  # in place: the list is the group's own, already checked
+    return group
+
+
+_SPARSE_AXES: dict[Any, Any] = {}
+
+
+def _sparse_axis(axis: Any) -> Any:
+    """The chart's category axis, making a label only for the categories that show a name (the
+    same label, at the same place; reportlab's own makes one for each, even a blank one)."""
+    from reportlab.graphics.shapes import Group
+
+    def make_tick_labels(self: Any) -> Any:
+        g = Group()
+        names = self.categoryNames
+        if not self.visibleLabels or names is None or self.reverseDirection or self.labelAxisMode == "axispmv":
+            return axis.makeTickLabels(self)
+        y = self._labelAxisPos()
+        for i in range(min(self._catCount, len(names))):
+            if not names[i]:
+                continue
+            label = self.labels[i - self._catCount] if (i - self._catCount) in self.labels else self.labels[i]
+            label.setOrigin(self._x + (i + label.labelPosFrac) * self._barWidth, y)
+            label.setText(names[i])
+            g.add(label)
+        return g
+
+    if axis not in _SPARSE_AXES:
+        _SPARSE_AXES[axis] = type(f"Sparse{axis.__name__}", (axis,), {"makeTickLabels": make_tick_labels})
+    return _SPARSE_AXES[axis]

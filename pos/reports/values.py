@@ -4,10 +4,11 @@ plain) and in XLSX (a number with its number format, never text)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from orto.i18n import format_date, format_datetime
 from orto.locales import babel_locale
@@ -32,12 +33,41 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(ROME)
 
 
+@functools.cache
+def _symbols(language: str) -> tuple[str, str, str]:
+    """The locale's group separator, decimal separator and minus sign."""
+    locale = babel_locale(language)
+    return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
+
+
+def _fixed(value: int, places: int, language: str) -> str:
+    """An integer count of 10**-places written as ``#,##0.00…`` would be by babel (groups of three,
+    the locale's symbols), exactly and without rounding: a report prints thousands of them."""
+    group, point, minus = _symbols(language)
+    whole, fraction = divmod(abs(value), 10**places)
+    text = f"{whole:,}".replace(",", group)
+    if places:
+        text += f"{point}{fraction:0{places}d}"
+    return f"{minus}{text}" if value < 0 else text
+
+
 def as_text(value: Value, kind: Kind, language: str = "it") -> str:
     """For the PDF and the till's preview."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if kind is Kind.CENTS:
+            return _fixed(value, 2, language)  # = orto.money.format_amount
+        if kind is Kind.GRAMS:
+            return _fixed(value, 3, language)  # = orto.money.format_kg
+        if kind is Kind.PERCENT_BP and value % 10 == 0:  # a tenth of a percent: nothing to round
+            return _fixed(value // 10, 1, language) + "%"
+        if kind is Kind.DECIMAL1:
+            return _fixed(value, 1, language)
+        if kind is Kind.DECIMAL2:
+            return _fixed(value, 2, language)
     if kind is Kind.CENTS and isinstance(value, int):
         return format_amount(value, language)
     if kind is Kind.GRAMS and isinstance(value, int):
@@ -52,7 +82,7 @@ def as_text(value: Value, kind: Kind, language: str = "it") -> str:
     if isinstance(value, date):
         return format_date(value, language, fmt="dd/MM/yyyy")
     if isinstance(value, int):
-        return format_decimal(value, format="#,##0", locale=babel_locale(language))
+        return _fixed(value, 0, language)
     return str(value)
 
 

@@ -1,7 +1,8 @@
 """Waste: kilos, pieces and value at cost by reason, category, site, month and product; the trend
 as a chart; the waste rate (waste value / (sales + waste value)); kilos rescued by the lab beside it.
 
-Two aggregates: records by (product, reason, site), and by (site, UTC hour) for the trend.
+One set of grouped rows, by (Milan day, site, product, reason): from the per-day summaries for
+the records summarised, from the raw records for the rest (``pos.reports.day_reads``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orto.i18n import N_
 from orto.i18n import gettext as _
-from orto.models import Category, Product, Site, Unit, WasteReason, WasteRecord
-from pos.reports.buckets import local_hour, utc_hour
-from pos.reports.figures import net_sales, rescued_grams, share_bp, waste_conditions, waste_rate_bp
+from orto.models import Category, Product, Site, Unit, WasteReason
+from pos.reports.day_reads import sales_totals, waste_groups
+from pos.reports.figures import rescued_grams, share_bp, waste_rate_bp
 from pos.reports.filters import Scope
 from pos.reports.model import Chart, Column, Figure, Kind, Report, Table
 
@@ -50,32 +51,10 @@ def month_label(month: date) -> str:
     return f"{month.month:02d}/{month.year}"
 
 
-def waste_report(session: Session, scope: Scope) -> Report:
+def waste_report(session: Session, scope: Scope, *, summaries: bool = True) -> Report:
+    """The report; ``summaries=False`` reads the raw tables only (the figures are the same)."""
     report = Report("waste", _("Waste"), scope.site_label, (scope.first, scope.last))
-    by_weight = Product.unit != Unit.PIECE
-    grams = func.sum(case((by_weight, WasteRecord.quantity), else_=0))
-    pieces = func.sum(case((by_weight, 0), else_=WasteRecord.quantity))
-    rows = session.execute(
-        select(
-            WasteRecord.product_id,
-            WasteRecord.reason,
-            WasteRecord.site_id,
-            func.count(),
-            grams,
-            pieces,
-            func.sum(WasteRecord.value_cents),
-        )
-        .join(Product, Product.id == WasteRecord.product_id)
-        .where(*waste_conditions(scope))
-        .group_by(WasteRecord.product_id, WasteRecord.reason, WasteRecord.site_id)
-    ).all()
-    hour = utc_hour(session, WasteRecord.at)
-    trend_rows = session.execute(
-        select(hour, func.sum(WasteRecord.value_cents), grams)
-        .join(Product, Product.id == WasteRecord.product_id)
-        .where(*waste_conditions(scope))
-        .group_by(hour)
-    ).all()
+    grouped = waste_groups(session, scope, summaries=summaries)
     products = {
         pid: (code, name, category or _("(no category)"))
         for pid, code, name, category in session.execute(
@@ -91,8 +70,16 @@ def waste_report(session: Session, scope: Scope) -> Report:
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_site: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_product: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for product_id, reason, site_id, n, g, p, v in rows:
-        g, p, v = int(g or 0), int(p or 0), int(v or 0)
+    units = dict(session.execute(select(Product.id, Product.unit)).all())
+    trend: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    monthly = (scope.last - scope.first).days > 62  # months, or days for a period up to two months
+    for day, (v, g) in grouped.by_day.items():
+        key = day.replace(day=1) if monthly else day
+        trend[key][0] += v
+        trend[key][1] += g
+    for (site_id, product_id, reason), (n, quantity, v) in grouped.by_key.items():
+        weighed = units[product_id] is not Unit.PIECE
+        g, p = (quantity, 0) if weighed else (0, quantity)
         records += n
         value += v
         total_grams += g
@@ -107,7 +94,7 @@ def waste_report(session: Session, scope: Scope) -> Report:
             bucket[1] += p
             bucket[2] += v
 
-    sales = net_sales(session, scope)
+    sales = sum(total for _n, total in sales_totals(session, scope, summaries=summaries).values())
     rescued = rescued_grams(session, scope)
     report.summary = [
         Figure(_("Waste records"), records, Kind.COUNT),
@@ -126,14 +113,6 @@ def waste_report(session: Session, scope: Scope) -> Report:
             t.total = (_("Total"), total_grams, total_pieces, value, 10_000 if value else 0)
         return t
 
-    # months (or days, for a period up to two months) in local time
-    monthly = (scope.last - scope.first).days > 62
-    trend: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for bucket, v, g in trend_rows:
-        day = local_hour(bucket).date()
-        key = day.replace(day=1) if monthly else day
-        trend[key][0] += int(v or 0)
-        trend[key][1] += int(g or 0)
     keys = sorted(trend)
     trend_table = Table(
         _("By month") if monthly else _("By day"),

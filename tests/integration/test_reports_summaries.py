@@ -10,14 +10,14 @@ from sqlalchemy import delete, func, select, text, update
 
 from orto.db import Database
 from orto.localtime import ROME
-from orto.models import Sale, SalesDayHour, SalesDayLine, SalesDayMark, SalesDayPayment, SaleStatus
+from orto.models import Sale, SalesDayHour, SalesDayLine, SalesDayLot, SalesDayMark, SalesDayPayment, SaleStatus
 from pos.reports.filters import resolve_scope
 from pos.reports.model import Report
 from pos.reports.sales import sales_report
 from pos.reports.summaries import ensure_summaries
 from tests.reports_shop import demo_with_history
 
-SUMMARIES = (SalesDayMark, SalesDayLine, SalesDayHour, SalesDayPayment)
+SUMMARIES = (SalesDayMark, SalesDayLine, SalesDayHour, SalesDayPayment, SalesDayLot)
 
 
 def _both(db: Database, site: str | None, first: date, last: date) -> tuple[Report, Report]:
