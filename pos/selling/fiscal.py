@@ -190,6 +190,21 @@ def fiscal_x(
     return FiscalComparison(config.name, result.z_number, rt_side, orto_side, _differences(rt_side, orto_side))
 
 
+def x_beside_rt(db: Database, settings: Settings, counter_id: int, *, client_factory: Any = client_for) -> list[str]:
+    """What the till's X report adds at a counter with an RT: the RT's X beside Orto's figures,
+    or, if the RT cannot be read now, a line saying why (the X itself is Orto's either way).
+    Nothing at a counter without an RT."""
+    from receipts.fiscal.client import FiscalFault
+
+    try:
+        comparison = fiscal_x(db, settings, counter_id, client_factory=client_factory)
+    except NotAllowed:
+        return []  # no RT at this counter
+    except FiscalFault as exc:
+        return [_("The RT could not be read: {error}").format(error=exc)]
+    return comparison_lines(comparison)
+
+
 def comparison_lines(comparison: FiscalComparison) -> list[str]:
     """RT and Orto side by side, one line per VAT rate and payment type, for the till and the CLI."""
     from orto.money import format_money

@@ -256,7 +256,13 @@ async def _x_report(screen: SaleHost) -> None:
     till = screen.till
     totals = await till.run(selling.print_x_report, till.db, till.settings, till.counter.id, till.operator)
     doc = {"kind": "x_report", "counter": till.counter.name, "number": 0, "totals": totals}
-    screen.app.push_screen(TextPreview(_("X report"), render_text(shift_report(doc))))
+    text = render_text(shift_report(doc))
+    from pos.selling.fiscal import x_beside_rt
+
+    rt = await till.run(x_beside_rt, till.db, till.settings, till.counter.id)
+    if rt:  # a counter with an RT: its own X beside ours, so a difference shows before the Z
+        text = text + "\n\n" + "\n".join(rt)
+    screen.app.push_screen(TextPreview(_("X report"), text))
 
 
 def close_day(screen: SaleHost) -> None:
