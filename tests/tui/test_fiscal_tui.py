@@ -68,3 +68,21 @@ async def test_the_cashier_adds_a_lotteria_code_that_reaches_the_rt(db: Database
         await settle(pilot)
     with db.read() as session:
         assert [row.code for row in session.scalars(select(LotteryCode))] == ["AB12CD34"]
+
+
+async def test_the_x_report_at_an_rt_counter_shows_the_rts_x_too(db: Database, rt: SimulatedRT) -> None:
+    from tests.tui.test_tui_flows import menu_entry
+
+    shop = fiscal_shop(db, rt)
+    done_when_sale(db, shop)
+    assert queue(db, shop).run_once() == 1
+    app = OrtoTill(db, shop.settings, _counter(db, shop.counter), start_queue=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, 0, MANAGER_PIN)
+        await menu_entry(pilot, "x")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, TextPreview), type(preview)
+        text = preview.text
+    assert "RT cassa" in text and "RT and Orto agree" in text
+    assert rt.closures == []  # the X closes nothing
