@@ -656,6 +656,26 @@ class Receivable:
     overdue_cents: int
 
 
+def statement_lines(s: Statement) -> list[str]:
+    """The statement as text, for the till and the command line: one line per charge or payment
+    with the balance after it, what is overdue marked, and the totals last."""
+    from orto.i18n import format_date
+    from orto.money import format_money
+
+    lines = [s.customer]
+    for line in s.lines:
+        due = f" ({_('due')} {format_date(line.due_on)})" if line.due_on else ""
+        late = (
+            "  " + _("OVERDUE {amount}").format(amount=format_money(line.overdue_cents)) if line.overdue_cents else ""
+        )
+        amount = format_money(line.charge_cents) if line.charge_cents else "-" + format_money(line.payment_cents)
+        lines.append(
+            f"  {format_date(line.day)} {line.description}{due}  {amount}  = {format_money(line.balance_cents)}{late}"
+        )
+    lines.append(_("Balance {b}, overdue {o}").format(b=format_money(s.balance_cents), o=format_money(s.overdue_cents)))
+    return lines
+
+
 def receivables(db: Database, actor: Operator, *, today: date | None = None) -> list[Receivable]:
     """Every customer with something on account: the receivables report (names and debts of
     everyone, so a manager's: ``Action.REPORTS``)."""

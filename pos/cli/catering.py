@@ -387,16 +387,10 @@ def settle_command(
 @catering_app.command("account")
 def account_command(customer: str, user: UserOption = None) -> None:
     """A customer's statement: charges, payments, balance, overdue."""
-    from catering.money import statement
+    from catering.money import statement, statement_lines
 
-    s = statement(state.database(), _actor(user), _customer_id(customer))
-    typer.echo(s.customer)
-    for line in s.lines:
-        due = f" ({_('due')} {line.due_on})" if line.due_on else ""
-        late = "  " + _("OVERDUE {amount}").format(amount=_money(line.overdue_cents)) if line.overdue_cents else ""
-        amount = _money(line.charge_cents) if line.charge_cents else "-" + _money(line.payment_cents)
-        typer.echo(f"  {line.day} {line.description}{due}  {amount}  = {_money(line.balance_cents)}{late}")
-    typer.echo(_("Balance {b}, overdue {o}").format(b=_money(s.balance_cents), o=_money(s.overdue_cents)))
+    for line in statement_lines(statement(state.database(), _actor(user), _customer_id(customer))):
+        typer.echo(line)
 
 
 @catering_app.command("receivables")

@@ -157,3 +157,26 @@ async def test_a_manager_invoices_a_business_order(
         assert session.get(CateringOrder, order).status == "invoiced"  # type: ignore[union-attr]
     folder = tmp_path / "Documents" / "Orto"
     assert sorted(p.name for p in folder.glob("IT*")) == ["IT07654320154_00002.pdf", "IT07654320154_00002.xml"]
+
+
+async def test_a_customers_statement_at_the_counter_shows_what_is_overdue(db: Database) -> None:
+    from datetime import timedelta as days
+
+    from textual.widgets import Static
+
+    from catering import money
+
+    k = build_kitchen(db)
+    money.charge_account(db, k.cashier, k.business, 4500, "Bar tab, assemblea", today=date.today() - days(40))
+    money.charge_account(db, k.cashier, k.business, 3000, "Bar tab, festa", today=date.today())
+    selling.open_shift(db, k.counter, k.shop.cashier, {1000: 5})
+    app = _till(db, k)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, 1, CASHIER_PIN)
+        await open_catering(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await say(pilot, "Ortica")
+        shown = str(pilot.app.screen.query_one("#k-info", Static).render())
+    assert "Associazione Ortica APS" in shown and "Bar tab, assemblea" in shown
+    assert "OVERDUE €45.00" in shown and "Balance €75.00, overdue €45.00" in shown

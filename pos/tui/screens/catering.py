@@ -8,6 +8,7 @@ the documents folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -45,6 +46,7 @@ class CateringScreen(KitchenScreen):
         Binding("i", "invoice", _("Invoice")),
         Binding("a", "account", _("On account")),
         Binding("s", "settle", _("Settle account")),
+        Binding("e", "statement", _("Statement")),
         Binding("p", "plan", _("Kitchen plan")),
         Binding("x", "cancel_order", _("Cancel")),
         Binding("escape", "back", _("Back")),
@@ -69,7 +71,7 @@ class CateringScreen(KitchenScreen):
         self.stop_asking(
             _(
                 "N new quote · C confirm · D deposit · V deliver · I invoice · A on account · "
-                "S settle an account · P kitchen plan · X cancel · Esc back"
+                "S settle an account · E statement · P kitchen plan · X cancel · Esc back"
             )
         )
         self.query_one("#c-orders", DataTable).focus()
@@ -79,6 +81,7 @@ class CateringScreen(KitchenScreen):
         self.call(
             orders.orders_between,
             self.ctx.db,
+            self.actor,
             now - timedelta(days=self.DAYS_BACK),
             now + timedelta(days=self.DAYS_AHEAD),
             done=self._show,
@@ -126,16 +129,7 @@ class CateringScreen(KitchenScreen):
         self.ask(_("Customer (name, code or partita IVA)"), self._customer)
 
     def _customer(self, text: str) -> None:
-        def found(rows: list[tuple[int, str]]) -> None:
-            if not rows:
-                self.notify(_("{text!r}: no such customer").format(text=text), severity="error")
-                self.idle()
-            elif len(rows) == 1:
-                self._chosen_customer(rows[0][0])
-            else:
-                self.pick(_("Which customer?"), rows, self._chosen_customer)
-
-        self.call(lookup.customers_matching, self.ctx.db, text, done=found)
+        self._find_customer(text, self._chosen_customer)
 
     def _chosen_customer(self, customer_id: int) -> None:
         self._quote["customer"] = customer_id
@@ -302,16 +296,36 @@ class CateringScreen(KitchenScreen):
         self.ask(_("Settle the account of (name, code or partita IVA)"), self._settle_who)
 
     def _settle_who(self, text: str) -> None:
+        self._find_customer(text, self._settle_amount)
+
+    def _find_customer(self, text: str, then: Callable[[int], None]) -> None:
+        """The customer a name, code or partita IVA finds (asked which when several do)."""
+
         def found(rows: list[tuple[int, str]]) -> None:
             if not rows:
                 self.notify(_("{text!r}: no such customer").format(text=text), severity="error")
                 self.idle()
             elif len(rows) == 1:
-                self._settle_amount(rows[0][0])
+                then(rows[0][0])
             else:
-                self.pick(_("Which customer?"), rows, self._settle_amount)
+                self.pick(_("Which customer?"), rows, then)
 
         self.call(lookup.customers_matching, self.ctx.db, text, done=found)
+
+    def action_statement(self) -> None:
+        """A customer's statement: charges and payments, the balance after each, what is overdue."""
+        if self.asking:
+            return
+        self.ask(_("Statement of (name, code or partita IVA)"), self._statement_of)
+
+    def _statement_of(self, text: str) -> None:
+        def show(found: money.Statement) -> None:
+            self.info("\n".join(money.statement_lines(found)))
+
+        def read(customer_id: int) -> None:
+            self.call(money.statement, self.ctx.db, self.actor, customer_id, done=show, failed=self.fail)
+
+        self._find_customer(text, read)
 
     def _settle_amount(self, customer_id: int) -> None:
         def ask(balance: int) -> None:
