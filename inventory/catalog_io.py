@@ -219,6 +219,8 @@ class _Checker:
                 it_name = next(it for f, it, _en in COLUMNS if f == required)
                 self.errors.append(RowError(1, it_name, _("required column missing")))
         self.header = sheet.header
+        # every column known and named once: a row's cells pair with the fields by zip
+        self._plain_columns = None not in self.columns and len(set(self.columns)) == len(self.columns)
         suppliers = list(session.scalars(select(Supplier)))
         self.suppliers = {s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers}
         # barcode -> product code, to refuse a barcode that already belongs to another product
@@ -234,6 +236,7 @@ class _Checker:
         self._money: dict[str, int] = {}
         self._date_types: dict[str, DateType | None] = {}
         self._wholes: dict[tuple[str, str], int] = {}
+        self._allergen_cells: dict[str, frozenset[Allergen]] = {}
 
     def _unit(self, text: str) -> Unit | None:
         if text not in self._units:
@@ -275,7 +278,10 @@ class _Checker:
         self.errors.append(RowError(line, self.header[index] if index >= 0 else fld, reason))
 
     def check(self, line: int, cells: list[str]) -> _Row | None:
-        raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
+        if self._plain_columns and len(cells) >= len(self.columns):
+            raw = dict(zip(self.columns, cells))  # type: ignore[arg-type]  # no None: _plain_columns
+        else:
+            raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
         values: dict[str, Any] = {}
         # most rows: every cell printable and within the shortest limit, all seen at once
@@ -396,14 +402,7 @@ class _Checker:
             except InvalidInput as exc:
                 self._error(line, "plu", str(exc))
 
-        allergens: set[Allergen] = set()
-        for name_text in filter(None, (a.strip() for a in raw.get("allergens", "").split("|"))):
-            allergen = parse_allergen(name_text)
-            if allergen is None:
-                self._error(line, "allergens", _("unknown allergen {value!r}").format(value=name_text))
-            else:
-                allergens.add(allergen)
-        values["allergens"] = frozenset(allergens)
+        values["allergens"] = self._allergens(line, raw.get("allergens", ""))
         values["ingredients"] = raw.get("ingredients", "")
         values["storage_note"] = raw.get("storage_note", "")
         # a file without the column leaves each product's class as it is (a new one: ambient)
@@ -471,6 +470,23 @@ class _Checker:
         if len(self.errors) > before:
             return None
         return _Row(line, values, barcodes)
+
+    def _allergens(self, line: int, cell: str) -> frozenset[Allergen]:
+        known = self._allergen_cells.get(cell)
+        if known is not None:
+            return known
+        before = len(self.errors)
+        allergens: set[Allergen] = set()
+        for name_text in filter(None, (a.strip() for a in cell.split("|"))):
+            allergen = parse_allergen(name_text)
+            if allergen is None:
+                self._error(line, "allergens", _("unknown allergen {value!r}").format(value=name_text))
+            else:
+                allergens.add(allergen)
+        result = frozenset(allergens)
+        if len(self.errors) == before:  # a refused cell is parsed, and said, again on its next line
+            self._allergen_cells[cell] = result
+        return result
 
     def _food_info(self, line: int, raw: dict[str, str]) -> tuple[int | None, str | None, frozenset[Allergen]]:
         """(net quantity, its unit, may contain) from the two label columns."""
