@@ -220,6 +220,7 @@ class _Checker:
                 self.errors.append(RowError(1, it_name, _("required column missing")))
         self.header = sheet.header
         # every column known and named once: a row's cells pair with the fields by zip
+        self._label_columns = "net_quantity" in self.columns or "may_contain" in self.columns
         self._plain_columns = None not in self.columns and len(set(self.columns)) == len(self.columns)
         suppliers = list(session.scalars(select(Supplier)))
         self.suppliers = {s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers}
@@ -465,7 +466,7 @@ class _Checker:
             values[fld] = default if flag is None else flag
 
         values["category"] = raw.get("category", "").strip() or None
-        if "net_quantity" in self.columns or "may_contain" in self.columns:
+        if self._label_columns:
             values["food_info"] = self._food_info(line, raw)
         if len(self.errors) > before:
             return None

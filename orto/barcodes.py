@@ -35,7 +35,7 @@ def classify(code: str) -> BarcodeKind:
     code = code.strip()
     kinds = _GTIN_KINDS
     if code.isdigit() and len(code) in kinds:
-        if not has_valid_check_digit(code):
+        if gtin_check_digit(code[:-1]) != int(code[-1]):  # has_valid_check_digit, known digits
             expected = gtin_check_digit(code[:-1])
             raise InvalidInput(
                 _("barcode {code}: check digit is {digit}, should be {expected} ({kind})").format(
