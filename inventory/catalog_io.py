@@ -249,7 +249,11 @@ class _Checker:
             sheet,
             suppliers={s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers},
             db_barcodes=dict(session.execute(select(Barcode.code, Product.code).join(Product)).all()),
-            db_plus=dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).all()),
+            db_plus={
+                plu: code
+                for plu, code in session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None)))
+                if plu is not None
+            },
         )
 
     def _unit(self, text: str) -> Unit | None:
@@ -306,7 +310,7 @@ class _Checker:
         """
         if not ("".join(cells).isprintable() and max(map(len, cells), default=0) <= _SHORTEST_LIMIT):
             return None
-        raw = dict(zip(self.columns, cells))
+        raw: dict[str, str] = dict(zip(self.columns, cells, strict=False))  # type: ignore[arg-type]  # no None
         get = raw.get
         code = get("code", "")
         name = get("name", "")
@@ -412,7 +416,7 @@ class _Checker:
     def check_detailed(self, line: int, cells: list[str]) -> _Row | None:
         """Every cell parsed and checked, every problem recorded with its line and column."""
         if self._plain_columns and len(cells) >= len(self.columns):
-            raw = dict(zip(self.columns, cells))  # type: ignore[arg-type]  # no None: _plain_columns
+            raw: dict[str, str] = dict(zip(self.columns, cells, strict=False))  # type: ignore[arg-type]  # no None
         else:
             raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
