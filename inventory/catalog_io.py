@@ -203,7 +203,11 @@ def _parse_vat(text: str) -> int:
 class _Checker:
     """Turns sheet rows into product values, collecting every problem instead of stopping."""
 
-    def __init__(self, session: Session, sheet: Sheet) -> None:
+    def __init__(
+        self, sheet: Sheet, *, suppliers: dict[str, int], db_barcodes: dict[str, str], db_plus: dict[int, str]
+    ) -> None:
+        """``suppliers`` by lower-cased code and name; ``db_barcodes`` and ``db_plus``: the product
+        code each already belongs to, to refuse one that belongs to another product."""
         self.errors: list[RowError] = []
         self.columns: list[str | None] = []
         for header in sheet.header:
@@ -219,11 +223,13 @@ class _Checker:
                 it_name = next(it for f, it, _en in COLUMNS if f == required)
                 self.errors.append(RowError(1, it_name, _("required column missing")))
         self.header = sheet.header
-        suppliers = list(session.scalars(select(Supplier)))
-        self.suppliers = {s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers}
-        # barcode -> product code, to refuse a barcode that already belongs to another product
-        self.db_barcodes = dict(session.execute(select(Barcode.code, Product.code).join(Product)).all())
-        self.db_plus = dict(session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None))).all())
+        # every column known and named once: a row's cells pair with the fields by zip
+        self._label_columns = "net_quantity" in self.columns or "may_contain" in self.columns
+        self._plain_columns = None not in self.columns and len(set(self.columns)) == len(self.columns)
+        self.suppliers = suppliers
+        self.db_barcodes = db_barcodes
+        self.db_plus = db_plus
+        self.quick = True  # off: every row through check_detailed (the tests compare the two)
         self.seen_codes: dict[str, int] = {}
         self.seen_barcodes: dict[str, int] = {}
         self.seen_plus: dict[int, int] = {}
@@ -234,6 +240,21 @@ class _Checker:
         self._money: dict[str, int] = {}
         self._date_types: dict[str, DateType | None] = {}
         self._wholes: dict[tuple[str, str], int] = {}
+        self._allergen_cells: dict[str, frozenset[Allergen]] = {}
+
+    @classmethod
+    def reading(cls, session: Session, sheet: Sheet) -> _Checker:
+        suppliers = list(session.scalars(select(Supplier)))
+        return cls(
+            sheet,
+            suppliers={s.code.lower(): s.id for s in suppliers} | {s.name.lower(): s.id for s in suppliers},
+            db_barcodes=dict(session.execute(select(Barcode.code, Product.code).join(Product)).all()),
+            db_plus={
+                plu: code
+                for plu, code in session.execute(select(Product.plu, Product.code).where(Product.plu.is_not(None)))
+                if plu is not None
+            },
+        )
 
     def _unit(self, text: str) -> Unit | None:
         if text not in self._units:
@@ -275,7 +296,129 @@ class _Checker:
         self.errors.append(RowError(line, self.header[index] if index >= 0 else fld, reason))
 
     def check(self, line: int, cells: list[str]) -> _Row | None:
-        raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
+        """The row's values, or None with its problems added to ``errors``."""
+        if not self.quick or self._label_columns or not self._plain_columns or len(cells) < len(self.columns):
+            return self.check_detailed(line, cells)
+        return self._quick(line, cells) or self.check_detailed(line, cells)
+
+    def _quick(self, line: int, cells: list[str]) -> _Row | None:
+        """The common row in fewer steps, from what earlier rows already parsed: None (nothing
+        recorded) for anything it has not seen accepted, and ``check_detailed`` decides and says why.
+
+        Each cell is accepted only as the detailed check would (the caches hold accepted texts
+        only), so a row both accept gets the same values; tests/unit/test_catalog_quick_check.py.
+        """
+        if not ("".join(cells).isprintable() and max(map(len, cells), default=0) <= _SHORTEST_LIMIT):
+            return None
+        raw: dict[str, str] = dict(zip(self.columns, cells, strict=False))  # type: ignore[arg-type]  # no None
+        get = raw.get
+        code = get("code", "")
+        name = get("name", "")
+        if not code or not name or code in self.seen_codes:
+            return None
+        unit = self._units.get(get("unit", "") or "pz")
+        if unit is None:
+            return None
+        weight_text = get("sold_by_weight", "")
+        by_weight = _parse_bool(weight_text) if weight_text else unit is Unit.KG
+        vat = self._vats.get(get("vat", ""))
+        onsite_text = get("onsite_vat", "")
+        onsite = self._vats.get(onsite_text) if onsite_text else None
+        price = self._money.get(get("price", ""))
+        cost_text = get("cost", "")
+        cost = self._money.get(cost_text) if cost_text else 0
+        allergens = self._allergen_cells.get(get("allergens", ""))
+        if by_weight is None or vat is None or (onsite_text and onsite is None) or price is None:
+            return None
+        if cost is None or allergens is None:
+            return None
+        storage_text = get("storage_class")
+        storage = None
+        if storage_text is not None:
+            storage = _STORAGE.get(storage_text.strip().lower() or "ambiente")
+            if storage is None:
+                return None
+        wholes: dict[str, int | None] = {}
+        for fld in ("shelf_life_days", "reorder_level"):
+            text = get(fld, "")
+            wholes[fld] = self._wholes.get((fld, text)) if text else None
+            if text and wholes[fld] is None:
+                return None
+        date_text = get("date_type", "").strip().lower()
+        date_type = self._date_types.get(date_text) if date_text else None
+        if date_text and date_type is None:
+            return None
+        supplier_text = get("supplier", "").strip()
+        supplier_id = self.suppliers.get(supplier_text.lower()) if supplier_text else None
+        if supplier_text and supplier_id is None:
+            return None
+        kitchen_text, active_text = get("kitchen_item", ""), get("active", "")
+        kitchen = _parse_bool(kitchen_text) if kitchen_text else False
+        active = _parse_bool(active_text) if active_text else True
+        if kitchen is None or active is None:
+            return None
+
+        barcodes: list[tuple[str, Any]] = []
+        taken: set[str] = set()
+        for code_text in get("barcodes", "").split("|"):
+            code_text = code_text.strip()
+            if not code_text:
+                continue
+            if code_text in taken or code_text in self.seen_barcodes:
+                return None
+            owner = self.db_barcodes.get(code_text)
+            if owner is not None and owner != code:
+                return None
+            try:
+                barcodes.append((code_text, classify(code_text)))
+            except InvalidInput:
+                return None
+            taken.add(code_text)
+        plu_text = get("plu", "")
+        plu = None
+        if plu_text:
+            if not plu_text.isascii() or not plu_text.isdigit():
+                return None  # "1.234", a sign or other digits: the detailed parse says what it is
+            plu = int(plu_text)
+            owner = self.db_plus.get(plu)
+            if not 1 <= plu <= 99999 or plu in self.seen_plus or (owner is not None and owner != code):
+                return None
+
+        self.seen_codes[code] = line
+        for code_text, _kind in barcodes:
+            self.seen_barcodes[code_text] = line
+        if plu is not None:
+            self.seen_plus[plu] = line
+        values: dict[str, Any] = {
+            "code": code,
+            "name": name,
+            "unit": unit,
+            "sold_by_weight": bool(by_weight),
+            "vat_rate_bp": vat,
+            "onsite_vat_rate_bp": onsite,
+            "price_cents": price,
+            "cost_cents": cost,
+            "plu": plu,
+            "allergens": allergens,
+            "ingredients": get("ingredients", ""),
+            "storage_note": get("storage_note", ""),
+            "storage_class": storage,
+            "shelf_life_days": wholes["shelf_life_days"],
+            "reorder_level": wholes["reorder_level"],
+            "date_type": date_type,
+            "supplier_id": supplier_id,
+            "kitchen_item": kitchen,
+            "active": active,
+            "category": get("category", "").strip() or None,
+        }
+        return _Row(line, values, barcodes)
+
+    def check_detailed(self, line: int, cells: list[str]) -> _Row | None:
+        """Every cell parsed and checked, every problem recorded with its line and column."""
+        if self._plain_columns and len(cells) >= len(self.columns):
+            raw: dict[str, str] = dict(zip(self.columns, cells, strict=False))  # type: ignore[arg-type]  # no None
+        else:
+            raw = {fld: (cells[i] if i < len(cells) else "") for i, fld in enumerate(self.columns) if fld}
         before = len(self.errors)
         values: dict[str, Any] = {}
         # most rows: every cell printable and within the shortest limit, all seen at once
@@ -396,14 +539,7 @@ class _Checker:
             except InvalidInput as exc:
                 self._error(line, "plu", str(exc))
 
-        allergens: set[Allergen] = set()
-        for name_text in filter(None, (a.strip() for a in raw.get("allergens", "").split("|"))):
-            allergen = parse_allergen(name_text)
-            if allergen is None:
-                self._error(line, "allergens", _("unknown allergen {value!r}").format(value=name_text))
-            else:
-                allergens.add(allergen)
-        values["allergens"] = frozenset(allergens)
+        values["allergens"] = self._allergens(line, raw.get("allergens", ""))
         values["ingredients"] = raw.get("ingredients", "")
         values["storage_note"] = raw.get("storage_note", "")
         # a file without the column leaves each product's class as it is (a new one: ambient)
@@ -466,11 +602,28 @@ class _Checker:
             values[fld] = default if flag is None else flag
 
         values["category"] = raw.get("category", "").strip() or None
-        if "net_quantity" in self.columns or "may_contain" in self.columns:
+        if self._label_columns:
             values["food_info"] = self._food_info(line, raw)
         if len(self.errors) > before:
             return None
         return _Row(line, values, barcodes)
+
+    def _allergens(self, line: int, cell: str) -> frozenset[Allergen]:
+        known = self._allergen_cells.get(cell)
+        if known is not None:
+            return known
+        before = len(self.errors)
+        allergens: set[Allergen] = set()
+        for name_text in filter(None, (a.strip() for a in cell.split("|"))):
+            allergen = parse_allergen(name_text)
+            if allergen is None:
+                self._error(line, "allergens", _("unknown allergen {value!r}").format(value=name_text))
+            else:
+                allergens.add(allergen)
+        result = frozenset(allergens)
+        if len(self.errors) == before:  # a refused cell is parsed, and said, again on its next line
+            self._allergen_cells[cell] = result
+        return result
 
     def _food_info(self, line: int, raw: dict[str, str]) -> tuple[int | None, str | None, frozenset[Allergen]]:
         """(net quantity, its unit, may contain) from the two label columns."""
@@ -519,7 +672,7 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
     result = ImportResult()
     with db.write() as session:
         authorise(session, actor, Action.CATALOG)
-        checker = _Checker(session, sheet)
+        checker = _Checker.reading(session, sheet)
         rows = [r for r in (checker.check(line, cells) for line, cells in sheet.rows) if r is not None]
         if checker.errors:
             raise ImportRejected(path, checker.errors)

@@ -58,5 +58,23 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
     converters = [(name, _converter(table.c[name].type)) for name in columns]
     placeholder = "%s" if session.get_bind().dialect.paramstyle in ("format", "pyformat") else "?"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(placeholder for _c in columns)})"
-    values = [tuple(convert(row[name]) for name, convert in converters) for row in rows]
+    # column by column: a catalog repeats its few enumeration values and allergen sets, so each
+    # distinct one is converted once (the conversion per cell was a third of the import's Python)
+    columns_values = [_converted([row[name] for row in rows], convert) for name, convert in converters]
+    values = list(zip(*columns_values, strict=True))
     session.connection().exec_driver_sql(sql, values)
+
+
+def _converted(cells: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    if convert is _same:
+        return cells
+    seen: dict[Any, Any] = {}
+    out = []
+    for cell in cells:
+        try:
+            out.append(seen[cell])
+        except KeyError:
+            out.append(seen.setdefault(cell, convert(cell)))
+        except TypeError:  # an unhashable value (a plain set of allergens): converted as it is
+            out.append(convert(cell))
+    return out
