@@ -90,9 +90,13 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 def _is_click_error(exc: BaseException) -> bool:
     """A wrong command, option or argument: click's exceptions (typer ≥ 0.2x ships its own click)."""
-    import click
-
-    kinds: tuple[type[BaseException], ...] = (click.ClickException,)
+    kinds: tuple[type[BaseException], ...] = ()
+    try:  # click itself is not a dependency (typer vendors it); other packages may bring one
+        import click
+    except ImportError:
+        pass
+    else:
+        kinds += (click.ClickException,)
     vendored = getattr(typer, "TyperException", None)
     if isinstance(vendored, type):
         kinds += (vendored,)

@@ -14,7 +14,6 @@ import os
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from orto.db import Database
@@ -49,6 +48,6 @@ def acting(db: Database, user: str | None = None) -> Operator:
         # at a terminal it is typed unseen; a script may pipe it in (never an option: ps shows those)
         try:
             pin = typer.prompt(_("Your PIN"), hide_input=sys.stdin.isatty())
-        except (click.exceptions.Abort, EOFError, OSError):  # no input to read it from
+        except (typer.Abort, EOFError, OSError):  # no input to read it from (typer ≥ 0.2x: its own Abort)
             raise unknown from None
     return operator_named(db, name, pin)

@@ -267,3 +267,30 @@ def test_init_without_users_refuses_a_pin_that_is_not_one(
     monkeypatch.setenv("ORTO_PIN", "12")
     code, _out, err = run(capsys, "--db", url, "--lang", "en", "init", "--manager", "Giulia")
     assert code == 1 and "PIN" in err and "Traceback" not in err
+
+
+def test_the_cli_needs_no_click_of_its_own(db: Database, tmp_path: Path) -> None:
+    """`pip install .` brings typer, which vendors its click; click itself comes only with the
+    test extras. The commands must not import it: run them with click made unimportable."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['click'] = None\n"
+        "from pos.cli import main\n"
+        "sys.argv = ['orto', *sys.argv[1:]]\n"
+        "main()"
+    )
+    env = {**os.environ, "ORTO_USER": "Giulia", "ORTO_CONFIG": str(tmp_path / "none.toml")}
+    env.pop("ORTO_PIN", None)
+
+    def orto(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script, *args], input="", capture_output=True, text=True, env=env, timeout=120
+        )
+
+    asked = orto("--db", db.url, "--lang", "en", "users", "list")  # the PIN asked, no input to read it
+    assert asked.returncode == 1 and "needs to know who is acting" in asked.stderr, asked.stderr
+    wrong = orto("--db", db.url, "--lang", "en", "users", "--bogus")
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr, wrong.stderr
