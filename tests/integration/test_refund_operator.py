@@ -30,7 +30,8 @@ def test_a_refund_records_who_did_it_not_who_rang_the_sale(db: Database) -> None
     )
     by_manager = selling.refund(db, shop.settings, second.number or "", shop.counter, shop.manager)
     with db.read() as session:
-        who = dict(session.execute(select(SaleOperator.sale_id, SaleOperator.user_id)).tuples().all())
+        rows = session.execute(select(SaleOperator.sale_id, SaleOperator.user_id))
+        who = {sale_id: user_id for sale_id, user_id in rows}
     assert who == {
         first.id: shop.cashier.id,
         second.id: shop.cashier.id,
