@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from inventory.staged_insert import insert_rows
 from inventory.tabular import Sheet, read_sheet, write_csv, write_xlsx
 from orto import limits
 from orto.access import authorise
 from orto.allergens import Allergen, parse_allergen
 from orto.barcodes import classify
+from orto.bulk_insert import insert_rows
 from orto.db import Database
 from orto.errors import InvalidInput, OrtoError
 from orto.i18n import gettext as _
@@ -734,7 +734,7 @@ def import_products(db: Database, path: Path, *, actor: Operator) -> ImportResul
         if changed_rows:
             session.execute(update(Product), changed_rows)
         if new_rows:
-            # the driver's executemany (inventory.staged_insert); the ORM's bulk insert with
+            # the driver's executemany (orto.bulk_insert); the ORM's bulk insert with
             # RETURNING is quadratic in SQLAlchemy 2.1, Core's spends more on parameters than SQL
             insert_rows(session, table_of(Product), ("code", *_COMPARED), [row.values for row in new_rows])
             ids = dict(session.execute(select(Product.code, Product.id)).all())
