@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from orto import prepared
 from orto.errors import NotAllowed
 from orto.i18n import gettext as _
 from orto.models import Location, Lot, LotOrigin, MovementKind, Product, StockLevel, StockMovement, utcnow
 from orto.models.base import table_of
+from orto.prepared import Prepared
 
 
 class NegativeStock(NotAllowed):
@@ -101,22 +102,37 @@ class Move:
     doc_id: int | None = None
 
 
-_INSERT_MOVEMENTS = insert(table_of(StockMovement))
-_UPSERTS: dict[str, Any] = {}
+# post_movements runs on the driver (orto.prepared): every sale's commit posts its stock
+_MOVEMENT_KEYS = (
+    "at",
+    "kind",
+    "location_id",
+    "lot_id",
+    "product_id",
+    "quantity",
+    "unit_cost_cents",
+    "reason",
+    "user_id",
+    "doc_type",
+    "doc_id",
+)
+_INSERT_MOVEMENTS = Prepared(insert(table_of(StockMovement)), _MOVEMENT_KEYS)
+_UPSERTS: dict[str, Prepared] = {}
 
 
-def _batched_upsert(session: Session) -> Any:
+def _batched_upsert(session: Session) -> Prepared:
     """The level upsert as an executemany statement, built once per dialect (``excluded`` is costly)."""
     dialect = session.get_bind().dialect.name
-    stmt = _UPSERTS.get(dialect)
-    if stmt is None:
+    found = _UPSERTS.get(dialect)
+    if found is None:
         levels = table_of(StockLevel)
         stmt = _upsert(session)(levels)
-        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(
+        stmt = stmt.on_conflict_do_update(
             index_elements=[levels.c.location_id, levels.c.lot_id],
             set_={"quantity": levels.c.quantity + stmt.excluded.quantity},
         )
-    return stmt
+        found = _UPSERTS[dialect] = Prepared(stmt, ("location_id", "lot_id", "product_id", "quantity"))
+    return found
 
 
 def post_movements(session: Session, moves: Sequence[Move], *, at: datetime | None = None) -> None:
@@ -146,9 +162,10 @@ def post_movements(session: Session, moves: Sequence[Move], *, at: datetime | No
         if delta  # moves that cancel out leave the level as it was
     ]
     if rows:
-        session.execute(stmt, rows)
+        prepared.run_many(session, stmt, rows)
     when = at or utcnow()
-    session.execute(
+    prepared.run_many(
+        session,
         _INSERT_MOVEMENTS,
         [
             {

@@ -11,17 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from orto import lockout
+from orto import lockout, prepared
 from orto.audit import audit
 from orto.db import after_transaction
 from orto.enums import Role
 from orto.errors import NotAllowed
 from orto.i18n import gettext as _
 from orto.models import User, utcnow
+from orto.models.base import table_of
 from orto.policy import APPROVABLE, PERMISSIONS, Action, Operator, may
+from orto.prepared import Prepared
 from orto.security import verify_pin
 
 
@@ -55,15 +57,25 @@ class _Acting(NamedTuple):
 
 
 # The columns the check needs, read as one light row: every write of every service starts with
-# this, and loading the whole ORM user for it cost about a quarter of a millisecond more each time.
-_ACTING = select(User.id, User.name, User.role, User.active, User.failed_attempts, User.locked_until)
+# this, so it runs on the driver (orto.prepared); the whole ORM user cost about 0.25 ms more.
+_USERS = table_of(User)
+_ACTING = Prepared(
+    select(
+        _USERS.c.id,
+        _USERS.c.name,
+        _USERS.c.role,
+        _USERS.c.active,
+        _USERS.c.failed_attempts,
+        _USERS.c.locked_until,
+    ).where(_USERS.c.id == bindparam("user_id"))
+)
 
 
 def _acting(session: Session, operator: Operator) -> _Acting:
     """``acting_user``'s checks on the light row (the same refusals, the same messages)."""
     if not isinstance(operator, Operator) or not operator.genuine:
         raise NotAllowed(_("who is acting is not known: log in with your PIN first"))
-    row = session.execute(_ACTING.where(User.id == operator.id)).one_or_none()
+    row = prepared.first(session, _ACTING, {"user_id": operator.id})
     user = _Acting(*row) if row is not None else None
     if user is None or not user.active:
         raise NotAllowed(_("{name} is no longer an active user").format(name=operator.name))

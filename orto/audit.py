@@ -20,8 +20,11 @@ from typing import Any
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from orto import prepared
 from orto.i18n import N_
 from orto.models import AuditEntry, utcnow
+from orto.models.base import table_of
+from orto.prepared import Prepared
 
 _FIELDS = ("at", "action", "user_id", "approver_id", "site_id", "counter_id", "entity", "entity_id", "details")
 _CHAIN_LOCK = 0x4F52544F  # "ORTO": the advisory lock key of the audit chain on PostgreSQL
@@ -74,9 +77,15 @@ def entry_hash(values: dict[str, Any]) -> str:
 
 def _last_hash(session: Session) -> str | None:
     if session.bind is not None and session.get_bind().dialect.name == "postgresql" and not session.info.get(_LOCKED):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        prepared.run(session, _TAKE_CHAIN, {"key": _CHAIN_LOCK})
         session.info[_LOCKED] = True
-    return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return prepared.scalar(session, _LAST_HASH)
+
+
+# on the driver (orto.prepared): every sale's commit chains its entries
+_TAKE_CHAIN = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
+_AUDIT = table_of(AuditEntry)
+_LAST_HASH = Prepared(select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1))
 
 
 def chain_rows(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

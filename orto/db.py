@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from orto.errors import DatabaseUnavailable, StorageError
 from orto.files import PRIVATE_FILE, private_sqlite
 from orto.i18n import gettext as _
+from orto.prepared import driver_sql
 
 try:
     import fcntl
@@ -97,8 +98,9 @@ def _install_sqlite_recipe(engine: Engine, path: Path) -> None:
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
         if options.get(_READ_ONLY, False):
-            conn.exec_driver_sql("BEGIN")
+            driver_sql(conn, "BEGIN")
             return
+        # (on the driver, orto.prepared: a sale's six transactions begin here)
         # a cart write commits to the WAL without its own fsync (NORMAL); every other write
         # syncs the WAL (FULL), and with it every frame before it: see docs/architecture.md,
         # "One disk sync per sale". The pragma cannot change inside a transaction, so it is set
@@ -106,9 +108,9 @@ def _install_sqlite_recipe(engine: Engine, path: Path) -> None:
         mode = "NORMAL" if options.get(_RELAXED, False) else "FULL"
         info = conn.connection.info
         if info.get(_SYNC_MODE) != mode:
-            conn.exec_driver_sql(f"PRAGMA synchronous = {mode}")
+            driver_sql(conn, f"PRAGMA synchronous = {mode}")
             info[_SYNC_MODE] = mode
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver_sql(conn, "BEGIN IMMEDIATE")
 
 
 class _WriterTurns:
@@ -233,6 +235,74 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
+class _Spare:
+    """One connection kept open between transactions, for whichever thread needs one next.
+
+    Checking a connection out of the pool and back in, with SQLAlchemy's Connection around it,
+    cost about 40 µs a transaction, six times a sale (docs/architecture.md, "A lean hot path").
+    A till runs one transaction at a time, so the spare is nearly always free; when it is busy
+    (the print queue's transaction beside the till's, a read inside a write) the pool serves as
+    before. A connection invalidated by a disconnect, left in a transaction, inherited by a forked
+    process or closed is replaced; on PostgreSQL one idle for more than PG_PING_AFTER_IDLE_S is
+    pinged first, as the pool's checkout does.
+    """
+
+    def __init__(self, engine: Engine, *, ping: bool) -> None:
+        self.engine = engine
+        self.ping = ping
+        self.lock = threading.Lock()
+        self.conn: Connection | None = None
+        self.pid = os.getpid()
+        self.used = 0.0
+
+    def take(self) -> Connection | None:
+        if self.pid != os.getpid():  # a forked child: the parent's connection is not ours to use
+            self.lock, self.conn, self.pid = threading.Lock(), None, os.getpid()
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            conn = self.conn
+            if conn is not None and (conn.closed or conn.invalidated or conn.in_transaction()):
+                self._drop(conn)
+                conn = None
+            if conn is not None and self.ping and time.monotonic() - self.used >= PG_PING_AFTER_IDLE_S:
+                conn = self._pinged(conn)
+            if conn is None:
+                conn = self.conn = self.engine.connect()
+            return conn
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def give_back(self, conn: Connection) -> None:
+        self.used = time.monotonic()
+        if conn.invalidated or conn.in_transaction():
+            self._drop(conn)
+        self.lock.release()
+
+    def close(self) -> None:
+        with self.lock:
+            if self.conn is not None:
+                self._drop(self.conn)
+
+    def _pinged(self, conn: Connection) -> Connection | None:
+        dbapi_connection = conn.connection.dbapi_connection
+        try:
+            self.engine.dialect.do_ping(dbapi_connection)
+        except self.engine.dialect.loaded_dbapi.Error:
+            conn.invalidate()  # the server went away meanwhile: connect afresh
+            self._drop(conn)
+            return None
+        return conn
+
+    def _drop(self, conn: Connection) -> None:
+        self.conn = None
+        try:
+            conn.close()
+        except DBAPIError:
+            pass  # a connection that cannot even be closed is gone already
+
+
 class Database:
     """An engine plus the transaction helpers every service uses."""
 
@@ -240,10 +310,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.read_engine = self.engine.execution_options(**{_READ_ONLY: True})
-        self.cart_engine = self.engine.execution_options(**{_RELAXED: True})
+        # the cart's writes skip their own disk sync (False: every write synced, for a comparison)
+        self.relaxed_cart = True
         path = sqlite_path(self.engine.url)
         self.sqlite_file = path
         self._turns = _WriterTurns(Path(f"{path}-writer")) if path is not None and fcntl is not None else None
+        # an engine that pings at every checkout, or with a pool of its own kind, gets no spare
+        plain = not engine_kwargs.get("pool_pre_ping") and "poolclass" not in engine_kwargs
+        self._spare = _Spare(self.engine, ping=path is None) if plain else None
 
     @property
     def dialect(self) -> str:
@@ -267,9 +341,14 @@ class Database:
         On PostgreSQL both are the same (the server's settings decide).
         """
         pending: list[Callable[[Session], None]] = []
-        bind = self.engine if durable else self.cart_engine
+        options = {_READ_ONLY: False, _RELAXED: not durable and self.relaxed_cart}
         try:
-            with self._turn(), Session(bind, expire_on_commit=False) as session, self._translate():
+            with (
+                self._translate(),
+                self._turn(),
+                self._connection(options) as conn,
+                Session(conn, expire_on_commit=False) as session,
+            ):
                 session.info[_AFTER] = pending
                 with session.begin():
                     yield session
@@ -289,9 +368,27 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot; on SQLite a deferred transaction that never takes the write lock."""
-        with Session(self.read_engine, expire_on_commit=False) as session, self._translate():
+        with (
+            self._translate(),
+            self._connection({_READ_ONLY: True, _RELAXED: False}) as conn,
+            Session(conn, expire_on_commit=False) as session,
+        ):
             with session.begin():
                 yield session
+
+    @contextmanager
+    def _connection(self, options: dict[str, bool]) -> Iterator[Connection]:
+        """The connection for one transaction: the spare when it is free, else one from the pool."""
+        conn = self._spare.take() if self._spare is not None else None
+        if conn is None:
+            with self.engine.connect() as pooled:
+                yield pooled.execution_options(**options)
+            return
+        assert self._spare is not None
+        try:
+            yield conn.execution_options(**options)
+        finally:
+            self._spare.give_back(conn)
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
@@ -317,6 +414,8 @@ class Database:
             raise DatabaseUnavailable(f"database {self.display_url} unreachable: {_reason(exc)}") from exc
 
     def dispose(self) -> None:
+        if self._spare is not None:
+            self._spare.close()
         self.engine.dispose()
 
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from orto import prepared
 from orto.config import Settings
 from orto.enums import LotOrigin, SupplierKind, Unit
+from orto.prepared import Prepared, PreparedIn, in_params
 
 DEFAULT_LAB_MIN_SHARE_PCT = 50
 
@@ -65,37 +67,74 @@ def lab_lot_is_km0(inputs: Iterable[tuple[int, bool]], min_share_pct: int) -> bo
     return total > 0 and km0 * 100 >= min_share_pct * total
 
 
+class _Reads:
+    """The loading's statements, built once (they run on the driver: a sale's commit reads them)."""
+
+    def __init__(self) -> None:
+        from orto.models import BatchInput, DeliveryLine, Lot, Product, Supplier, SupplierDistance
+        from orto.models.base import table_of
+
+        lots, lines, products = table_of(Lot), table_of(DeliveryLine), table_of(Product)
+        inputs, distances = table_of(BatchInput), table_of(SupplierDistance)
+        suppliers = table_of(Supplier)
+        self.kinds = Prepared(select(suppliers.c.id, suppliers.c.kind))
+        self.lots = PreparedIn(
+            lambda n: (
+                select(
+                    lots.c.id,
+                    lots.c.origin,
+                    lots.c.batch_id,
+                    lots.c.supplier_id,
+                    lines.c.origin_supplier_id,
+                    products.c.supplier_id.label("product_supplier_id"),
+                )
+                .join_from(lots, products, products.c.id == lots.c.product_id)
+                .outerjoin(lines, lines.c.id == lots.c.delivery_line_id)
+                .where(lots.c.id.in_(in_params(n)))
+            )
+        )
+        self.inputs = PreparedIn(
+            lambda n: (
+                select(inputs.c.batch_id, inputs.c.lot_id, inputs.c.quantity, products.c.unit)
+                .join_from(inputs, products, products.c.id == inputs.c.product_id)
+                .where(inputs.c.batch_id.in_(in_params(n)))
+            )
+        )
+        self.near = Prepared(
+            select(distances.c.supplier_id).where(
+                distances.c.site_id == bindparam("site_id"), distances.c.distance_km <= bindparam("radius_km")
+            )
+        )
+
+
+_READS: list[_Reads] = []  # built at the first call: the models import this module
+
+
+def _reads() -> _Reads:
+    if not _READS:
+        _READS.append(_Reads())
+    return _READS[0]
+
+
 def km0_lot_ids(session: Session, rule: Km0Rule, site_id: int, lot_ids: Iterable[int]) -> set[int]:
     """Of these lots, those whose food is km0 when sold at this site."""
-    from orto.models import BatchInput, DeliveryLine, Lot, Product, Supplier, SupplierDistance
-
+    reads = _reads()
     wanted = {int(i) for i in lot_ids if i is not None}
+    if not wanted:
+        return set()
     # lot -> (producer or None) for received lots; lot -> its batch for lab lots
     producers: dict[int, int | None] = {}
     batch_of: dict[int, int] = {}
     inputs_of: dict[int, list[tuple[int, int]]] = {}  # batch -> (input lot, weight)
     frontier = set(wanted)
     seen: set[int] = set()
-    kinds: dict[int, SupplierKind] = {
-        sid: SupplierKind(kind) for sid, kind in session.execute(select(Supplier.id, Supplier.kind))
-    }
+    kinds: dict[int, SupplierKind] = {sid: SupplierKind(kind) for sid, kind in prepared.rows(session, reads.kinds)}
     while frontier:
         seen |= frontier
-        rows = session.execute(
-            select(
-                Lot.id,
-                Lot.origin,
-                Lot.batch_id,
-                Lot.supplier_id,
-                DeliveryLine.origin_supplier_id,
-                Product.supplier_id,
-            )
-            .join(Product, Product.id == Lot.product_id)
-            .outerjoin(DeliveryLine, DeliveryLine.id == Lot.delivery_line_id)
-            .where(Lot.id.in_(frontier))
-        ).all()
         batches: set[int] = set()
-        for lot_id, origin, batch_id, supplier, origin_supplier, product_supplier in rows:
+        for lot_id, origin, batch_id, supplier, origin_supplier, product_supplier in prepared.rows(
+            session, *reads.lots.params(sorted(frontier))
+        ):
             if LotOrigin(origin) is LotOrigin.BATCH and batch_id is not None:
                 batch_of[lot_id] = batch_id
                 batches.add(batch_id)
@@ -103,22 +142,14 @@ def km0_lot_ids(session: Session, rule: Km0Rule, site_id: int, lot_ids: Iterable
                 producers[lot_id] = producer_of(origin_supplier, supplier, product_supplier, kinds)
         frontier = set()
         if batches:
-            for batch_id, input_lot, quantity, unit in session.execute(
-                select(BatchInput.batch_id, BatchInput.lot_id, BatchInput.quantity, Product.unit)
-                .join(Product, Product.id == BatchInput.product_id)
-                .where(BatchInput.batch_id.in_(batches))
-            ):
+            for batch_id, input_lot, quantity, unit in prepared.rows(session, *reads.inputs.params(sorted(batches))):
                 weight = 0 if Unit(unit) is Unit.PIECE else int(quantity)
                 inputs_of.setdefault(batch_id, []).append((input_lot, weight))
                 if input_lot not in seen:
                     frontier.add(input_lot)
-    near = set(
-        session.scalars(
-            select(SupplierDistance.supplier_id).where(
-                SupplierDistance.site_id == site_id, SupplierDistance.distance_km <= rule.radius_km
-            )
-        )
-    )
+    near = {
+        row.supplier_id for row in prepared.rows(session, reads.near, {"site_id": site_id, "radius_km": rule.radius_km})
+    }
     decided: dict[int, bool] = {}
 
     def is_km0(lot_id: int, path: frozenset[int]) -> bool:

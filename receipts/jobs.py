@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from orto import prepared
 from orto.config import Settings
 from orto.models import PrinterRole, PrintJob, SaleKind
 from orto.models.base import table_of
+from orto.prepared import Prepared
 from receipts.sale_doc import DocPlace, SaleDoc
 
 
@@ -51,7 +53,11 @@ def queue_document(
 
 
 _JOBS = table_of(PrintJob)
-_INSERT_JOBS = insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True)
+# on the driver (orto.prepared): every sale's commit queues its slip
+_INSERT_JOB = Prepared(
+    insert(_JOBS).returning(_JOBS.c.id),
+    ("printer", "role", "doc_type", "doc_id", "document", "counter_id", "open_drawer"),
+)
 
 
 def queue_sale_jobs(
@@ -117,6 +123,4 @@ def queue_sale_jobs(
         jobs.append(job(kitchen_printer, PrinterRole.KITCHEN, "kitchen", ticket, False))
     if not jobs:
         return []
-    if len(jobs) == 1:  # the usual case skips the executemany machinery
-        return [session.execute(_INSERT_JOBS, jobs[0]).scalar_one()]
-    return list(session.execute(_INSERT_JOBS, jobs).scalars())
+    return [prepared.scalar(session, _INSERT_JOB, job) for job in jobs]  # a slip, rarely a few more

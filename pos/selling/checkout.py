@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
-from orto import limits
+from orto import limits, prepared
 from orto.access import authorise
 from orto.audit import chain_rows
 from orto.config import Settings
@@ -54,6 +54,7 @@ from orto.models import (
 from orto.models.base import table_of
 from orto.money import format_money
 from orto.policy import Action, Operator
+from orto.prepared import Prepared
 from pos.selling.document import DocCard, SaleDoc, SaleFigures, doc_line, line_terms, sale_doc, sale_figures, view_of
 from pos.selling.lots import RECALL_REASON, LotRow, Want, allocate, fefo_rows, row_block_reason
 from pos.selling.pricing import markdown_rules
@@ -244,23 +245,26 @@ _HEAD_READ = head_select(
     # the slip names who takes the payment, not who started the sale (a lock between them)
     join=lambda j: j.outerjoin(_USERS, _USERS.c.id == bindparam("operator_id")),
 )
-_HEAD = _HEAD_READ.with_for_update(of=_SALES)
-_SALE_LINES = LINES_SELECT.add_columns(
-    _PRODUCTS.c.name.label("product_name"),
-    _PRODUCTS.c.category_id,
-    _LOTS.c.product_id.label("lot_product_id"),
-    _LOTS.c.date_type.label("lot_date_type"),
-    _LOTS.c.hold_reason.label("lot_hold_reason"),
-    _LOTS.c.unit_cost_cents.label("lot_unit_cost_cents"),
-    RECALL_REASON.label("lot_recall_reason"),
+_HEAD = Prepared(_HEAD_READ.with_for_update(of=_SALES))
+_HEAD_UNLOCKED = Prepared(_HEAD_READ)
+_SALE_LINES = Prepared(
+    LINES_SELECT.add_columns(
+        _PRODUCTS.c.name.label("product_name"),
+        _PRODUCTS.c.category_id,
+        _LOTS.c.product_id.label("lot_product_id"),
+        _LOTS.c.date_type.label("lot_date_type"),
+        _LOTS.c.hold_reason.label("lot_hold_reason"),
+        _LOTS.c.unit_cost_cents.label("lot_unit_cost_cents"),
+        RECALL_REASON.label("lot_recall_reason"),
+    )
 )
-_NEXT_NUMBER = (
+_NEXT_NUMBER = Prepared(
     update(_COUNTERS)
     .where(_COUNTERS.c.id == bindparam("b_counter"))
     .values(last_sale_number=_COUNTERS.c.last_sale_number + 1)
     .returning(_COUNTERS.c.last_sale_number)
 )
-_COMPLETE = (
+_COMPLETE = Prepared(
     update(_SALES)
     .where(_SALES.c.id == bindparam("b_sale"))
     .values(
@@ -272,7 +276,7 @@ _COMPLETE = (
         discount_cents=bindparam("b_discount"),
     )
 )
-_LINE_FIGURES = (
+_LINE_FIGURES = Prepared(
     update(_LINES)
     .where(_LINES.c.id == bindparam("b_line"))
     .values(
@@ -281,9 +285,27 @@ _LINE_FIGURES = (
         total_cents=bindparam("b_total"),
     )
 )
-_INSERT_PAYMENTS = insert(_PAYMENTS).returning(_PAYMENTS.c.id, sort_by_parameter_order=True)
-_INSERT_AUDIT = insert(_AUDIT)
-_INSERT_OPERATOR = insert(_OPERATORS)
+_INSERT_PAYMENTS = Prepared(
+    insert(_PAYMENTS).returning(_PAYMENTS.c.id),
+    ("sale_id", "method", "amount_cents", "tendered_cents", "change_cents", "reference", "gift_card_id", "fund_id"),
+)
+_INSERT_AUDIT = Prepared(
+    insert(_AUDIT),
+    (
+        "at",
+        "action",
+        "user_id",
+        "approver_id",
+        "site_id",
+        "counter_id",
+        "entity",
+        "entity_id",
+        "details",
+        "prev_hash",
+        "hash",
+    ),
+)
+_INSERT_OPERATOR = Prepared(insert(_OPERATORS), ("sale_id", "user_id"))
 
 
 def complete_sale(
@@ -305,7 +327,7 @@ def complete_sale(
     ready = _prepare(db, settings, sale_id, actor.id, day)
     with db.write() as session:
         authorise(session, actor, Action.SELL)
-        head = session.execute(_HEAD, {"sale_id": sale_id, "operator_id": actor.id}).one_or_none()
+        head = prepared.first(session, _HEAD, {"sale_id": sale_id, "operator_id": actor.id})
         if head is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
         if head.status is SaleStatus.COMPLETED:
@@ -315,7 +337,7 @@ def complete_sale(
             return SaleResult(again, again.change_cents, False, ())
         if head.status is not SaleStatus.OPEN:
             raise NotAllowed(_("sale {id} is {status}, not open").format(id=sale_id, status=_(head.status.value)))
-        lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
+        lines: list[Any] = prepared.rows(session, _SALE_LINES, {"sale_id": sale_id})
         if not lines and not head.gift_cards_cents:
             raise NotAllowed(_("the sale has no items"))
         if head.open_shift_id is None:
@@ -355,10 +377,11 @@ def complete_sale(
             from pos.selling.gift_cards import complete_loads
 
             card_lines = complete_loads(session, settings, sale_id, actor, day)
-        number = f"{head.counter_code}-{session.execute(_NEXT_NUMBER, {'b_counter': head.counter_id}).scalar_one():06d}"
+        number = f"{head.counter_code}-{prepared.scalar(session, _NEXT_NUMBER, {'b_counter': head.counter_id}):06d}"
         completed_at = utcnow()
-        payment_ids = _insert_returning_ids(session, _INSERT_PAYMENTS, [{"sale_id": sale_id, **row} for row in rows])
-        session.execute(
+        payment_ids = [prepared.scalar(session, _INSERT_PAYMENTS, {"sale_id": sale_id, **row}) for row in rows]
+        prepared.run(
+            session,
             _COMPLETE,
             {
                 "b_sale": sale_id,
@@ -370,15 +393,14 @@ def complete_sale(
                 "b_discount": sums.discount_cents,
             },
         )
-        session.execute(_INSERT_OPERATOR, {"sale_id": sale_id, "user_id": actor.id})
+        prepared.run(session, _INSERT_OPERATOR, {"sale_id": sale_id, "user_id": actor.id})
         changed = [
             {"b_line": ln.id, "b_markdown": f.markdown_cents, "b_discount": f.discount_cents, "b_total": f.total_cents}
             for ln, f in zip(lines, sums.lines, strict=True)
             if (ln.markdown_cents, ln.discount_cents, ln.total_cents)
             != (f.markdown_cents, f.discount_cents, f.total_cents)
         ]
-        if changed:
-            session.execute(_LINE_FIGURES, changed)
+        prepared.run_many(session, _LINE_FIGURES, changed)
         doc = sale_doc(
             head,
             status=SaleStatus.COMPLETED,
@@ -403,7 +425,7 @@ def complete_sale(
             discount_cents=sums.discount_cents,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
-        session.execute(_INSERT_AUDIT, chain_rows(session, _audit_rows(doc, actor.id, cash)))
+        prepared.run_many(session, _INSERT_AUDIT, chain_rows(session, _audit_rows(doc, actor.id, cash)))
         from pos.selling.gift_cards import card_voucher
 
         vouchers = [  # a card whose code Orto made gets a slip of its own: the gift, with its barcode
@@ -478,10 +500,10 @@ def _prepare(db: Database, settings: Settings, sale_id: int, operator_id: int, d
     commit's own checks will say why). The write re-reads the sale and its lines under the lock
     and keeps this only if they are unchanged."""
     with db.read() as session:
-        head = session.execute(_HEAD_READ, {"sale_id": sale_id, "operator_id": operator_id}).one_or_none()
+        head = prepared.first(session, _HEAD_UNLOCKED, {"sale_id": sale_id, "operator_id": operator_id})
         if head is None or head.status is not SaleStatus.OPEN:
             return None
-        lines: list[Any] = list(session.execute(_SALE_LINES, {"sale_id": sale_id}))
+        lines: list[Any] = prepared.rows(session, _SALE_LINES, {"sale_id": sale_id})
         return _Ready.of(session, settings, head, lines, _lots_of(lines), day)
 
 
@@ -539,15 +561,6 @@ def _audit_rows(doc: SaleDoc, user_id: int, cash: bool) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _insert_returning_ids(session: Session, stmt: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """The new ids, in order; one row (the usual case) skips the executemany machinery."""
-    if not rows:
-        return []
-    if len(rows) == 1:
-        return [session.execute(stmt, rows[0]).scalar_one()]
-    return list(session.execute(stmt, rows).scalars())
 
 
 def _card_of(session: Session, payment: dict[str, Any]) -> tuple[str, int] | None:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import Move, NegativeStock, lots_fefo
 from inventory.lot_blocks import block_reason, open_recalls, why_blocked
+from orto import prepared
 from orto.i18n import gettext as _
 from orto.models import DateType, Lot, MovementKind, Product, Recall, StockLevel
 from orto.models.base import table_of
+from orto.prepared import Prepared, PreparedIn, in_params
 
 
 def pick_lot(session: Session, product: Product, location_id: int, today: date) -> Lot | None:
@@ -82,23 +84,22 @@ _FEFO_ALL = (
     .where(_LEVELS.c.location_id == bindparam("location_id"))
     .order_by(_LEVELS.c.product_id, _LOTS.c.expiry.is_(None), _LOTS.c.expiry, _LOTS.c.received_on, _LOTS.c.id)
 )
-_FEFO_MANY = _FEFO_ALL.where(_LEVELS.c.product_id.in_(bindparam("product_ids", expanding=True)))
 _FEFO_ONE = _FEFO_ALL.where(_LEVELS.c.product_id == bindparam("product_id"))  # a scan: no IN list to expand
-_FEFO = {
-    (False, False): _FEFO_MANY,
-    (False, True): _FEFO_MANY.with_for_update(of=_LEVELS),
-    (True, False): _FEFO_ONE,
-    (True, True): _FEFO_ONE.with_for_update(of=_LEVELS),
-}
-_LOT_BY_CODE = select(*_LOT_COLUMNS).where(_LOTS.c.code == bindparam("code"))
-_LOT_BY_UPPER_CODE = select(*_LOT_COLUMNS).where(func.upper(_LOTS.c.code) == bindparam("code"))
+# run on the driver (orto.prepared): a scan reads one product's lots, a commit its lines' products
+_FEFO_SCAN = Prepared(_FEFO_ONE)
+_FEFO_SCAN_LOCKED = Prepared(_FEFO_ONE.with_for_update(of=_LEVELS))
+_FEFO_MANY = PreparedIn(lambda n: _FEFO_ALL.where(_LEVELS.c.product_id.in_(in_params(n))))
+_FEFO_MANY_LOCKED = PreparedIn(
+    lambda n: _FEFO_ALL.where(_LEVELS.c.product_id.in_(in_params(n))).with_for_update(of=_LEVELS)
+)
+_LOT_BY_CODE = Prepared(select(*_LOT_COLUMNS).where(_LOTS.c.code == bindparam("code")))
+_LOT_BY_UPPER_CODE = Prepared(select(*_LOT_COLUMNS).where(func.upper(_LOTS.c.code) == bindparam("code")))
 
 
 def lot_by_code(session: Session, code: str) -> LotRow | None:
     """One of our lots by its code (as printed on its label), exact or in any case; None if none."""
-    row = (
-        session.execute(_LOT_BY_CODE, {"code": code}).first()
-        or session.execute(_LOT_BY_UPPER_CODE, {"code": code.upper()}).first()
+    row = prepared.first(session, _LOT_BY_CODE, {"code": code}) or prepared.first(
+        session, _LOT_BY_UPPER_CODE, {"code": code.upper()}
     )
     return LotRow(*row, 0) if row is not None else None
 
@@ -106,13 +107,14 @@ def lot_by_code(session: Session, code: str) -> LotRow | None:
 def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *, lock: bool) -> dict[int, list[LotRow]]:
     """Each product's lots at a location, first-expired-first-out, with open recalls: one query."""
     out: dict[int, list[LotRow]] = {pid: [] for pid in product_ids}
-    params: dict[str, object] = {"location_id": location_id}
+    if not out:
+        return out
     if len(out) == 1:
-        params["product_id"] = next(iter(out))
+        statement = _FEFO_SCAN_LOCKED if lock else _FEFO_SCAN
+        params: dict[str, object] = {"location_id": location_id, "product_id": next(iter(out))}
     else:
-        params["product_ids"] = sorted(out)
-    rows = session.execute(_FEFO[len(out) == 1, lock], params)
-    for row in rows:
+        statement, params = (_FEFO_MANY_LOCKED if lock else _FEFO_MANY).params(sorted(out), location_id=location_id)
+    for row in prepared.rows(session, statement, params):
         out[row.product_id].append(LotRow(*row[:8], int(row.quantity)))
     return out
 

@@ -10,9 +10,11 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from orto import prepared
 from orto.models import DateType, Lot, MarkdownRule, PriceRule, Product
 from orto.models.base import table_of
 from orto.money import percent_of
+from orto.prepared import Prepared
 
 
 def list_price(session: Session, product: Product, price_list_id: int | None) -> int:
@@ -100,11 +102,13 @@ def markdown_of(
 
 def markdown_rules(session: Session) -> dict[int | None, MarkdownTerms]:
     """The near-expiry rules by category (None: every category), as rows: one small query."""
-    return {r.category_id: MarkdownTerms(*r) for r in session.execute(_MARKDOWN_RULES)}
+    return {r.category_id: MarkdownTerms(*r) for r in prepared.rows(session, _MARKDOWN_RULES)}
 
 
 _MARKDOWN_TABLE = table_of(MarkdownRule)
-_MARKDOWN_RULES = select(_MARKDOWN_TABLE.c.category_id, _MARKDOWN_TABLE.c.days_before, _MARKDOWN_TABLE.c.percent_bp)
+_MARKDOWN_RULES = Prepared(  # on the driver: every scan and every commit reads them
+    select(_MARKDOWN_TABLE.c.category_id, _MARKDOWN_TABLE.c.days_before, _MARKDOWN_TABLE.c.percent_bp)
+)
 
 
 def markdown_for(

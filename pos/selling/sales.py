@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orto import limits
+from orto import limits, prepared
 from orto.access import authorise
 from orto.barcodes import classify
 from orto.config import Settings
@@ -47,6 +47,7 @@ from orto.models import (
 from orto.models.base import table_of
 from orto.money import percent_of
 from orto.policy import Action, Operator
+from orto.prepared import Prepared
 from orto.vat_choice import line_rate, take_away_matters
 from pos.selling import scale
 from pos.selling.audit import audit
@@ -181,7 +182,7 @@ def recompute(session: Session, sale: Sale, today: date) -> None:
 def open_or_new_sale(session: Session, counter_id: int, actor: Operator) -> tuple[int, dict[str, Any] | None]:
     """The counter's open sale's id, or a new sale's id and the row it was made from, in the
     caller's transaction (``start_sale``, and a tab put on the sale in one write). Needs a shift."""
-    counter = session.execute(_START, {"counter_id": counter_id, "user_id": actor.id}).one_or_none()
+    counter = prepared.first(session, _START, {"counter_id": counter_id})
     if counter is None:
         raise NotFound(_("no counter {id}").format(id=counter_id))
     if counter.open_sale_id is not None:
@@ -198,7 +199,7 @@ def open_or_new_sale(session: Session, counter_id: int, actor: Operator) -> tupl
         "onsite": counter.kind is CounterKind.BAR,
         "started_at": utcnow(),
     }
-    return session.execute(_INSERT_SALE, row).scalar_one(), row
+    return prepared.scalar(session, _INSERT_SALE, row), row
 
 
 def start_sale(db: Database, counter_id: int, actor: Operator) -> SaleView:
@@ -276,7 +277,7 @@ def resolve_code(session: Session, code: str, site: Site) -> tuple[Product, int 
 
 
 def _find(session: Session, stmt: Any, **params: Any) -> ProductRow | None:
-    row = session.execute(stmt, params).first()
+    row = prepared.first(session, stmt, params)
     return ProductRow(*row) if row is not None else None
 
 
@@ -380,24 +381,29 @@ _BARCODES = table_of(Barcode)
 _LOTS = table_of(Lot)
 
 # start_sale in one query: the counter, its open shift, its open sale (if any) and the user's role
-_START = select(
-    _COUNTERS.c.name,
-    _COUNTERS.c.kind,
-    select(_SHIFTS.c.id)
-    .where(_SHIFTS.c.counter_id == _COUNTERS.c.id, _SHIFTS.c.status == ShiftStatus.OPEN)
-    .order_by(_SHIFTS.c.id.desc())
-    .limit(1)
-    .scalar_subquery()
-    .label("shift_id"),
-    select(_SALES.c.id)
-    .where(_SALES.c.counter_id == _COUNTERS.c.id, _SALES.c.status == SaleStatus.OPEN)
-    .order_by(_SALES.c.id)
-    .limit(1)
-    .scalar_subquery()
-    .label("open_sale_id"),
-).where(_COUNTERS.c.id == bindparam("counter_id"))
-_INSERT_SALE = insert(_SALES).returning(_SALES.c.id)
-_SCAN_HEAD = head_select(_COUNTERS.c.location_id, _SITES.c.scale_barcode_rules).with_for_update(of=_SALES)
+_START = Prepared(
+    select(
+        _COUNTERS.c.name,
+        _COUNTERS.c.kind,
+        select(_SHIFTS.c.id)
+        .where(_SHIFTS.c.counter_id == _COUNTERS.c.id, _SHIFTS.c.status == ShiftStatus.OPEN)
+        .order_by(_SHIFTS.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("shift_id"),
+        select(_SALES.c.id)
+        .where(_SALES.c.counter_id == _COUNTERS.c.id, _SALES.c.status == SaleStatus.OPEN)
+        .order_by(_SALES.c.id)
+        .limit(1)
+        .scalar_subquery()
+        .label("open_sale_id"),
+    ).where(_COUNTERS.c.id == bindparam("counter_id"))
+)
+_INSERT_SALE = Prepared(
+    insert(_SALES).returning(_SALES.c.id),
+    ("uuid", "kind", "status", "counter_id", "shift_id", "user_id", "onsite", "started_at"),
+)
+_SCAN_HEAD = Prepared(head_select(_COUNTERS.c.location_id, _SITES.c.scale_barcode_rules).with_for_update(of=_SALES))
 _PRODUCT_COLUMNS = (
     _PRODUCTS.c.id,
     _PRODUCTS.c.code,
@@ -410,18 +416,37 @@ _PRODUCT_COLUMNS = (
     _PRODUCTS.c.kitchen_item,
     _PRODUCTS.c.active,
 )
-_PRODUCT_BY_ID = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.id == bindparam("product_id"))
-_PRODUCT_BY_PLU = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.plu == bindparam("plu"))
-_PRODUCT_BY_BARCODE = (
+_PRODUCT_BY_ID = Prepared(select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.id == bindparam("product_id")))
+_PRODUCT_BY_PLU = Prepared(select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.plu == bindparam("plu")))
+_PRODUCT_BY_BARCODE = Prepared(
     select(*_PRODUCT_COLUMNS)
     .join_from(_PRODUCTS, _BARCODES, _BARCODES.c.product_id == _PRODUCTS.c.id)
     .where(_BARCODES.c.code == bindparam("code"))
 )
-_PRODUCT_BY_CODE = select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.code == bindparam("code"))
-_PRODUCT_BY_UPPER_CODE = select(*_PRODUCT_COLUMNS).where(func.upper(_PRODUCTS.c.code) == bindparam("code"))
-_SALE_LINES = LINES_SELECT.add_columns(_PRODUCTS.c.category_id, _LOTS.c.date_type.label("lot_date_type"))
-_INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
-_LINE_FIGURES = (
+_PRODUCT_BY_CODE = Prepared(select(*_PRODUCT_COLUMNS).where(_PRODUCTS.c.code == bindparam("code")))
+_PRODUCT_BY_UPPER_CODE = Prepared(select(*_PRODUCT_COLUMNS).where(func.upper(_PRODUCTS.c.code) == bindparam("code")))
+_SALE_LINES = Prepared(LINES_SELECT.add_columns(_PRODUCTS.c.category_id, _LOTS.c.date_type.label("lot_date_type")))
+_LINE_KEYS = (
+    "sale_id",
+    "position",
+    "product_id",
+    "description",
+    "quantity",
+    "weighed",
+    "list_price_cents",
+    "unit_price_cents",
+    "price_overridden",
+    "lot_id",
+    "markdown_cents",
+    "discount_cents",
+    "vat_rate_bp",
+    "take_away",
+    "total_cents",
+    "scanned_code",
+    "kitchen_item",
+)
+_INSERT_LINE = Prepared(insert(_LINES).returning(_LINES.c.id), _LINE_KEYS)
+_LINE_FIGURES = Prepared(
     update(_LINES)
     .where(_LINES.c.id == bindparam("b_line"))
     .values(
@@ -431,7 +456,7 @@ _LINE_FIGURES = (
         total_cents=bindparam("b_total"),
     )
 )
-_SALE_TOTALS = (
+_SALE_TOTALS = Prepared(
     update(_SALES)
     .where(_SALES.c.id == bindparam("b_sale"))
     .values(total_cents=bindparam("b_total"), discount_cents=bindparam("b_discount"))
@@ -473,7 +498,7 @@ class _Line:
 
 
 def _scan_head(session: Session, sale_id: int) -> Any:
-    head = session.execute(_SCAN_HEAD, {"sale_id": sale_id}).one_or_none()
+    head = prepared.first(session, _SCAN_HEAD, {"sale_id": sale_id})
     if head is None:
         raise NotFound(_("no sale {id}").format(id=sale_id))
     if head.status is not SaleStatus.OPEN:
@@ -507,7 +532,7 @@ def _read_lines(session: Session, sale_id: int) -> list[_Line]:
             scanned_code=ln.scanned_code,
             was=(ln.quantity, ln.markdown_cents, ln.discount_cents, ln.total_cents),
         )
-        for ln in session.execute(_SALE_LINES, {"sale_id": sale_id})
+        for ln in prepared.rows(session, _SALE_LINES, {"sale_id": sale_id})
     ]
 
 
@@ -602,7 +627,7 @@ def _add_line(
     total, discount = _store_lines(session, head.id, lines)
     total += head.gift_cards_cents  # the gift cards sold on the sale: outside the lines' figures
     if (total, discount) != (head.total_cents, head.discount_cents):
-        session.execute(_SALE_TOTALS, {"b_sale": head.id, "b_total": total, "b_discount": discount})
+        prepared.run(session, _SALE_TOTALS, {"b_sale": head.id, "b_total": total, "b_discount": discount})
     return head, lines, total, discount, tuple(warnings)
 
 
@@ -627,7 +652,8 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
         fig = line.figures
         assert fig is not None
         if line.id is None:
-            line.id = session.execute(
+            line.id = prepared.scalar(
+                session,
                 _INSERT_LINE,
                 {
                     "sale_id": sale_id,
@@ -648,7 +674,7 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
                     "scanned_code": line.scanned_code,
                     "kitchen_item": line.kitchen_item,
                 },
-            ).scalar_one()
+            )
         elif line.was != (line.quantity, fig.markdown_cents, fig.discount_cents, fig.total_cents):
             changed.append(
                 {
@@ -660,7 +686,7 @@ def _store_lines(session: Session, sale_id: int, lines: list[_Line]) -> tuple[in
                 }
             )
     if changed:
-        session.execute(_LINE_FIGURES, changed)
+        prepared.run_many(session, _LINE_FIGURES, changed)
     return (
         sum(ln.figures.total_cents for ln in lines if ln.figures),
         sum(ln.figures.discount_cents for ln in lines if ln.figures),

@@ -100,10 +100,16 @@ def test_lifting_a_raw_lot_decides_about_what_was_made_from_it(
     assert recalls[raw] == (True, None)
     assert recalls[output] == (False, "vasetti da analizzare")
     assert output in out
-    # later the product is lifted on its own; nothing is deleted
+    # later the product is lifted on its own; nothing is deleted. What else the lab made from the
+    # raw lot (how many batches used it depends on the demo's days) stays recalled, kept as decided
     lift_recall(db, output, actor=factories.manager(db), note="analisi negative")
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(Recall).where(Recall.lifted_at.is_(None))) == 0
+        still_open = set(
+            session.scalars(select(Lot.code).join(Recall, Recall.lot_id == Lot.id).where(Recall.lifted_at.is_(None)))
+        )
+        assert session.scalar(select(func.count()).select_from(Recall)) == len(result.recalled)
+    assert still_open == set(result.recalled) - {raw, output}
+    assert all(recalls[code] == (False, "vasetti da analizzare") for code in still_open)
 
 
 def test_lift_with_derived_lifts_them_all(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
