@@ -13,6 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from orto.enums import Role
 
@@ -131,8 +132,9 @@ class Operator:
     role: Role
     seal: str = field(default="", repr=False, compare=False)
 
-    @property
+    @cached_property
     def genuine(self) -> bool:
+        # checked at every write (five a sale); the fields are frozen, so once is enough
         return bool(self.seal) and hmac.compare_digest(self.seal, _seal(self.id, self.role))
 
 

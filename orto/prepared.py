@@ -51,7 +51,7 @@ class _Slot:
 
 
 class _Compiled:
-    __slots__ = ("positional", "processors", "returns_rows", "row", "slots", "sql")
+    __slots__ = ("fills", "names", "positional", "processors", "returns_rows", "row", "slots", "sql")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect, keys: Sequence[str] | None) -> None:
         compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
@@ -77,6 +77,9 @@ class _Compiled:
             slots[name] = _Slot(bind.key, name, fixed, default, processors.get(name))
         order = compiled.positiontup if self.positional else list(slots)
         self.slots = tuple(slots[name] for name in order)
+        # the same, unpacked: filled at every execution
+        self.fills = tuple((slot.key, slot.fixed, slot.default, slot.process) for slot in self.slots)
+        self.names = tuple(slot.name for slot in self.slots)
         columns = compiled._result_columns
         self.returns_rows = bool(columns)
         self.row = _row_class([c.keyname for c in columns]) if columns else None
@@ -85,22 +88,21 @@ class _Compiled:
         )
 
     def values(self, params: Mapping[str, Any]) -> Any:
+        get = params.get
         out = []
-        for slot in self.slots:
-            value = params.get(slot.key, _MISSING)
+        for key, fixed, default, process in self.fills:
+            value = get(key, _MISSING)
             if value is _MISSING:
-                if slot.default is not None:
-                    value = slot.default()
-                elif slot.fixed is _MISSING:
-                    raise KeyError(f"a value is required for {slot.key!r} in {self.sql[:60]!r}")
+                if default is not None:
+                    value = default()
+                elif fixed is _MISSING:
+                    raise KeyError(f"a value is required for {key!r} in {self.sql[:60]!r}")
                 else:
-                    value = slot.fixed
-            if slot.process is not None:
-                value = slot.process(value)
-            out.append(value)
+                    value = fixed
+            out.append(value if process is None else process(value))
         if self.positional:
             return tuple(out)
-        return {slot.name: value for slot, value in zip(self.slots, out, strict=True)}
+        return dict(zip(self.names, out, strict=True))
 
     def rows(self, raw: list[Any]) -> list[Any]:
         make = self.row._make  # type: ignore[union-attr]
@@ -117,14 +119,14 @@ class _Compiled:
 
 def _row_class(names: list[str]) -> Any:
     """A named tuple with ``_mapping``, as code written for SQLAlchemy's rows reads them."""
-    base: Any = namedtuple("Row", names, rename=True)
+    base: Any = namedtuple("Row", names, rename=True)  # type: ignore[misc]  # the names are the statement's
 
-    class Row(base):  # type: ignore[misc, valid-type]
+    class Row(base):
         __slots__ = ()
 
         @property
         def _mapping(self) -> dict[str, Any]:
-            return self._asdict()  # type: ignore[no-any-return]
+            return self._asdict()
 
     return Row
 

@@ -101,7 +101,7 @@ def lot_by_code(session: Session, code: str) -> LotRow | None:
     row = prepared.first(session, _LOT_BY_CODE, {"code": code}) or prepared.first(
         session, _LOT_BY_UPPER_CODE, {"code": code.upper()}
     )
-    return LotRow(*row, 0) if row is not None else None
+    return LotRow._make((*row, 0)) if row is not None else None
 
 
 def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *, lock: bool) -> dict[int, list[LotRow]]:
@@ -115,7 +115,7 @@ def fefo_rows(session: Session, product_ids: Iterable[int], location_id: int, *,
     else:
         statement, params = (_FEFO_MANY_LOCKED if lock else _FEFO_MANY).params(sorted(out), location_id=location_id)
     for row in prepared.rows(session, statement, params):
-        out[row.product_id].append(LotRow(*row[:8], int(row.quantity)))
+        out[row.product_id].append(LotRow._make((*row[:8], int(row.quantity))))
     return out
 
 
