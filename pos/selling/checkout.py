@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from inventory.ledger import post_movements, untracked_lot
 from orto import limits, prepared
-from orto.access import authorise
+from orto.access import ACTING_COLUMNS, authorise, authorise_with
 from orto.audit import chain_rows
 from orto.config import Settings
 from orto.db import Database
@@ -242,6 +242,7 @@ _HEAD_READ = head_select(
     _SITES.c.allow_negative_stock,
     _USERS.c.name.label("operator"),
     _OPEN_SHIFT.label("open_shift_id"),
+    *ACTING_COLUMNS,  # who is paying is checked on this row (orto.access.authorise_with)
     # the slip names who takes the payment, not who started the sale (a lock between them)
     join=lambda j: j.outerjoin(_USERS, _USERS.c.id == bindparam("operator_id")),
 )
@@ -326,8 +327,8 @@ def complete_sale(
     day = today or business_date()
     ready = _prepare(db, settings, sale_id, actor.id, day)
     with db.write() as session:
-        authorise(session, actor, Action.SELL)
         head = prepared.first(session, _HEAD, {"sale_id": sale_id, "operator_id": actor.id})
+        authorise_with(session, actor, Action.SELL, head)
         if head is None:
             raise NotFound(_("no sale {id}").format(id=sale_id))
         if head.status is SaleStatus.COMPLETED:

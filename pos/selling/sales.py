@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orto import limits, prepared
-from orto.access import authorise
+from orto.access import ACTING_COLUMNS, authorise, authorise_with
 from orto.barcodes import classify
 from orto.config import Settings
 from orto.db import Database
@@ -333,8 +333,7 @@ def add_item(
     """Add by barcode, scale label or product code. ``quantity``: pieces, or grams if weighed."""
     day = today or business_date()
     with db.write(durable=False) as session:  # the cart: see Database.write
-        authorise(session, actor, Action.SELL)
-        head = _scan_head(session, sale_id)
+        head = _scan_head(session, sale_id, actor)
         product, label_quantity, _kind, lot = _resolve(session, code, head.scale_barcode_rules)
         added = _add_line(session, head, product, label_quantity or quantity, code, day, lot)
         cards = _cards(session, head.id) if head.gift_cards_cents else ()
@@ -353,8 +352,7 @@ def add_product(
     """Add a product chosen from a search or a quick key."""
     day = today or business_date()
     with db.write(durable=False) as session:  # the cart: see Database.write
-        authorise(session, actor, Action.SELL)
-        head = _scan_head(session, sale_id)
+        head = _scan_head(session, sale_id, actor)
         product = _find(session, _PRODUCT_BY_ID, product_id=product_id)
         if product is None:
             raise NotFound(_("no product {id}").format(id=product_id))
@@ -403,7 +401,14 @@ _INSERT_SALE = Prepared(
     insert(_SALES).returning(_SALES.c.id),
     ("uuid", "kind", "status", "counter_id", "shift_id", "user_id", "onsite", "started_at"),
 )
-_SCAN_HEAD = Prepared(head_select(_COUNTERS.c.location_id, _SITES.c.scale_barcode_rules).with_for_update(of=_SALES))
+_SCAN_HEAD = Prepared(
+    head_select(
+        _COUNTERS.c.location_id,
+        _SITES.c.scale_barcode_rules,
+        *ACTING_COLUMNS,  # who scans is checked on this row (orto.access.authorise_with)
+        join=lambda j: j.outerjoin(_USERS, _USERS.c.id == bindparam("operator_id")),
+    ).with_for_update(of=_SALES)
+)
 _PRODUCT_COLUMNS = (
     _PRODUCTS.c.id,
     _PRODUCTS.c.code,
@@ -497,8 +502,9 @@ class _Line:
     figures: LineFigures | None = None
 
 
-def _scan_head(session: Session, sale_id: int) -> Any:
-    head = prepared.first(session, _SCAN_HEAD, {"sale_id": sale_id})
+def _scan_head(session: Session, sale_id: int, actor: Operator) -> Any:
+    head = prepared.first(session, _SCAN_HEAD, {"sale_id": sale_id, "operator_id": actor.id})
+    authorise_with(session, actor, Action.SELL, head)
     if head is None:
         raise NotFound(_("no sale {id}").format(id=sale_id))
     if head.status is not SaleStatus.OPEN:
