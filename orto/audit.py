@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from orto import prepared
@@ -86,6 +86,8 @@ def _last_hash(session: Session) -> str | None:
 _TAKE_CHAIN = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
 _AUDIT = table_of(AuditEntry)
 _LAST_HASH = Prepared(select(_AUDIT.c.hash).order_by(_AUDIT.c.id.desc()).limit(1))
+# the rows chain_rows returns, inserted on the driver (one executemany)
+INSERT_ENTRIES = Prepared(insert(_AUDIT), (*_FIELDS, "prev_hash", "hash"))
 
 
 def chain_rows(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -107,13 +108,9 @@ class _Reads:
         )
 
 
-_READS: list[_Reads] = []  # built at the first call: the models import this module
-
-
+@cache  # built at the first call: the models import this module
 def _reads() -> _Reads:
-    if not _READS:
-        _READS.append(_Reads())
-    return _READS[0]
+    return _Reads()
 
 
 def km0_lot_ids(session: Session, rule: Km0Rule, site_id: int, lot_ids: Iterable[int]) -> set[int]:

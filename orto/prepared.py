@@ -37,21 +37,8 @@ _CONNECTION = "orto_prepared_connection"
 _MISSING = object()
 
 
-class _Slot:
-    """How one bound value of the compiled statement is filled at each execution."""
-
-    __slots__ = ("default", "fixed", "key", "name", "process")
-
-    def __init__(self, key: str, name: str, fixed: Any, default: Callable[[], Any] | None, process: Any) -> None:
-        self.key = key  # the caller's parameter name
-        self.name = name  # the compiled statement's name for it
-        self.fixed = fixed  # the statement's own value (a literal in a WHERE), or _MISSING if required
-        self.default = default  # a column's Python default when the caller leaves it out
-        self.process = process  # the type's bind processor, or None
-
-
 class _Compiled:
-    __slots__ = ("fills", "names", "positional", "processors", "returns_rows", "row", "slots", "sql")
+    __slots__ = ("fills", "names", "positional", "processors", "row", "sql")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect, keys: Sequence[str] | None) -> None:
         compiled: Any = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
@@ -64,7 +51,10 @@ class _Compiled:
         # the columns whose Python-side default (or onupdate) SQLAlchemy would compute
         defaults = {column.key: column.default for column in compiled.insert_prefetch}
         defaults.update({column.key: column.onupdate for column in compiled.update_prefetch})
-        slots = {}
+        # each bound value as filled at every execution: (the caller's key, the statement's own
+        # value (a literal in a WHERE) or _MISSING if required, the column's Python default when
+        # the caller leaves it out, the type's bind processor)
+        fills = {}
         for bind, name in compiled.bind_names.items():
             default = None
             if bind.key in defaults:
@@ -74,14 +64,10 @@ class _Compiled:
                 fixed = _MISSING
             else:
                 fixed = bind.effective_value if bind.callable else bind.value
-            slots[name] = _Slot(bind.key, name, fixed, default, processors.get(name))
-        order = compiled.positiontup if self.positional else list(slots)
-        self.slots = tuple(slots[name] for name in order)
-        # the same, unpacked: filled at every execution
-        self.fills = tuple((slot.key, slot.fixed, slot.default, slot.process) for slot in self.slots)
-        self.names = tuple(slot.name for slot in self.slots)
+            fills[name] = (bind.key, fixed, default, processors.get(name))
+        self.names = tuple(compiled.positiontup if self.positional else fills)
+        self.fills = tuple(fills[name] for name in self.names)
         columns = compiled._result_columns
-        self.returns_rows = bool(columns)
         self.row = _row_class([c.keyname for c in columns]) if columns else None
         self.processors = tuple(
             (i, p) for i, c in enumerate(columns) if (p := c.type._cached_result_processor(dialect, None)) is not None

@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session
 from inventory.ledger import post_movements, untracked_lot
 from orto import limits, prepared
 from orto.access import ACTING_COLUMNS, authorise, authorise_with
-from orto.audit import chain_rows
+from orto.audit import INSERT_ENTRIES, chain_rows
 from orto.config import Settings
 from orto.db import Database
 from orto.errors import InvalidInput, NotAllowed, NotFound
 from orto.i18n import gettext as _
 from orto.km0 import Km0Rule, km0_lot_ids
 from orto.models import (
-    AuditEntry,
     Counter,
     FundMovement,
     GiftCard,
@@ -228,7 +227,6 @@ _SHIFTS = table_of(Shift)
 _PRICE_LISTS = table_of(PriceList)
 _PRODUCTS = table_of(Product)
 _LOTS = table_of(Lot)
-_AUDIT = table_of(AuditEntry)
 
 _OPEN_SHIFT = (
     select(_SHIFTS.c.id)
@@ -289,22 +287,6 @@ _LINE_FIGURES = Prepared(
 _INSERT_PAYMENTS = Prepared(
     insert(_PAYMENTS).returning(_PAYMENTS.c.id),
     ("sale_id", "method", "amount_cents", "tendered_cents", "change_cents", "reference", "gift_card_id", "fund_id"),
-)
-_INSERT_AUDIT = Prepared(
-    insert(_AUDIT),
-    (
-        "at",
-        "action",
-        "user_id",
-        "approver_id",
-        "site_id",
-        "counter_id",
-        "entity",
-        "entity_id",
-        "details",
-        "prev_hash",
-        "hash",
-    ),
 )
 _INSERT_OPERATOR = Prepared(insert(_OPERATORS), ("sale_id", "user_id"))
 
@@ -426,7 +408,7 @@ def complete_sale(
             discount_cents=sums.discount_cents,
         )
         cash = any(row["method"] is PaymentMethod.CASH for row in rows)
-        prepared.run_many(session, _INSERT_AUDIT, chain_rows(session, _audit_rows(doc, actor.id, cash)))
+        prepared.run_many(session, INSERT_ENTRIES, chain_rows(session, _audit_rows(doc, actor.id, cash)))
         from pos.selling.gift_cards import card_voucher
 
         vouchers = [  # a card whose code Orto made gets a slip of its own: the gift, with its barcode

@@ -104,27 +104,11 @@ def test_pending_orm_objects_are_flushed_before_a_statement_reads(db) -> None:
 
 
 def test_the_audit_chain_still_links_entries_added_through_the_orm_and_through_the_driver(db) -> None:
-    from orto.audit import audit, chain_rows, verify
+    from orto.audit import INSERT_ENTRIES, audit, chain_rows, verify
 
-    insert_entries = Prepared(
-        insert(_AUDIT),
-        (
-            "at",
-            "action",
-            "user_id",
-            "approver_id",
-            "site_id",
-            "counter_id",
-            "entity",
-            "entity_id",
-            "details",
-            "prev_hash",
-            "hash",
-        ),
-    )
     with db.write() as session:
         audit(session, "first", None)  # pending: the driver's read of the last hash must see it
-        prepared.run_many(session, insert_entries, chain_rows(session, [{"action": "second"}, {"action": "third"}]))
+        prepared.run_many(session, INSERT_ENTRIES, chain_rows(session, [{"action": "second"}, {"action": "third"}]))
     with db.read() as session:
         checked, broken = verify(session)
     assert (checked, broken) == (3, None)
